@@ -1,0 +1,1 @@
+"""Thin adapters that carry requests from a transport to the fake and back."""

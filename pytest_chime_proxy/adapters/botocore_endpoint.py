@@ -1,0 +1,89 @@
+"""botocore adapter: answer Chime requests where botocore would open a connection.
+
+botocore's ``Endpoint._send`` is the one place every client's request goes after signing and before the
+network; answering there (rather than in a ``before-send`` handler, which only clients built after
+registration would see) catches clients created before the mock started, and keeps botocore's retries,
+signing and parsing real. The patch is installed by the first active mock and removed by the last; a
+request for any other host goes on to the real ``_send`` untouched (so moto and real AWS calls compose).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    from ..mock import ChimeProxyMock
+
+_lock = threading.Lock()
+_active: list["ChimeProxyMock"] = []
+_original: Callable[..., Any] | None = None
+
+
+class _Raw:
+    """The ``raw`` object botocore's AWSResponse reads the body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    if hasattr(body, "read"):  # a seekable stream botocore will rewind for a retry
+        position = body.tell() if hasattr(body, "tell") else None
+        data = body.read()
+        if position is not None:
+            body.seek(position)
+        return data if isinstance(data, bytes) else str(data).encode()
+    return bytes(body)
+
+
+def current() -> "ChimeProxyMock | None":
+    """The innermost active mock, which answers."""
+    return _active[-1] if _active else None
+
+
+def _send(endpoint: Any, request: Any) -> Any:
+    mock = current()
+    if mock is not None:
+        from botocore.awsrequest import AWSResponse
+
+        from ..wire.protocol import WireRequest
+
+        wire = WireRequest(request.method, request.url, dict(request.headers.items()), _body_bytes(request.body))
+        answer = mock.dispatch(wire)
+        if answer is not None:
+            return AWSResponse(request.url, answer.status, answer.headers, _Raw(answer.body))
+    assert _original is not None
+    return _original(endpoint, request)
+
+
+def activate(mock: "ChimeProxyMock") -> None:
+    global _original
+    from botocore.endpoint import Endpoint
+
+    with _lock:
+        if not _active:
+            _original = Endpoint._send
+            Endpoint._send = _send  # type: ignore[method-assign]
+        _active.append(mock)
+
+
+def deactivate(mock: "ChimeProxyMock") -> None:
+    global _original
+    from botocore.endpoint import Endpoint
+
+    with _lock:
+        if mock in _active:
+            _active.remove(mock)
+        if not _active and _original is not None:
+            Endpoint._send = _original  # type: ignore[method-assign]
+            _original = None

@@ -1,0 +1,106 @@
+"""The records the fake keeps. Field names follow the service's members so reading them needs no map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class PhoneNumber:
+    """A number in the account's inventory (its id is the E.164 number itself, as in Chime)."""
+
+    E164PhoneNumber: str
+    Country: str | None
+    ProductType: str
+    OrderId: str
+    CreatedTimestamp: datetime
+    UpdatedTimestamp: datetime
+    Status: str = "Unassigned"
+    Type: str = "Local"
+    VoiceConnectorId: str | None = None
+    AssociatedTimestamp: datetime | None = None
+    DeletionTimestamp: datetime | None = None
+    Name: str | None = None
+
+    @property
+    def PhoneNumberId(self) -> str:
+        return self.E164PhoneNumber
+
+
+@dataclass
+class PhoneNumberOrder:
+    PhoneNumberOrderId: str
+    ProductType: str
+    OrderedPhoneNumbers: list[tuple[str, str]]  # (E.164 number, Acquired | Failed)
+    CreatedTimestamp: datetime
+    UpdatedTimestamp: datetime
+    Name: str | None = None
+
+    @property
+    def Status(self) -> str:
+        statuses = {status for _, status in self.OrderedPhoneNumbers}
+        if statuses == {"Acquired"}:
+            return "Successful"
+        return "Failed" if statuses == {"Failed"} else "Partial"
+
+
+@dataclass
+class ProxyConfig:
+    """PutVoiceConnectorProxy's settings: the pool's countries, the default expiry, the switch."""
+
+    DefaultSessionExpiryMinutes: int
+    PhoneNumberCountries: list[str]
+    FallBackPhoneNumber: str | None = None
+    Disabled: bool = False
+
+
+@dataclass
+class ProxySession:
+    VoiceConnectorId: str
+    ProxySessionId: str
+    Participants: list[tuple[str, str]]  # (participant number, proxy number)
+    Capabilities: list[str]
+    ExpiryMinutes: int
+    CreatedTimestamp: datetime
+    UpdatedTimestamp: datetime
+    Name: str | None = None
+    NumberSelectionBehavior: str | None = None
+    GeoMatchLevel: str | None = None
+    GeoMatchParams: dict[str, str] | None = None
+    Status: str = "Open"
+    EndedTimestamp: datetime | None = None
+    seq: int = 0  # creation order, for stable pagination
+
+    @property
+    def proxy_number(self) -> str:
+        return self.Participants[0][1]
+
+    @property
+    def live(self) -> bool:
+        return self.Status != "Closed"
+
+
+@dataclass
+class VoiceConnector:
+    VoiceConnectorId: str
+    Name: str
+    AwsRegion: str
+    RequireEncryption: bool
+    CreatedTimestamp: datetime
+    UpdatedTimestamp: datetime
+    account: str
+    namespace: str
+    IntegrationType: str | None = None
+    NetworkType: str | None = None
+    proxy: ProxyConfig | None = None
+    sessions: dict[str, ProxySession] = field(default_factory=dict)
+    sticky: dict[frozenset[str], str] = field(default_factory=dict)  # participant pair -> last proxy number
+
+    @property
+    def OutboundHostName(self) -> str:
+        return f"{self.VoiceConnectorId}.voiceconnector.chime.aws"
+
+    @property
+    def VoiceConnectorArn(self) -> str:
+        return f"arn:aws:chime:{self.AwsRegion}:{self.account}:vc/{self.VoiceConnectorId}"

@@ -1,0 +1,106 @@
+"""Proxy sessions: create, read, update, delete, and the lifecycle Open -> InProgress -> Closed.
+
+Expiry is computed when a session is read, against the clock: a session whose ExpiryMinutes have passed
+since it was created is Closed, with EndedTimestamp at the moment it expired. So moving the clock (or
+freezegun / time-machine) closes sessions without any background work.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from . import geo, phone_numbers
+from .errors import BadRequest, NotFound
+from .model import ProxySession, VoiceConnector
+from .selection import choose
+from .state import Scope
+
+
+def refresh(session: ProxySession, now_ts: float) -> ProxySession:
+    """Close the session if it has expired by ``now_ts``."""
+    if session.live:
+        ends = session.CreatedTimestamp + timedelta(minutes=session.ExpiryMinutes)
+        if ends.timestamp() <= now_ts:
+            session.Status = "Closed"
+            session.EndedTimestamp = session.UpdatedTimestamp = ends
+    return session
+
+
+def _proxy_ready(vc: VoiceConnector) -> None:
+    if vc.proxy is None:
+        raise BadRequest(f"Voice connector {vc.VoiceConnectorId} has no proxy configuration; "
+                         "call PutVoiceConnectorProxy first")
+    if vc.proxy.Disabled:
+        raise BadRequest(f"Proxy sessions are disabled on voice connector {vc.VoiceConnectorId} "
+                         "(PutVoiceConnectorProxy Disabled=true)")
+
+
+def _refresh_all(scope: Scope, vc: VoiceConnector) -> None:
+    now_ts = scope.backend.clock.time()
+    for session in vc.sessions.values():
+        refresh(session, now_ts)
+
+
+def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list[str],
+           expiry_minutes: int | None = None, name: str | None = None, behavior: str | None = None,
+           geo_level: str | None = None, geo_params: dict[str, str] | None = None) -> ProxySession:
+    vc = scope.voice_connector(vc_id)
+    _proxy_ready(vc)
+    assert vc.proxy is not None
+    if geo.e164(participants[0]) == geo.e164(participants[1]):
+        raise BadRequest("ParticipantPhoneNumbers must be two different phone numbers")
+    _refresh_all(scope, vc)
+    proxy = choose(vc, phone_numbers.pool(scope, vc_id), participants, behavior, geo_level, geo_params)
+    now = scope.now
+    scope.account.session_seq += 1
+    session = ProxySession(
+        VoiceConnectorId=vc_id, ProxySessionId=scope.backend.new_uuid(),
+        Participants=sorted((p, proxy) for p in participants), Capabilities=sorted(set(capabilities)),
+        ExpiryMinutes=expiry_minutes or vc.proxy.DefaultSessionExpiryMinutes,
+        CreatedTimestamp=now, UpdatedTimestamp=now, Name=name, NumberSelectionBehavior=behavior,
+        GeoMatchLevel=geo_level, GeoMatchParams=geo_params, seq=scope.account.session_seq,
+    )
+    vc.sessions[session.ProxySessionId] = session
+    vc.sticky[frozenset(geo.e164(p) for p in participants)] = proxy
+    return session
+
+
+def get(scope: Scope, vc_id: str, session_id: str) -> ProxySession:
+    vc = scope.voice_connector(vc_id)
+    session = vc.sessions.get(session_id)
+    if session is None:
+        raise NotFound(f"Proxy session {session_id} not found on voice connector {vc_id}")
+    return refresh(session, scope.backend.clock.time())
+
+
+def list_sessions(scope: Scope, vc_id: str, status: str | None = None) -> list[ProxySession]:
+    vc = scope.voice_connector(vc_id)
+    _refresh_all(scope, vc)
+    return [s for s in vc.sessions.values() if status is None or s.Status == status]
+
+
+def update(scope: Scope, vc_id: str, session_id: str, capabilities: list[str],
+           expiry_minutes: int | None = None) -> ProxySession:
+    session = get(scope, vc_id, session_id)
+    if not session.live:
+        raise BadRequest(f"Proxy session {session_id} is Closed and cannot be updated")
+    session.Capabilities = sorted(set(capabilities))
+    if expiry_minutes is not None:
+        session.ExpiryMinutes = expiry_minutes  # counted from creation, like the original expiry
+    session.UpdatedTimestamp = scope.now
+    return refresh(session, scope.backend.clock.time())
+
+
+def delete(scope: Scope, vc_id: str, session_id: str) -> None:
+    get(scope, vc_id, session_id)
+    del scope.voice_connector(vc_id).sessions[session_id]
+
+
+def mark_in_progress(scope: Scope, vc_id: str, session_id: str) -> ProxySession:
+    """A call or message flows through the session: Open becomes InProgress (Closed stays Closed)."""
+    session = get(scope, vc_id, session_id)
+    if not session.live:
+        raise BadRequest(f"Proxy session {session_id} is Closed")
+    session.Status = "InProgress"
+    session.UpdatedTimestamp = scope.now
+    return session

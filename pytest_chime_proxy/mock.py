@@ -1,0 +1,191 @@
+"""``ChimeProxyMock``: one fake Chime, active as a context manager, a decorator, or start()/stop().
+
+The mock owns its state (``backend``), its ``clock`` and its ``calls``; nothing is shared between two
+mocks. While active, the innermost mock answers every Chime request botocore sends, in both namespaces.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import unittest
+from typing import Any, Callable, Iterable, TypeVar, overload
+
+from .domain import geo, proxy_sessions, voice_connectors
+from .domain import phone_numbers as inventory
+from .domain.clock import Clock
+from .domain.model import ProxySession
+from .domain.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Backend, Scope
+from .environment import FakeEnvironment
+from .fake import Exchange, FakeChime
+from .wire.protocol import WireRequest, WireResponse
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_PHONE_NUMBERS = ("+19135550199", "+19135550198", "+12065550177")
+
+
+class ChimeProxyMock:
+    """A fake Amazon Chime proxy-session service.
+
+    ``region`` and ``account`` are where the helpers (``create_voice_connector`` ...) put things and which
+    account unsigned or non-numeric-key requests belong to; ``seed`` makes generated IDs reproducible;
+    ``clock`` lets several mocks share one time.
+    """
+
+    def __init__(self, *, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT,
+                 seed: int | None = None, clock: Clock | None = None) -> None:
+        self.region = region
+        self.account = account
+        self.clock = clock or Clock()
+        self.backend = Backend(self.clock, seed)
+        self.fake = FakeChime(self.backend, account)
+        self.calls: list[Exchange] = []
+        self._env = FakeEnvironment()
+        self._active = False
+        self._kwargs = {"region": region, "account": account, "seed": seed}
+
+    # ---- activation ----------------------------------------------------------------------------------
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def start(self) -> "ChimeProxyMock":
+        """Start answering Chime requests (and set fake credentials). Idempotent."""
+        if self._active:
+            return self
+        from .adapters import botocore_endpoint
+
+        self._env.enter()
+        botocore_endpoint.activate(self)
+        self._active = True
+        return self
+
+    def stop(self) -> None:
+        """Stop answering and restore the environment. Idempotent."""
+        if not self._active:
+            return
+        from .adapters import botocore_endpoint
+
+        self._active = False
+        botocore_endpoint.deactivate(self)
+        self._env.exit()
+
+    def __enter__(self) -> "ChimeProxyMock":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __call__(self, target: F) -> F:
+        """Decorate a function (sync or async) or a class: each call runs under a fresh mock like this one."""
+        return _decorate(target, lambda: ChimeProxyMock(**self._kwargs))  # type: ignore[arg-type]
+
+    def reset(self) -> None:
+        """Forget all state and recorded calls (the clock keeps its time)."""
+        self.backend.reset()
+        self.calls.clear()
+
+    # ---- the request path (used by every adapter) -------------------------------------------------------
+    def dispatch(self, request: WireRequest) -> WireResponse | None:
+        """Answer a request if it is for Chime; None lets it go to the network."""
+        exchange = self.fake.handle(request)
+        if exchange is None:
+            return None
+        self.calls.append(exchange)
+        return exchange.response
+
+    # ---- helpers: the same domain code the API runs --------------------------------------------------------
+    def _scope(self, region: str | None, account: str | None, namespace: str = "chime-sdk-voice") -> Scope:
+        backend = self.backend
+        return Scope(backend, backend.account(account or self.account), namespace, region or self.region)
+
+    def order_phone_numbers(self, numbers: Iterable[str], *, account: str | None = None,
+                            product_type: str = "VoiceConnector") -> list[str]:
+        """Put numbers in the account's inventory, as CreatePhoneNumberOrder does; returns the acquired ones."""
+        with self.backend.lock:
+            order = inventory.order(self._scope(None, account), numbers, product_type)
+        return [n for n, status in order.OrderedPhoneNumbers if status == "Acquired"]
+
+    def create_voice_connector(self, phone_numbers: Iterable[str] = DEFAULT_PHONE_NUMBERS, *,
+                               name: str = "pytest-chime-proxy", region: str | None = None,
+                               account: str | None = None, countries: Iterable[str] | None = None,
+                               default_session_expiry_minutes: int = 60, proxy: bool = True,
+                               require_encryption: bool = True) -> str:
+        """A voice connector ready for proxy sessions; returns its id.
+
+        The numbers are ordered (when not already owned) and associated, and the proxy is configured with
+        their countries (or ``countries``) and ``default_session_expiry_minutes`` -- the calls a real account
+        makes, through the same domain code the API runs. ``proxy=False`` leaves the proxy unconfigured.
+        """
+        numbers = list(phone_numbers)
+        with self.backend.lock:
+            scope = self._scope(region, account)
+            vc = voice_connectors.create(scope, name, require_encryption, scope.region)
+            owned = scope.account.phone_numbers
+            to_order = [n for n in numbers if geo.e164(n) not in owned]
+            if to_order:
+                self.order_phone_numbers(to_order, account=account)
+            errors = inventory.associate(scope, vc.VoiceConnectorId, numbers)
+            if errors:
+                raise ValueError(f"could not associate {errors[0][0]}: {errors[0][2]}")
+            if proxy:
+                pool_countries = list(countries) if countries is not None else sorted(
+                    {geo.country(n) or "US" for n in numbers} or {"US"})
+                voice_connectors.put_proxy(scope, vc.VoiceConnectorId, default_session_expiry_minutes,
+                                           pool_countries)
+        return vc.VoiceConnectorId
+
+    def simulate_activity(self, voice_connector_id: str, proxy_session_id: str, *,
+                          region: str | None = None, account: str | None = None) -> ProxySession:
+        """Tell the fake a call or message flows through a session: Open becomes InProgress."""
+        with self.backend.lock:
+            return proxy_sessions.mark_in_progress(self._scope(region, account, "chime"), voice_connector_id,
+                                                   proxy_session_id)
+
+    def __repr__(self) -> str:
+        return (f"<ChimeProxyMock {'active' if self._active else 'inactive'} account={self.account} "
+                f"region={self.region} calls={len(self.calls)}>")
+
+
+def _decorate(target: Any, make: Callable[[], ChimeProxyMock]) -> Any:
+    if inspect.isclass(target):
+        if issubclass(target, unittest.TestCase):
+            original_setup = target.setUp
+
+            def setUp(self: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+                mock = make().start()
+                self.addCleanup(mock.stop)
+                original_setup(self)
+
+            target.setUp = setUp  # type: ignore[method-assign]
+            return target
+        for name, value in list(vars(target).items()):
+            if name.startswith("test") and callable(value):
+                setattr(target, name, _decorate(value, make))
+        return target
+    if inspect.iscoroutinefunction(target):
+        @functools.wraps(target)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            with make():
+                return await target(*args, **kwargs)
+
+        return run_async
+
+    @functools.wraps(target)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with make():
+            return target(*args, **kwargs)
+
+    return run
+
+
+@overload
+def mock_chime_proxy(target: F) -> F: ...
+@overload
+def mock_chime_proxy(*, region: str = ..., account: str = ..., seed: int | None = ...,
+                     clock: Clock | None = ...) -> ChimeProxyMock: ...
+def mock_chime_proxy(target: Any = None, **options: Any) -> Any:
+    """``@mock_chime_proxy``, ``@mock_chime_proxy(region=...)`` or ``with mock_chime_proxy() as chime:``."""
+    if target is not None:
+        return _decorate(target, lambda: ChimeProxyMock(**options))
+    return ChimeProxyMock(**options)

@@ -1,0 +1,219 @@
+"""The operation table: each emulated operation as a small function from input members to output data.
+
+The wire layer has already routed, parsed and validated the request; these functions call the domain and
+shape its records into the output members. Both namespaces share them (same URIs, same members); where the
+namespaces differ it is in the model snapshots, which the wire layer applies.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, Callable, Sequence, TypeVar
+
+from .domain import phone_numbers, proxy_sessions, voice_connectors
+from .domain.errors import BadRequest
+from .domain.model import PhoneNumber, PhoneNumberOrder, ProxyConfig, ProxySession, VoiceConnector
+from .domain.state import Scope
+
+Data = dict[str, Any]
+Handler = Callable[[Scope, Data], "Data | None"]
+T = TypeVar("T")
+DEFAULT_PAGE = 100  # assumption: a page holds the model's maximum when MaxResults is absent
+
+
+# ---- pagination -------------------------------------------------------------------------------------------
+def _page(items: Sequence[T], params: Data, key: Callable[[T], Any]) -> tuple[list[T], str | None]:
+    """One page after NextToken; the token names the last key returned, so deletions do not shift pages."""
+    start = 0
+    token = params.get("NextToken")
+    if token:
+        try:
+            after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            raise BadRequest(f"Invalid NextToken '{token}'") from None
+        start = next((i for i, item in enumerate(items) if key(item) > after), len(items))
+    size = params.get("MaxResults") or DEFAULT_PAGE
+    page = list(items[start : start + size])
+    more = start + size < len(items)
+    next_token = base64.urlsafe_b64encode(json.dumps({"after": key(page[-1])}).encode()).decode() if more else None
+    return page, next_token
+
+
+# ---- shaping records into output members ------------------------------------------------------------------
+def session_data(s: ProxySession) -> Data:
+    return {
+        "VoiceConnectorId": s.VoiceConnectorId, "ProxySessionId": s.ProxySessionId, "Name": s.Name,
+        "Status": s.Status, "ExpiryMinutes": s.ExpiryMinutes, "Capabilities": s.Capabilities,
+        "CreatedTimestamp": s.CreatedTimestamp, "UpdatedTimestamp": s.UpdatedTimestamp,
+        "EndedTimestamp": s.EndedTimestamp,
+        "Participants": [{"PhoneNumber": p, "ProxyPhoneNumber": proxy} for p, proxy in s.Participants],
+        "NumberSelectionBehavior": s.NumberSelectionBehavior, "GeoMatchLevel": s.GeoMatchLevel,
+        "GeoMatchParams": s.GeoMatchParams,
+    }
+
+
+def voice_connector_data(vc: VoiceConnector) -> Data:
+    return {
+        "VoiceConnectorId": vc.VoiceConnectorId, "AwsRegion": vc.AwsRegion, "Name": vc.Name,
+        "OutboundHostName": vc.OutboundHostName, "RequireEncryption": vc.RequireEncryption,
+        "CreatedTimestamp": vc.CreatedTimestamp, "UpdatedTimestamp": vc.UpdatedTimestamp,
+        "VoiceConnectorArn": vc.VoiceConnectorArn, "IntegrationType": vc.IntegrationType,
+        "NetworkType": vc.NetworkType,
+    }
+
+
+def proxy_data(p: ProxyConfig) -> Data:
+    return {"DefaultSessionExpiryMinutes": p.DefaultSessionExpiryMinutes, "Disabled": p.Disabled,
+            "FallBackPhoneNumber": p.FallBackPhoneNumber, "PhoneNumberCountries": p.PhoneNumberCountries}
+
+
+def phone_number_data(n: PhoneNumber, account: str) -> Data:
+    voice = n.ProductType == "VoiceConnector"
+    return {
+        "PhoneNumberId": n.PhoneNumberId, "E164PhoneNumber": n.E164PhoneNumber, "Country": n.Country,
+        "PhoneNumberArn": f"arn:aws:chime:us-east-1:{account}:phone-number/{n.E164PhoneNumber}",
+        "Type": n.Type, "ProductType": n.ProductType, "Status": n.Status,
+        "Capabilities": {"InboundCall": True, "OutboundCall": True, "InboundSMS": voice, "OutboundSMS": voice,
+                         "InboundMMS": voice, "OutboundMMS": voice},
+        "Associations": [] if n.VoiceConnectorId is None else [
+            {"Name": "VoiceConnectorId", "Value": n.VoiceConnectorId, "AssociatedTimestamp": n.AssociatedTimestamp}
+        ],
+        "CallingName": None, "CallingNameStatus": "Unassigned",
+        "CreatedTimestamp": n.CreatedTimestamp, "UpdatedTimestamp": n.UpdatedTimestamp,
+        "DeletionTimestamp": n.DeletionTimestamp, "OrderId": n.OrderId, "Name": n.Name,
+    }
+
+
+def order_data(o: PhoneNumberOrder) -> Data:
+    return {
+        "PhoneNumberOrderId": o.PhoneNumberOrderId, "ProductType": o.ProductType, "Status": o.Status,
+        "OrderType": "New",
+        "OrderedPhoneNumbers": [{"E164PhoneNumber": n, "Status": s} for n, s in o.OrderedPhoneNumbers],
+        "CreatedTimestamp": o.CreatedTimestamp, "UpdatedTimestamp": o.UpdatedTimestamp, "FocDate": None,
+    }
+
+
+def _errors(errors: list[tuple[str, str, str]]) -> Data:
+    return {"PhoneNumberErrors": [{"PhoneNumberId": n, "ErrorCode": c, "ErrorMessage": m} for n, c, m in errors]}
+
+
+# ---- the operations ---------------------------------------------------------------------------------------
+def create_proxy_session(scope: Scope, p: Data) -> Data:
+    s = proxy_sessions.create(
+        scope, p["VoiceConnectorId"], p["ParticipantPhoneNumbers"], p["Capabilities"], p.get("ExpiryMinutes"),
+        p.get("Name"), p.get("NumberSelectionBehavior"), p.get("GeoMatchLevel"), p.get("GeoMatchParams"),
+    )
+    return {"ProxySession": session_data(s)}
+
+
+def get_proxy_session(scope: Scope, p: Data) -> Data:
+    return {"ProxySession": session_data(proxy_sessions.get(scope, p["VoiceConnectorId"], p["ProxySessionId"]))}
+
+
+def list_proxy_sessions(scope: Scope, p: Data) -> Data:
+    sessions = proxy_sessions.list_sessions(scope, p["VoiceConnectorId"], p.get("Status"))
+    page, token = _page(sessions, p, lambda s: s.seq)
+    return {"ProxySessions": [session_data(s) for s in page], "NextToken": token}
+
+
+def update_proxy_session(scope: Scope, p: Data) -> Data:
+    s = proxy_sessions.update(scope, p["VoiceConnectorId"], p["ProxySessionId"], p["Capabilities"],
+                              p.get("ExpiryMinutes"))
+    return {"ProxySession": session_data(s)}
+
+
+def delete_proxy_session(scope: Scope, p: Data) -> None:
+    proxy_sessions.delete(scope, p["VoiceConnectorId"], p["ProxySessionId"])
+
+
+def put_voice_connector_proxy(scope: Scope, p: Data) -> Data:
+    config = voice_connectors.put_proxy(scope, p["VoiceConnectorId"], p["DefaultSessionExpiryMinutes"],
+                                        p["PhoneNumberPoolCountries"], p.get("FallBackPhoneNumber"),
+                                        p.get("Disabled"))
+    return {"Proxy": proxy_data(config)}
+
+
+def get_voice_connector_proxy(scope: Scope, p: Data) -> Data:
+    return {"Proxy": proxy_data(voice_connectors.get_proxy(scope, p["VoiceConnectorId"]))}
+
+
+def delete_voice_connector_proxy(scope: Scope, p: Data) -> None:
+    voice_connectors.delete_proxy(scope, p["VoiceConnectorId"])
+
+
+def create_voice_connector(scope: Scope, p: Data) -> Data:
+    vc = voice_connectors.create(scope, p["Name"], p["RequireEncryption"], p.get("AwsRegion"),
+                                 p.get("IntegrationType"), p.get("NetworkType"))
+    return {"VoiceConnector": voice_connector_data(vc)}
+
+
+def get_voice_connector(scope: Scope, p: Data) -> Data:
+    return {"VoiceConnector": voice_connector_data(scope.voice_connector(p["VoiceConnectorId"]))}
+
+
+def list_voice_connectors(scope: Scope, p: Data) -> Data:
+    page, token = _page(voice_connectors.visible(scope), p,
+                        lambda vc: f"{vc.CreatedTimestamp.isoformat()}|{vc.VoiceConnectorId}")
+    return {"VoiceConnectors": [voice_connector_data(vc) for vc in page], "NextToken": token}
+
+
+def update_voice_connector(scope: Scope, p: Data) -> Data:
+    vc = voice_connectors.update(scope, p["VoiceConnectorId"], p["Name"], p["RequireEncryption"])
+    return {"VoiceConnector": voice_connector_data(vc)}
+
+
+def delete_voice_connector(scope: Scope, p: Data) -> None:
+    voice_connectors.delete(scope, p["VoiceConnectorId"])
+
+
+def create_phone_number_order(scope: Scope, p: Data) -> Data:
+    order = phone_numbers.order(scope, p["E164PhoneNumbers"], p["ProductType"], p.get("Name"))
+    return {"PhoneNumberOrder": order_data(order)}
+
+
+def get_phone_number_order(scope: Scope, p: Data) -> Data:
+    return {"PhoneNumberOrder": order_data(phone_numbers.get_order(scope, p["PhoneNumberOrderId"]))}
+
+
+def list_phone_numbers(scope: Scope, p: Data) -> Data:
+    numbers = phone_numbers.list_numbers(scope, p.get("Status"), p.get("ProductType"), p.get("FilterName"),
+                                         p.get("FilterValue"))
+    page, token = _page(numbers, p, lambda n: n.E164PhoneNumber)
+    return {"PhoneNumbers": [phone_number_data(n, scope.account.account_id) for n in page], "NextToken": token}
+
+
+def get_phone_number(scope: Scope, p: Data) -> Data:
+    number = phone_numbers.get(scope, p["PhoneNumberId"])
+    return {"PhoneNumber": phone_number_data(number, scope.account.account_id)}
+
+
+def delete_phone_number(scope: Scope, p: Data) -> None:
+    phone_numbers.delete(scope, p["PhoneNumberId"])
+
+
+def associate_phone_numbers_with_voice_connector(scope: Scope, p: Data) -> Data:
+    return _errors(phone_numbers.associate(scope, p["VoiceConnectorId"], p["E164PhoneNumbers"],
+                                           bool(p.get("ForceAssociate"))))
+
+
+def disassociate_phone_numbers_from_voice_connector(scope: Scope, p: Data) -> Data:
+    return _errors(phone_numbers.disassociate(scope, p["VoiceConnectorId"], p["E164PhoneNumbers"]))
+
+
+def _operation_name(function_name: str) -> str:
+    return "".join(part.capitalize() for part in function_name.split("_"))
+
+
+HANDLERS: dict[str, Handler] = {
+    _operation_name(f.__name__): f  # type: ignore[misc]
+    for f in (
+        create_proxy_session, get_proxy_session, list_proxy_sessions, update_proxy_session, delete_proxy_session,
+        put_voice_connector_proxy, get_voice_connector_proxy, delete_voice_connector_proxy,
+        create_voice_connector, get_voice_connector, list_voice_connectors, update_voice_connector,
+        delete_voice_connector, create_phone_number_order, get_phone_number_order, list_phone_numbers,
+        get_phone_number, delete_phone_number, associate_phone_numbers_with_voice_connector,
+        disassociate_phone_numbers_from_voice_connector,
+    )
+}

@@ -1,0 +1,141 @@
+"""rest-json in and out: parse a request into (operation, parameters), encode results and errors.
+
+This module and ``routing``/``validation``/``serialize`` are pure: no sockets, no botocore, no global state.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import routing, serialize, validation
+from . import spec as _spec
+from ..domain.errors import BadRequest, NotEmulated, ServiceError, error_body
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+@dataclass(frozen=True)
+class WireRequest:
+    """An HTTP request as any adapter sees it."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass
+class WireResponse:
+    """An HTTP response for any adapter to send."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    """A request resolved to its operation, with its input members as the model names them."""
+
+    endpoint: routing.Endpoint
+    operation: _spec.Operation
+    params: dict[str, Any]
+
+
+def split(url: str) -> tuple[str, str, dict[str, list[str]]]:
+    """(host, path, query) of a URL; path still percent-encoded so that encoded slashes stay inside a label."""
+    parts = urlsplit(url)
+    return parts.netloc, parts.path or "/", parse_qs(parts.query, keep_blank_values=True)
+
+
+def _scalar(spec: _spec.Spec, shape_name: str, raw: str) -> Any:
+    """A URI or query-string value converted to its shape's type (left as text when it does not convert,
+    so that validation reports it with the service's message)."""
+    kind = spec.shape(shape_name)["type"]
+    if kind in ("integer", "long"):
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw.lower(), raw)
+    return raw
+
+
+def parse(endpoint: routing.Endpoint, request: WireRequest, path: str, query: dict[str, list[str]]) -> ParsedRequest:
+    """Route a request of ``endpoint``'s namespace and read its input members (not yet validated).
+
+    Raises NotEmulated for a route the fake does not answer and BadRequest for a body that is not JSON.
+    """
+    found = routing.route(endpoint.namespace, request.method, path, query)
+    if found is None:
+        raise NotEmulated(f"{endpoint.namespace} has no operation at {request.method} {path}")
+    op, path_params = found
+    if not op.emulated:
+        raise NotEmulated(
+            f"pytest-chime-proxy does not emulate {endpoint.namespace} operation {op.name} "
+            f"({op.method} {op.uri}); only the proxy-session, voice-connector and phone-number operations are faked"
+        )
+    spec = _spec.load(op.namespace)
+    params: dict[str, Any] = {}
+    if op.input:
+        members = spec.shape(op.input).get("members", {})
+        if request.body and any("location" not in ref for ref in members.values()):
+            try:
+                decoded = json.loads(request.body)
+            except ValueError:
+                raise BadRequest("The request body is not valid JSON") from None
+            if not isinstance(decoded, dict):
+                raise BadRequest("The request body must be a JSON object")
+            params.update((k, v) for k, v in decoded.items() if k in members and "location" not in members[k])
+        for member, ref in members.items():
+            location = ref.get("location")
+            if location == "uri":
+                params[member] = unquote(path_params[ref["locationName"]])
+            elif location == "querystring" and ref["locationName"] in query:
+                params[member] = _scalar(spec, ref["shape"], query[ref["locationName"]][-1])
+    return ParsedRequest(endpoint, op, params)
+
+
+def check(parsed: ParsedRequest) -> dict[str, Any]:
+    """Validate the parsed input against the namespace's model; the members that were given, for the handler."""
+    try:
+        validation.validate(parsed.operation, parsed.params)
+    except validation.InvalidInput as exc:
+        raise BadRequest(str(exc)) from None
+    return {k: v for k, v in parsed.params.items() if v is not None}
+
+
+def request_id() -> str:
+    return str(uuid.uuid4())
+
+
+def success(op: _spec.Operation, data: dict[str, Any] | None) -> WireResponse:
+    """The wire response for a successful operation."""
+    payload = serialize.body(op.namespace, op.output, data)
+    headers = {"x-amzn-RequestId": request_id()}
+    if payload:
+        headers.update(JSON_HEADERS)
+    return WireResponse(op.status, headers, payload)
+
+
+def failure(error: ServiceError, op: _spec.Operation | None = None) -> WireResponse:
+    """The wire response for a service error, as the model of ``op`` types it.
+
+    The ``x-amzn-ErrorType`` header is what makes botocore raise ``client.exceptions.<Name>``; the body's
+    ``Code``/``Message`` are the legacy error members (the chime-sdk-voice shapes declare none; botocore
+    reads ``Message`` for the text either way).
+    """
+    name = error.error_type
+    if op is not None and op.errors and name not in op.errors and error.fallback in op.errors:
+        name = error.fallback  # an error this operation's model does not declare: use the one it does
+    status, payload = error_body(name, str(error))
+    headers = {"x-amzn-RequestId": request_id(), "x-amzn-ErrorType": name, **JSON_HEADERS}
+    return WireResponse(status, headers, payload)

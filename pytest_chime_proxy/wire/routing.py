@@ -1,0 +1,52 @@
+"""Which namespace and region a host belongs to, and which operation a method and path name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import spec as _spec
+
+# voice-chime.<region>.amazonaws.com (also -fips, and the dual-stack api.aws form)
+_VOICE_HOST = re.compile(r"^voice-chime(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)$")
+# botocore 1.37.1 sends legacy calls to chime.us-east-1.amazonaws.com; the REST reference to the global host
+_LEGACY_HOST = re.compile(r"^(?:chime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com|service\.chime\.aws\.amazon\.com)$")
+LEGACY_HOME_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a request was sent: the namespace that answers it and the endpoint's region."""
+
+    namespace: str
+    region: str
+
+
+@lru_cache(maxsize=256)
+def resolve_host(host: str) -> Endpoint | None:
+    """The Chime endpoint a host name belongs to, or None for any other host (left alone)."""
+    host = host.lower().rsplit(":", 1)[0] if host.count(":") == 1 else host.lower()
+    m = _VOICE_HOST.match(host)
+    if m:
+        return Endpoint("chime-sdk-voice", m.group(1))
+    m = _LEGACY_HOST.match(host)
+    if m:
+        return Endpoint("chime", LEGACY_HOME_REGION)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _table(namespace: str, method: str) -> tuple[_spec.Operation, ...]:
+    ops = [op for op in _spec.load(namespace).operations.values() if op.method == method]
+    # Routes that need a query literal (?operation=...) go first, then the most literal paths.
+    return tuple(sorted(ops, key=lambda op: (-len(op.query), -len(_spec._PARAM.sub("", op.uri.partition("?")[0])))))
+
+
+def route(namespace: str, method: str, path: str, query: dict[str, list[str]]) -> tuple[_spec.Operation, dict[str, str]] | None:
+    """The operation for ``method path?query`` and its raw (still percent-encoded) path parameters."""
+    for op in _table(namespace, method.upper()):
+        m = op.path.fullmatch(path)
+        if m and all(query.get(k) == [v] for k, v in op.query):
+            return op, m.groupdict()
+    return None
