@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The whole test suite, from scratch: three fresh virtual environments, three runs.
+#   1. the newest boto3/botocore on Python 3.12, in parallel (-n 2), in random order, with coverage;
+#   2. boto3==1.37.1 botocore==1.37.1 (the last with the legacy chime proxy operations) on Python 3.10;
+#   3. the newest boto3/botocore on Python 3.13.
+# Usage: scripts/test.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+venvs="${CHIME_PROXY_VENVS:-$root/.venvs}"
+
+find_python() {  # the newest installed patch release of a minor version
+  local want=$1
+  for candidate in "python$want" "$HOME/.pyenv/versions/$want"*/bin/python; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys' >/dev/null 2>&1; then
+      command -v "$candidate"; return 0
+    fi
+  done
+  ls -d "$HOME"/.pyenv/versions/"$want".*/bin/python 2>/dev/null | sort -V | tail -n 1
+}
+
+make_venv() {  # name python pins...
+  local name=$1 python=$2; shift 2
+  local dir="$venvs/$name"
+  rm -rf "$dir"
+  "$python" -m venv "$dir"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check -U pip >/dev/null
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check -e "$root[test]" "$@"
+  echo "$dir/bin/python"
+}
+
+run() {  # label python args...
+  local label=$1 python=$2; shift 2
+  echo "=== $label: $("$python" -c 'import sys, botocore; print(f"Python {sys.version.split()[0]}, botocore {botocore.__version__}")')"
+  "$python" -m pytest "$@"
+}
+
+py_main=$(find_python 3.12); py_old=$(find_python 3.10); py_new=$(find_python 3.13)
+main=$(make_venv main "$py_main")
+legacy=$(make_venv legacy "$py_old" "boto3==1.37.1" "botocore==1.37.1")
+newest=$(make_venv newest "$py_new")
+
+run "main (xdist, random order, coverage)" "$main" -n 2 \
+  --cov=pytest_chime_proxy --cov-branch --cov-report=term "$@"
+run "legacy botocore" "$legacy" -q "$@"
+run "newest Python" "$newest" -q "$@"
