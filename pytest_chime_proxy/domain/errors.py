@@ -42,7 +42,7 @@ class NotFound(ServiceError):
 
 
 class Conflict(ServiceError):
-    """Conflicting state; the legacy model declares no ConflictException, so it falls back to BadRequest."""
+    """Conflicting state (an operation whose model lacks ConflictException answers BadRequest instead)."""
 
     error_type = "ConflictException"
 
