@@ -1,0 +1,29 @@
+"""Shared fixtures: a proxy-session client of either namespace, and a voice connector ready for it.
+
+The plugin itself comes in through its ``pytest11`` entry point, as users get it; ``pytester`` runs
+separate pytest sessions for the plugin's own tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+NAMESPACES = ("chime-sdk-voice", "chime")
+CLIENT_FIXTURES = {"chime-sdk-voice": "chime_sdk_voice", "chime": "chime_client"}
+
+
+@pytest.fixture(params=NAMESPACES)
+def client(request: pytest.FixtureRequest) -> Any:
+    """A boto3 client of one namespace; the legacy one skips on botocore without its proxy operations."""
+    return request.getfixturevalue(CLIENT_FIXTURES[request.param])
+
+
+@pytest.fixture
+def namespace(client: Any) -> str:
+    """The namespace (botocore service name) of ``client``."""
+    return client.meta.service_model.service_name
+
