@@ -1,0 +1,665 @@
+"""Conformance: the fake against the botocore service models installed, operation by operation.
+
+The service model each namespace ships with botocore is the ground truth. For every emulated operation this
+module checks, first statically and then through live requests:
+
+- the snapshot in ``wire/specs`` is the installed model (routes, status codes, every input constraint,
+  every output member), so a constraint added to the model that the snapshot lacks fails here;
+- the fake routes each operation's wire request (built by botocore's own rest-json serializer) to that
+  operation, and every other operation of the namespace to a loud "not emulated" answer;
+- each input constraint (required, min/max, length, pattern, enum, type) is enforced: a request that breaks
+  exactly one of them gets 400 BadRequestException naming the member, through the raw wire and, where the
+  installed botocore has the operation, through a real client;
+- a successful call answers with the model's status code and with exactly the model's output members.
+
+Which model is "the reference" for live checks: the installed one when it is not older than the snapshot
+(then the static test has proved them equal), else the snapshot (an older botocore's model is not what the
+service does today; e.g. botocore 1.37.1's chime-sdk-voice model still types voice connector ids as any
+1..128 characters). Assumption where the models are silent: a URI label cannot be empty on the wire, so
+"required" and "min length" of path members are left to botocore's client-side validation.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urlencode
+
+import botocore
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError, ParamValidationError
+from botocore.model import ServiceModel
+from botocore.serialize import create_serializer
+
+import pytest_chime_proxy
+from pytest_chime_proxy.fake import FakeChime
+from pytest_chime_proxy.wire import routing
+from pytest_chime_proxy.wire.protocol import WireRequest, split
+
+SPECS = Path(pytest_chime_proxy.__file__).parent / "wire" / "specs"
+NAMESPACES = ("chime-sdk-voice", "chime")
+HOSTS = {"chime-sdk-voice": "https://voice-chime.us-east-1.amazonaws.com",
+         "chime": "https://service.chime.aws.amazon.com"}
+CONSTRAINT_KEYS = ("type", "min", "max", "pattern", "enum")
+
+
+# ---- the models -----------------------------------------------------------------------------------------
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+@lru_cache(maxsize=None)
+def snapshot(namespace: str) -> dict[str, Any]:
+    """The trimmed model the fake is driven by."""
+    return json.loads((SPECS / f"{namespace}.json").read_text())
+
+
+@lru_cache(maxsize=None)
+def installed(namespace: str) -> dict[str, Any] | None:
+    """The installed botocore's model of ``namespace`` as shipped (None when botocore has no such service)."""
+    try:
+        return botocore.session.get_session().get_service_data(namespace)
+    except botocore.exceptions.UnknownServiceError:
+        return None
+
+
+def emulated(namespace: str) -> list[str]:
+    return sorted(snapshot(namespace)["operations"])
+
+
+def installed_is_reference(namespace: str) -> bool:
+    """Whether the installed model is at least as new as the snapshot (else the snapshot is the reference)."""
+    return _version(botocore.__version__) >= _version(snapshot(namespace)["botocore"])
+
+
+def _operation(model: dict[str, Any], name: str) -> dict[str, Any]:
+    """An operation in botocore's form (``input: {"shape": X}``), whether from botocore or a snapshot."""
+    op = model["operations"][name]
+    out = {"name": name, "http": dict(op["http"]), "errors": op.get("errors", [])}
+    for key in ("input", "output"):
+        value = op.get(key)
+        if isinstance(value, str):
+            value = {"shape": value}
+        if value:
+            out[key] = value
+    out["errors"] = [e if isinstance(e, dict) else {"shape": e} for e in out["errors"]]
+    out["http"].setdefault("responseCode", 200)
+    return out
+
+
+def reference(namespace: str, operation: str) -> dict[str, Any]:
+    """The model that live checks of ``operation`` follow (see the module docstring)."""
+    live = installed(namespace)
+    if live is not None and operation in live["operations"] and installed_is_reference(namespace):
+        return live
+    return snapshot(namespace)
+
+
+def service_model(namespace: str, model: dict[str, Any]) -> ServiceModel:
+    """A botocore ServiceModel of ``model`` (a snapshot becomes a full model botocore can serialize with)."""
+    if model is installed(namespace):
+        return botocore.session.get_session().get_service_model(namespace)
+    description = {
+        "metadata": {**model["metadata"], "protocol": "rest-json", "serviceId": namespace,
+                     "signatureVersion": "v4", "jsonVersion": "1.1"},
+        "operations": {name: _operation(model, name) for name in model["operations"]},
+        "shapes": model["shapes"],
+    }
+    return ServiceModel(description, namespace)
+
+
+# ---- flattening a model into comparable tables ------------------------------------------------------------
+def _camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def input_table(model: dict[str, Any], operation: str) -> dict[str, dict[str, Any]]:
+    """Every input member path of ``operation`` with its constraints, location and requiredness."""
+    shapes = model["shapes"]
+    table: dict[str, dict[str, Any]] = {}
+
+    def walk(shape_name: str, path: str, seen: tuple[str, ...]) -> None:
+        shape = shapes[shape_name]
+        entry = table.setdefault(path, {})
+        entry.update({k: shape[k] for k in CONSTRAINT_KEYS if k in shape})
+        if shape_name in seen:
+            return
+        if shape["type"] == "structure":
+            for member, ref in shape.get("members", {}).items():
+                child = f"{path}.{_camel(member)}" if path else _camel(member)
+                walk(ref["shape"], child, (*seen, shape_name))
+                table[child].update({k: ref[k] for k in ("location", "locationName") if k in ref})
+                table[child]["required"] = member in shape.get("required", ())
+        elif shape["type"] == "list":
+            walk(shape["member"]["shape"], f"{path}.member", (*seen, shape_name))
+
+    op = _operation(model, operation)
+    if "input" in op:
+        walk(op["input"]["shape"], "", ())
+    table.pop("", None)
+    return table
+
+
+def output_table(model: dict[str, Any], operation: str) -> dict[str, list[str]]:
+    """For every structure in ``operation``'s output, by path, its member names."""
+    shapes = model["shapes"]
+    table: dict[str, list[str]] = {}
+
+    def walk(shape_name: str, path: str) -> None:
+        shape = shapes[shape_name]
+        if shape["type"] == "structure":
+            table[path] = sorted(shape.get("members", {}))
+            for member, ref in shape.get("members", {}).items():
+                walk(ref["shape"], f"{path}.{member}")
+        elif shape["type"] == "list":
+            walk(shape["member"]["shape"], f"{path}[]")
+
+    op = _operation(model, operation)
+    if "output" in op:
+        walk(op["output"]["shape"], "")
+    return table
+
+
+def route_of(model: dict[str, Any], operation: str) -> tuple[str, str, int]:
+    http = _operation(model, operation)["http"]
+    return http["method"], http["requestUri"], http["responseCode"]
+
+
+def drift(current: dict[str, Any], snap: dict[str, Any], operations: list[str], strict: bool) -> list[str]:
+    """Differences between an installed model and the snapshot, for ``operations`` present in both.
+
+    ``strict`` (installed not older than the snapshot): routes, status codes, every input constraint and
+    every output member must be equal. Otherwise (an older botocore): routes and status codes equal, and
+    the old model's members all known to the snapshot, with the same requiredness.
+    """
+    problems: list[str] = []
+    for name in operations:
+        if name not in current["operations"]:
+            continue
+        if route_of(current, name) != route_of(snap, name):
+            problems.append(f"{name}: route {route_of(current, name)} != snapshot {route_of(snap, name)}")
+        got_in, want_in = input_table(current, name), input_table(snap, name)
+        got_out, want_out = output_table(current, name), output_table(snap, name)
+        if strict:
+            for path in sorted(set(got_in) | set(want_in)):
+                if got_in.get(path) != want_in.get(path):
+                    problems.append(f"{name}: input {path}: model {got_in.get(path)} != snapshot {want_in.get(path)}")
+            for path in sorted(set(got_out) | set(want_out)):
+                if got_out.get(path) != want_out.get(path):
+                    problems.append(f"{name}: output {path or '<top>'}: model {got_out.get(path)} "
+                                    f"!= snapshot {want_out.get(path)}")
+        else:
+            for path, entry in got_in.items():
+                if path not in want_in:
+                    problems.append(f"{name}: input {path} unknown to the snapshot")
+                elif entry.get("required") != want_in[path].get("required"):
+                    problems.append(f"{name}: input {path} requiredness differs")
+            for path, members in got_out.items():
+                missing = set(members) - set(want_out.get(path, ()))
+                if missing:
+                    problems.append(f"{name}: output {path or '<top>'} lacks {sorted(missing)} in the snapshot")
+    return problems
+
+
+# ---- values: valid ones from the model, and ones that break one constraint ---------------------------------
+try:  # Python 3.11+
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse  # type: ignore[no-redef]
+
+
+def _category_char(category: Any) -> str:
+    name = str(category)
+    if "DIGIT" in name and "NOT" not in name:
+        return "0"
+    if "SPACE" in name and "NOT" not in name:
+        return " "
+    return "a"
+
+
+def _shortest(parsed: Any) -> str:
+    """The shortest string the parsed regex matches, choosing the first alternative and the lowest char."""
+    out = []
+    for op, arg in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "IN":
+            first = arg[0]
+            if str(first[0]) == "NEGATE":
+                out.append("a" if not any(str(o) == "LITERAL" and v == ord("a") for o, v in arg[1:]) else "b")
+            elif str(first[0]) == "RANGE":
+                out.append(chr(first[1][0]))
+            elif str(first[0]) == "LITERAL":
+                out.append(chr(first[1]))
+            else:
+                out.append(_category_char(first[1]))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, _, item = arg
+            out.append(_shortest(item) * low)
+        elif name == "SUBPATTERN":
+            out.append(_shortest(arg[-1]))
+        elif name == "BRANCH":
+            out.append(_shortest(arg[1][0]))
+        elif name == "ANY":
+            out.append("a")
+        elif name == "CATEGORY":
+            out.append(_category_char(arg))
+    return "".join(out)
+
+
+def example_string(shape: dict[str, Any]) -> str:
+    """A valid value of a string shape (its pattern's shortest match, padded to its minimum length)."""
+    if "enum" in shape:
+        return shape["enum"][0]
+    low = shape.get("min", 0)
+    if "pattern" not in shape:
+        return "a" * max(low, 1)
+    value = _shortest(sre_parse.parse(shape["pattern"]))
+    assert re.search(shape["pattern"], value) and len(value) >= low, (
+        f"the test cannot build a valid value for pattern {shape['pattern']!r} min {low}; extend example_string"
+    )
+    return value
+
+
+def example(model: dict[str, Any], shape_name: str) -> Any:
+    """A valid value of any input shape, with every optional member filled in (so each can be broken)."""
+    shape = model["shapes"][shape_name]
+    kind = shape["type"]
+    if kind == "string":
+        return example_string(shape)
+    if kind in ("integer", "long"):
+        return max(shape.get("min", 1), 1)
+    if kind == "boolean":
+        return True
+    if kind == "list":
+        return [example(model, shape["member"]["shape"]) for _ in range(max(shape.get("min", 0), 1))]
+    if kind == "structure":
+        return {m: example(model, ref["shape"]) for m, ref in shape.get("members", {}).items()}
+    raise AssertionError(f"no example for shape type {kind}")
+
+
+BAD_STRINGS = ("", " ", "!", "UPPER lower", "-", "+0", "x" * 40, "é", "a\tb")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One input of ``operation`` that breaks exactly one constraint, at ``path``."""
+
+    namespace: str
+    operation: str
+    path: str  # AWS style: participantPhoneNumbers.1.member
+    constraint: str  # required | min | max | pattern | enum | type
+    params: dict[str, Any]
+    body_patch: Callable[[dict[str, Any]], None] | None = None  # a wrong JSON type, applied after serializing
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}:{self.operation}:{self.path}:{self.constraint}"
+
+
+def _get_parent(params: dict[str, Any], keys: list[Any]) -> Any:
+    node: Any = params
+    for key in keys[:-1]:
+        node = node[key]
+    return node
+
+
+def violations(namespace: str, operation: str) -> Iterator[Violation]:
+    """Every single-constraint violation of ``operation``'s input that can be sent on the wire."""
+    model = reference(namespace, operation)
+    op = _operation(model, operation)
+    if "input" not in op:
+        return
+    shapes = model["shapes"]
+    base = example(model, op["input"]["shape"])
+
+    def walk(shape_name: str, keys: list[Any], path: str, location: str | None) -> Iterator[Violation]:
+        shape = shapes[shape_name]
+        kind = shape["type"]
+
+        def broken(constraint: str, value: Any, note: str = "") -> Violation:
+            params = copy.deepcopy(base)
+            _get_parent(params, keys)[keys[-1]] = value
+            return Violation(namespace, operation, path, constraint + note, params)
+
+        if kind == "string" and "enum" in shape:
+            yield broken("enum", "NotAnEnumValue")
+        elif kind == "string":
+            low, high = shape.get("min"), shape.get("max")
+            pattern = shape.get("pattern")
+            if low and not (location == "uri" and low == 1):
+                yield broken("min", "a" * (low - 1))
+            if high is not None:
+                filler = example_string({k: v for k, v in shape.items() if k != "max"})[:1] or "a"
+                yield broken("max", filler * (high + 1))
+            if pattern:
+                fits = [s for s in BAD_STRINGS if not re.search(pattern, s)
+                        and (low or 0) <= len(s) <= (high if high is not None else len(s))
+                        and not (location == "uri" and not s.strip("\t"))]
+                if fits:
+                    yield broken("pattern", fits[0])
+        elif kind in ("integer", "long"):
+            if "min" in shape:
+                yield broken("min", shape["min"] - 1)
+            if "max" in shape:
+                yield broken("max", shape["max"] + 1)
+        elif kind == "list":
+            item = example(model, shape["member"]["shape"])
+            if shape.get("min", 0) > 0:
+                yield broken("min", [item] * (shape["min"] - 1))
+            if "max" in shape:
+                yield broken("max", [item] * (shape["max"] + 1))
+            yield from walk(shape["member"]["shape"], [*keys, 0], f"{path}.1.member", None)
+        elif kind == "structure":
+            for member, ref in shape.get("members", {}).items():
+                child = f"{path}.{_camel(member)}" if path else _camel(member)
+                ref_location = ref.get("location")
+                if member in shape.get("required", ()) and ref_location != "uri":
+                    params = copy.deepcopy(base)
+                    del _get_parent(params, [*keys, member])[member]
+                    yield Violation(namespace, operation, child, "required", params)
+                yield from walk(ref["shape"], [*keys, member], child, ref_location)
+                if ref_location is None and keys == []:  # a top-level body member: send the wrong JSON type
+                    wrong = {"string": 5, "integer": "5", "long": "5", "boolean": "true", "list": "x",
+                             "structure": "x"}.get(shapes[ref["shape"]]["type"])
+                    if wrong is not None:
+                        yield Violation(namespace, operation, child, "type", copy.deepcopy(base),
+                                        body_patch=lambda body, m=member, w=wrong: body.__setitem__(m, w))
+                if ref_location == "querystring" and shapes[ref["shape"]]["type"] in ("integer", "long"):
+                    yield broken_query(member, child)
+
+    def broken_query(member: str, path: str) -> Violation:
+        params = copy.deepcopy(base)
+        params[member] = "ten"  # botocore's serializer writes it as is: not an integer on the wire
+        return Violation(namespace, operation, path, "type", params)
+
+    yield from walk(op["input"]["shape"], [], "", None)
+
+
+def wire_request(namespace: str, model: dict[str, Any], operation: str, params: dict[str, Any],
+                 body_patch: Callable[[dict[str, Any]], None] | None = None) -> WireRequest:
+    """The HTTP request botocore's rest-json serializer writes for ``params`` (no client-side validation)."""
+    op_model = service_model(namespace, model).operation_model(operation)
+    serialized = create_serializer("rest-json", include_validation=False).serialize_to_request(params, op_model)
+    body = serialized["body"] or b""
+    if isinstance(body, str):
+        body = body.encode()
+    if body_patch is not None:
+        decoded = json.loads(body)
+        body_patch(decoded)
+        body = json.dumps(decoded).encode()
+    query = urlencode(serialized["query_string"], doseq=True) if serialized["query_string"] else ""
+    url = HOSTS[namespace] + serialized["url_path"] + (f"?{query}" if query else "")
+    return WireRequest(serialized["method"], url, dict(serialized["headers"]), body)
+
+
+def all_violations() -> list[Violation]:
+    return [v for ns in NAMESPACES for op in emulated(ns) for v in violations(ns, op)]
+
+
+VIOLATIONS = all_violations()
+KEYWORD = {"required": "must not be null", "min": "greater than or equal", "max": "less than or equal",
+           "pattern": "regular expression pattern", "enum": "enum value set", "type": "failed to satisfy constraint"}
+
+
+def _assert_rejected(status: int, error_type: str | None, message: str, violation: Violation) -> None:
+    assert status == 400 and error_type == "BadRequestException", (violation.id, status, error_type, message)
+    assert f"at '{violation.path}'" in message, (violation.id, message)
+    assert KEYWORD[violation.constraint] in message, (violation.id, message)
+
+
+# ---- static: the snapshot is the model ----------------------------------------------------------------------
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_snapshot_matches_the_installed_model(namespace: str) -> None:
+    current = installed(namespace)
+    if current is None:
+        pytest.skip(f"botocore {botocore.__version__} has no {namespace} model")
+    present = [op for op in emulated(namespace) if op in current["operations"]]
+    if not present:
+        pytest.skip(f"botocore {botocore.__version__}'s {namespace} model has none of the emulated operations")
+    problems = drift(current, snapshot(namespace), present, strict=installed_is_reference(namespace))
+    assert not problems, (
+        f"botocore {botocore.__version__}'s {namespace} model differs from wire/specs/{namespace}.json "
+        f"(snapshot of botocore {snapshot(namespace)['botocore']}); regenerate it with tools/snapshot_spec.py "
+        "and make the fake follow:\n" + "\n".join(problems)
+    )
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_every_installed_operation_is_known_to_the_snapshot(namespace: str) -> None:
+    """An operation new to the model must at least be routed (to a loud 'not emulated')."""
+    current = installed(namespace)
+    if current is None or not installed_is_reference(namespace):
+        pytest.skip("only a model at least as new as the snapshot can add operations")
+    snap = snapshot(namespace)
+    known = set(snap["operations"]) | set(snap["other_operations"])
+    assert sorted(set(current["operations"]) - known) == []
+
+
+def test_a_constraint_added_to_the_model_fails_the_comparison() -> None:
+    """The drift check is not vacuous: add a constraint to a copy of the model and it is reported."""
+    model = copy.deepcopy(snapshot("chime-sdk-voice"))
+    model["shapes"]["ProxySessionNameString"]["max"] = 10
+    model["shapes"]["Capability"]["enum"] = ["Voice", "SMS", "MMS"]
+    model["shapes"]["CreateProxySessionRequest"]["required"].append("Name")
+    model["shapes"]["ProxySession"]["members"]["Brand"] = {"shape": "String128"}
+    problems = drift(model, snapshot("chime-sdk-voice"), ["CreateProxySession"], strict=True)
+    text = "\n".join(problems)
+    assert "input name:" in text and "'max': 10" in text
+    assert "input capabilities.member:" in text and "MMS" in text
+    assert "'required': True" in text
+    assert "Brand" in text
+
+
+def test_a_constraint_the_fake_does_not_follow_fails_the_live_check() -> None:
+    """The live check is driven by the model: a maximum the fake does not know is caught as accepted."""
+    model = copy.deepcopy(snapshot("chime-sdk-voice"))
+    model["shapes"]["ProxySessionNameString"]["max"] = 3
+    fake = FakeChime()
+    params = example(model, "CreateProxySessionRequest")
+    params["Name"] = "abcd"  # valid in the real model, over the invented maximum
+    exchange = fake.handle(wire_request("chime-sdk-voice", model, "CreateProxySession", params))
+    assert exchange is not None and exchange.status != 400, "the fake enforces a constraint the model lacks"
+
+
+# ---- live: routing ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("namespace", NAMESPACES)
+@pytest.mark.parametrize("operation", sorted({op for ns in NAMESPACES for op in emulated(ns)}))
+def test_each_emulated_operation_is_routed_to_itself(namespace: str, operation: str) -> None:
+    model = reference(namespace, operation)
+    request = wire_request(namespace, model, operation, example(model, _operation(model, operation)["input"]["shape"]))
+    host, path, query = split(request.url)
+    endpoint = routing.resolve_host(host)
+    assert endpoint is not None and endpoint.namespace == namespace
+    found = routing.route(namespace, request.method, path, query)
+    assert found is not None and found[0].name == operation
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_every_other_operation_is_answered_as_not_emulated(namespace: str) -> None:
+    """No request of a non-emulated operation reaches an emulated one; it gets a loud 501 naming itself."""
+    others = snapshot(namespace)["other_operations"]
+    assert others
+    fake = FakeChime()
+    for name, http in others.items():
+        path, _, literal = http["requestUri"].partition("?")
+        path = re.sub(r"\{\w+\+?\}", "x1", path)
+        exchange = fake.handle(WireRequest(http["method"], HOSTS[namespace] + path + (f"?{literal}" if literal else ""),
+                                           {}, b"{}"))
+        assert exchange is not None and exchange.operation in (None, name), (name, exchange and exchange.operation)
+        assert exchange.status == 501 and exchange.error_code == "NotImplementedException"
+        assert f"operation {name} " in exchange.response.json()["Message"], (name, exchange.response.json())
+
+
+# ---- live: every input constraint enforced ------------------------------------------------------------------
+def test_the_violation_list_covers_every_constraint_kind() -> None:
+    kinds = {(v.namespace, v.constraint) for v in VIOLATIONS}
+    for ns in NAMESPACES:
+        assert {(ns, k) for k in ("required", "min", "max", "pattern", "enum", "type")} <= kinds
+
+
+@pytest.mark.parametrize("violation", VIOLATIONS, ids=lambda v: v.id)
+def test_each_constraint_is_enforced_on_the_wire(violation: Violation) -> None:
+    fake = FakeChime()
+    model = reference(violation.namespace, violation.operation)
+    request = wire_request(violation.namespace, model, violation.operation, violation.params, violation.body_patch)
+    exchange = fake.handle(request)
+    assert exchange is not None and exchange.operation == violation.operation
+    body = exchange.response.json()
+    _assert_rejected(exchange.status, exchange.error_code, body["Message"], violation)
+    assert fake.backend.accounts == {} or all(
+        not a.voice_connectors and not a.phone_numbers for a in fake.backend.accounts.values()
+    ), "a rejected request changed state"
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_the_unbroken_examples_pass_validation(namespace: str) -> None:
+    """The baseline each violation starts from is valid: whatever it gets, it is not a validation error."""
+    fake = FakeChime()
+    for operation in emulated(namespace):
+        model = reference(namespace, operation)
+        op = _operation(model, operation)
+        request = wire_request(namespace, model, operation, example(model, op["input"]["shape"]))
+        exchange = fake.handle(request)
+        assert exchange is not None and exchange.status < 500
+        if exchange.status == 400:
+            assert "validation error" not in exchange.response.json()["Message"], (operation, exchange.response.json())
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_each_constraint_is_enforced_through_a_real_client(namespace: str) -> None:
+    """What botocore sends unchecked (patterns, enums, maxima) is rejected by the fake with a modeled error."""
+    from pytest_chime_proxy import ChimeProxyMock
+
+    if not installed_is_reference(namespace):
+        pytest.skip(f"botocore {botocore.__version__}'s {namespace} model is older than the snapshot")
+    current = installed(namespace)
+    cases = [v for v in VIOLATIONS if v.namespace == namespace and v.body_patch is None
+             and current is not None and v.operation in current["operations"] and v.constraint != "type"]
+    if not cases:
+        pytest.skip(f"botocore {botocore.__version__} has no {namespace} client for the emulated operations")
+    sent = 0
+    with ChimeProxyMock():
+        import boto3
+
+        client = boto3.client(namespace, region_name="us-east-1")
+        for violation in cases:
+            method = getattr(client, botocore.xform_name(violation.operation))
+            try:
+                method(**violation.params)
+            except ParamValidationError:
+                continue  # botocore itself refuses it (required, minima): never sent
+            except ClientError as error:
+                sent += 1
+                meta = error.response["ResponseMetadata"]
+                _assert_rejected(meta["HTTPStatusCode"], error.response["Error"]["Code"],
+                                 error.response["Error"]["Message"], violation)
+                assert isinstance(error, client.exceptions.BadRequestException)
+            else:
+                pytest.fail(f"{violation.id}: accepted {violation.params}")
+    assert sent > 0
+
+
+# ---- live: status codes and output members --------------------------------------------------------------------
+class Scenario:
+    """Every emulated operation once, successfully, in an order that makes each possible, over the raw wire."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.fake = FakeChime()
+        self.seen: dict[str, tuple[int, Any]] = {}
+
+    def call(self, operation: str, **params: Any) -> Any:
+        model = reference(self.namespace, operation)
+        exchange = self.fake.handle(wire_request(self.namespace, model, operation, params))
+        assert exchange is not None and exchange.operation == operation
+        body = exchange.response.json()
+        assert exchange.status < 300, (operation, exchange.status, body)
+        self.seen[operation] = (exchange.status, body)
+        return body
+
+    def run(self) -> None:
+        numbers = ["+19135550101", "+19135550102"]
+        vc = self.call("CreateVoiceConnector", Name="conformance", RequireEncryption=True)["VoiceConnector"]
+        vc_id = vc["VoiceConnectorId"]
+        self.call("GetVoiceConnector", VoiceConnectorId=vc_id)
+        self.call("ListVoiceConnectors", MaxResults=1)
+        self.call("UpdateVoiceConnector", VoiceConnectorId=vc_id, Name="renamed", RequireEncryption=False)
+        order = self.call("CreatePhoneNumberOrder", ProductType="VoiceConnector", E164PhoneNumbers=numbers)
+        self.call("GetPhoneNumberOrder", PhoneNumberOrderId=order["PhoneNumberOrder"]["PhoneNumberOrderId"])
+        self.call("AssociatePhoneNumbersWithVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers)
+        self.call("ListPhoneNumbers", FilterName="VoiceConnectorId", FilterValue=vc_id)
+        self.call("GetPhoneNumber", PhoneNumberId=numbers[0])
+        self.call("PutVoiceConnectorProxy", VoiceConnectorId=vc_id, DefaultSessionExpiryMinutes=60,
+                  PhoneNumberPoolCountries=["US"])
+        self.call("GetVoiceConnectorProxy", VoiceConnectorId=vc_id)
+        session = self.call("CreateProxySession", VoiceConnectorId=vc_id, Capabilities=["Voice"],
+                            ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Name="conformance",
+                            NumberSelectionBehavior="PreferSticky", GeoMatchLevel="Country",
+                            GeoMatchParams={"Country": "US", "AreaCode": "913"})["ProxySession"]
+        sid = session["ProxySessionId"]
+        self.call("GetProxySession", VoiceConnectorId=vc_id, ProxySessionId=sid)
+        self.call("ListProxySessions", VoiceConnectorId=vc_id)
+        self.call("UpdateProxySession", VoiceConnectorId=vc_id, ProxySessionId=sid, Capabilities=["SMS"])
+        self.call("DeleteProxySession", VoiceConnectorId=vc_id, ProxySessionId=sid)
+        self.call("DeleteVoiceConnectorProxy", VoiceConnectorId=vc_id)
+        self.call("DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[1:])
+        self.call("DeletePhoneNumber", PhoneNumberId=numbers[1])
+        self.call("DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[:1])
+        self.call("DeleteVoiceConnector", VoiceConnectorId=vc_id)
+
+
+def _members_at(value: Any, path: str, out: dict[str, set[str]]) -> None:
+    """The member names of every object in a response body, by the same paths as ``output_table``."""
+    if isinstance(value, dict):
+        out.setdefault(path, set()).update(value)
+        for key, child in value.items():
+            _members_at(child, f"{path}.{key}", out)
+    elif isinstance(value, list):
+        for item in value:
+            _members_at(item, f"{path}[]", out)
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_each_operation_answers_with_the_model_status_and_output_members(namespace: str) -> None:
+    scenario = Scenario(namespace)
+    scenario.run()
+    assert sorted(scenario.seen) == emulated(namespace), "the scenario must call every emulated operation"
+    for operation, (status, body) in scenario.seen.items():
+        model = reference(namespace, operation)
+        assert status == route_of(model, operation)[2], operation
+        expected = output_table(model, operation)
+        if not expected:
+            assert body is None, (operation, body)
+            continue
+        got: dict[str, set[str]] = {}
+        _members_at(body, "", got)
+        for path, members in got.items():
+            assert path in expected, (operation, path)
+            assert sorted(members) == expected[path], (operation, path, sorted(members), expected[path])
+        assert set(expected) - set(got) <= {p for p in expected if p.count("[]") or p.count(".") > 1}, (
+            operation, sorted(set(expected) - set(got)))
+
+
+def test_the_scenario_parses_with_a_real_client() -> None:
+    """botocore parses every answer of the scenario with the installed chime-sdk-voice model."""
+    from pytest_chime_proxy import ChimeProxyMock
+    import boto3
+
+    with ChimeProxyMock() as mock:
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1")
+        vc = mock.create_voice_connector(["+19135550101"])
+        created = client.create_proxy_session(VoiceConnectorId=vc, Capabilities=["Voice", "SMS"],
+                                              ParticipantPhoneNumbers=["+14015550101", "+12065550100"])
+        assert mock.calls[-1].status == route_of(installed("chime-sdk-voice"), "CreateProxySession")[2]
+        session = created["ProxySession"]
+        assert set(session) <= set(output_table(installed("chime-sdk-voice"), "CreateProxySession")[".ProxySession"])
+        assert session["Participants"][0]["ProxyPhoneNumber"] == "+19135550101"
