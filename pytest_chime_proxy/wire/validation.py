@@ -24,6 +24,42 @@ class InvalidInput(Exception):
     """The input broke one or more of the model's constraints; ``str()`` is the service's message."""
 
 
+# ECMA-262 (the Smithy pattern dialect) and Java both give \d and \w their ASCII meaning; the regex engines
+# pydantic uses make them Unicode-aware, which would let '+1٤٠١٥٥٥٠١٠١' (Arabic-Indic digits) through.
+_ASCII_CLASSES = {"d": "0-9", "w": "a-zA-Z0-9_"}
+
+
+def ecma_pattern(pattern: str | None) -> str | None:
+    """``pattern`` with ``\\d``/``\\D``/``\\w``/``\\W`` spelled as the ASCII classes they mean in the model."""
+    if pattern is None or "\\" not in pattern:
+        return pattern
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            escaped = pattern[i + 1]
+            ascii_class = _ASCII_CLASSES.get(escaped.lower())
+            if ascii_class is None:
+                out.append(pattern[i : i + 2])
+            elif in_class and escaped.islower():
+                out.append(ascii_class)
+            elif not in_class:
+                out.append(f"[{'^' if escaped.isupper() else ''}{ascii_class}]")
+            else:  # a negated class inside a class: leave it to the engine
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 def _lower_camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
@@ -47,7 +83,7 @@ def _model(namespace: str, shape_name: str) -> Any:
                 ann: Any = Literal[tuple(shape["enum"])]
             else:
                 ann = Annotated[str, StringConstraints(min_length=shape.get("min"), max_length=shape.get("max"),
-                                                       pattern=shape.get("pattern"))]
+                                                       pattern=ecma_pattern(shape.get("pattern")))]
         elif kind in ("integer", "long"):
             ann = Annotated[int, Field(ge=shape.get("min"), le=shape.get("max"))]
         elif kind == "boolean":
