@@ -663,3 +663,23 @@ def test_the_scenario_parses_with_a_real_client() -> None:
         session = created["ProxySession"]
         assert set(session) <= set(output_table(installed("chime-sdk-voice"), "CreateProxySession")[".ProxySession"])
         assert session["Participants"][0]["ProxyPhoneNumber"] == "+19135550101"
+
+
+# ---- the pattern dialect ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("number", ["+1\u0664\u0660\u0661\u0665\u0665\u0665\u0660\u0661\u0660\u0661",  # Arabic-Indic
+                                    "+1401555010\uff11",  # a fullwidth digit
+                                    "+1\u096a\u0966\u0967"])  # Devanagari
+def test_pattern_digits_are_ascii_as_in_the_model_dialect(number: str) -> None:
+    """Smithy patterns are ECMA-262, where ``\\d`` is [0-9] (as in Java): other scripts' digits are refused."""
+    from pytest_chime_proxy import ChimeProxyMock
+    import boto3
+
+    pattern = snapshot("chime-sdk-voice")["shapes"]["E164PhoneNumber"]["pattern"]
+    assert re.search(pattern, number) and not re.search(pattern, number, re.ASCII)  # Python's \d is Unicode too
+    with ChimeProxyMock() as mock:
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1")
+        vc = mock.create_voice_connector(["+19135550101"])
+        with pytest.raises(client.exceptions.BadRequestException, match=r"participantPhoneNumbers\.1\.member"):
+            client.create_proxy_session(VoiceConnectorId=vc, Capabilities=["Voice"],
+                                        ParticipantPhoneNumbers=[number, "+12065550100"])
+        assert mock.backend.account(mock.account).voice_connectors[vc].sessions == {}
