@@ -19,6 +19,7 @@ from .domain.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Backend, Scope
 from .environment import FakeEnvironment
 from .fake import Exchange, FakeChime
 from .wire.protocol import WireRequest, WireResponse
+from .wire.routing import Endpoint
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PHONE_NUMBERS = ("+19135550199", "+19135550198", "+12065550177")
@@ -86,9 +87,12 @@ class ChimeProxyMock:
         self.calls.clear()
 
     # ---- the request path (used by every adapter) -------------------------------------------------------
-    def dispatch(self, request: WireRequest) -> WireResponse | None:
-        """Answer a request if it is for Chime; None lets it go to the network."""
-        exchange = self.fake.handle(request)
+    def dispatch(self, request: WireRequest, endpoint: "Endpoint | None" = None) -> WireResponse | None:
+        """Answer a request if it is for Chime; None lets it go to the network.
+
+        ``endpoint`` says which namespace and region answer when the host cannot (the HTTP server).
+        """
+        exchange = self.fake.handle(request, endpoint=endpoint)
         if exchange is None:
             return None
         self.calls.append(exchange)
