@@ -54,10 +54,13 @@ class ChimeProxyMock:
         """Start answering Chime requests (and set fake credentials). Idempotent."""
         if self._active:
             return self
-        from .adapters import botocore_endpoint
+        from .adapters import aiobotocore_endpoint, botocore_endpoint, moto_compat, responses_adapter
 
         self._env.enter()
         botocore_endpoint.activate(self)
+        aiobotocore_endpoint.activate()  # only where aiobotocore is installed
+        responses_adapter.activate()  # raw `requests` calls to Chime hosts
+        moto_compat.activate()  # keep moto's mock_aws from answering Chime hosts
         self._active = True
         return self
 
@@ -65,9 +68,12 @@ class ChimeProxyMock:
         """Stop answering and restore the environment. Idempotent."""
         if not self._active:
             return
-        from .adapters import botocore_endpoint
+        from .adapters import aiobotocore_endpoint, botocore_endpoint, moto_compat, responses_adapter
 
         self._active = False
+        moto_compat.deactivate()
+        responses_adapter.deactivate()
+        aiobotocore_endpoint.deactivate()
         botocore_endpoint.deactivate(self)
         self._env.exit()
 

@@ -1,0 +1,93 @@
+"""aiobotocore adapter: answer Chime requests where aiobotocore's endpoint would open a connection.
+
+aiobotocore subclasses botocore's ``Endpoint`` as ``AioEndpoint`` with an ``async _send``, and reads the
+answer through ``await response.content``; so the answer must be aiobotocore's own ``AioAWSResponse`` around
+a body with an ``async read()``. As with plain botocore, answering at ``_send`` keeps aiobotocore's retries,
+signing and parsing real and catches clients created before the mock started. The patch is installed only
+where aiobotocore is installed, by the first active mock, and removed by the last; other hosts go to the real
+``_send`` untouched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from typing import Any, Callable
+
+from . import botocore_endpoint
+
+_lock = threading.Lock()
+_depth = 0
+_original: Callable[..., Any] | None = None
+
+
+def available() -> bool:
+    """Whether aiobotocore is installed (nothing is imported to find out)."""
+    return importlib.util.find_spec("aiobotocore") is not None
+
+
+class _AsyncRaw:
+    """The ``raw`` body ``AioAWSResponse`` awaits ``read()`` on (aiohttp's response in real use)."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def read(self, amt: int | None = None) -> bytes:
+        data, self._body = (self._body, b"") if amt is None or amt < 0 else (self._body[:amt], self._body[amt:])
+        return data
+
+
+def _connection_error(fault: Exception, url: str) -> Exception:
+    import botocore.exceptions
+
+    name = getattr(fault, "botocore_name", "EndpointConnectionError")
+    return getattr(botocore.exceptions, name)(endpoint_url=url, error=fault)
+
+
+async def _send(endpoint: Any, request: Any) -> Any:
+    mock = botocore_endpoint.current()
+    if mock is not None:
+        from aiobotocore.awsrequest import AioAWSResponse
+
+        from ..wire.protocol import WireRequest
+
+        wire = WireRequest(request.method, request.url, dict(request.headers.items()),
+                           botocore_endpoint._body_bytes(request.body))
+        try:
+            answer = mock.dispatch(wire)
+        except Exception as error:
+            if type(error).__name__ == "ConnectionFault":  # an injected broken connection (faults.py)
+                raise _connection_error(error, request.url) from error
+            raise
+        if answer is not None:
+            return AioAWSResponse(request.url, answer.status, answer.headers, _AsyncRaw(answer.body))
+    assert _original is not None
+    return await _original(endpoint, request)
+
+
+def activate() -> None:
+    """Patch ``AioEndpoint._send`` if aiobotocore is installed (the first active mock does it)."""
+    global _depth, _original
+    if not available():
+        return
+    from aiobotocore.endpoint import AioEndpoint
+
+    with _lock:
+        _depth += 1
+        if _depth == 1:
+            _original = AioEndpoint._send
+            AioEndpoint._send = _send  # type: ignore[method-assign]
+
+
+def deactivate() -> None:
+    """Put the real ``AioEndpoint._send`` back when the last active mock stops."""
+    global _depth, _original
+    with _lock:
+        if _depth == 0:
+            return
+        _depth -= 1
+        if _depth == 0 and _original is not None:
+            from aiobotocore.endpoint import AioEndpoint
+
+            AioEndpoint._send = _original  # type: ignore[method-assign]
+            _original = None

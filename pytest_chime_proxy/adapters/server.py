@@ -1,0 +1,337 @@
+"""Server mode: the fake as a real HTTP server on loopback, for SDKs in any language (``endpoint_url``).
+
+Run ``chime-proxy-server --port 0`` (it prints its URL), or in a test use ``ChimeProxyServer`` as a context
+manager or the ``chime_proxy_server`` fixture. Requests go through the same ``ChimeProxyMock.dispatch`` as
+in-process calls (state, recorded calls, fault rules), so there is no second implementation.
+
+Routing rules, because the host no longer tells which endpoint a client meant:
+
+- namespace: a path under ``/chime/`` is the legacy ``chime`` API and one under ``/chime-sdk-voice/`` the
+  ``chime-sdk-voice`` API (point ``endpoint_url`` at ``<url>/chime``); any other path is the server's default
+  namespace (``chime-sdk-voice`` unless ``--namespace chime``). Both APIs share their URIs, so nothing else
+  could tell them apart: both sign as service ``chime``.
+- region: the SigV4 credential scope of the request (what the client was configured with); unsigned requests
+  get the server's ``--region``. The legacy API answers from its home region, as its real endpoint does.
+- account: the access key id, by moto's rule (12 digits name the account), as in-process.
+
+Robustness: loopback only unless told otherwise; a port in use fails at once with the OS error; bodies over
+``max_body`` bytes get 413 and chunked bodies 411 without being read; a malformed request line or header
+gets 400 (431 for too many headers); an unknown method 405; a path that no Chime operation has 404; nothing
+a client sends stops the server. Every error answer is JSON with ``Message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any, Sequence
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from ..mock import ChimeProxyMock
+    from ..wire.protocol import WireResponse
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: the largest real request (a phone-number batch) is a few KiB
+NAMESPACES = ("chime-sdk-voice", "chime")
+_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
+
+
+def split_namespace(path: str, default: str) -> tuple[str, str]:
+    """(namespace, path without the namespace prefix) for a request path, by the rule in the module doc."""
+    for namespace in NAMESPACES:
+        prefix = f"/{namespace}"
+        if path == prefix or path.startswith(prefix + "/"):
+            return namespace, path[len(prefix):] or "/"
+    return default, path
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection; ``self.server.app`` is the ``ChimeProxyServer`` it serves."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as SDK connection pools expect
+    server_version = "pytest-chime-proxy"
+    timeout = 30  # a client that stops sending mid-request frees its thread after this many seconds
+    server: "_HTTPServer"
+
+    # ---- answering ---------------------------------------------------------------------------------------
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and body:
+            self.wfile.write(body)
+
+    def _send_json(self, status: int, payload: dict[str, Any], error_type: str | None = None) -> None:
+        headers = {"Content-Type": "application/json"}
+        if error_type:
+            headers["x-amzn-ErrorType"] = error_type
+        self._send(status, headers, json.dumps(payload).encode())
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors from the HTTP layer itself (bad request line, too many headers ...) as JSON too."""
+        self.close_connection = True
+        text = message or self.responses.get(code, ("Error",))[0]
+        try:
+            self._send_json(code, {"Message": text if not explain else f"{text}: {explain}"})
+        except OSError:
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        if not self.server.app.quiet:
+            super().log_message(format, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # any other method: a clear 405 rather than the stdlib's 501
+            return self._method_not_allowed
+        raise AttributeError(name)
+
+    def _method_not_allowed(self) -> None:
+        self.close_connection = True
+        self._send_json(405, {"Message": f"method {self.command} is not allowed; use one of {list(_METHODS)}"})
+
+    # ---- reading -----------------------------------------------------------------------------------------
+    def _read_body(self) -> bytes | None:
+        """The request body, or None after answering 4xx for one that cannot or must not be read."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            self._send_json(411, {"Message": "chunked request bodies are not accepted; send Content-Length"})
+            return None
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            return b""
+        try:
+            length = int(raw)
+            if length < 0:
+                raise ValueError
+        except ValueError:
+            self.close_connection = True
+            self._send_json(400, {"Message": f"invalid Content-Length {raw!r}"})
+            return None
+        limit = self.server.app.max_body
+        if length > limit:
+            self.close_connection = True
+            self._send_json(413, {"Message": f"request body of {length} bytes is over the limit of {limit}"})
+            return None
+        body = self.rfile.read(length)
+        if len(body) < length:
+            self.close_connection = True
+            self._send_json(400, {"Message": f"request body ended after {len(body)} of {length} bytes"})
+            return None
+        return body
+
+    def _handle(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        try:
+            status, headers, payload = self.server.app.answer(self.command, self.path, dict(self.headers), body)
+        except _DropConnection:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        except Exception as error:  # noqa: BLE001 - a bug must not cost the client its answer or the server
+            self.server.app.errors.append(error)
+            status, headers, payload = 500, {"Content-Type": "application/json"}, json.dumps(
+                {"Message": f"pytest-chime-proxy internal error: {type(error).__name__}: {error}"}).encode()
+        self._send(status, headers, payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+
+class _DropConnection(Exception):
+    """A fault rule asked for a broken connection: close the socket without an answer."""
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = False  # a port in use is an error at once, not a silent share
+    app: "ChimeProxyServer"
+
+
+class ChimeProxyServer:
+    """The fake served over HTTP on ``host:port`` (port 0: any free port; see ``url``).
+
+    ``mock`` is the state it serves (a fresh ``ChimeProxyMock`` unless given; it is not started, so this
+    process's own botocore calls are not intercepted). Use as a context manager or ``start()``/``stop()``.
+    """
+
+    def __init__(self, mock: "ChimeProxyMock | None" = None, *, host: str = DEFAULT_HOST, port: int = 0,
+                 namespace: str = "chime-sdk-voice", region: str | None = None,
+                 max_body: int = DEFAULT_MAX_BODY, quiet: bool = True) -> None:
+        if namespace not in NAMESPACES:
+            raise ValueError(f"namespace must be one of {NAMESPACES}, got {namespace!r}")
+        if max_body < 0:
+            raise ValueError("max_body must be >= 0 bytes")
+        if mock is None:
+            from ..mock import ChimeProxyMock
+
+            mock = ChimeProxyMock(**({"region": region} if region else {}))
+        self.mock = mock
+        self.host, self.port = host, port
+        self.namespace = namespace
+        self.region = region or mock.region
+        self.max_body = max_body
+        self.quiet = quiet
+        self.errors: list[BaseException] = []  # internal errors answered with 500, for tests to inspect
+        self._server: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- life cycle --------------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        """``http://host:port`` of the running server (the bound port when started with port 0)."""
+        if self._server is None:
+            raise RuntimeError("the server is not running; call start() or use it as a context manager")
+        host = self.host if ":" not in self.host else f"[{self.host}]"
+        return f"http://{host}:{self._server.server_address[1]}"
+
+    def start(self) -> "ChimeProxyServer":
+        """Bind and serve in a daemon thread. Idempotent. A port in use raises OSError at once."""
+        if self._server is not None:
+            return self
+        server_class = _HTTPServer
+        if ":" in self.host:
+            server_class = type("_HTTPServer6", (_HTTPServer,), {"address_family": socket.AF_INET6})
+        server = server_class((self.host, self.port), _Handler)
+        server.app = self
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name=f"chime-proxy-server:{self.url}",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket. Idempotent."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until interrupted (the console script)."""
+        self.start()
+        assert self._thread is not None
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.5)
+        finally:
+            self.stop()
+
+    def __enter__(self) -> "ChimeProxyServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def info(self) -> dict[str, Any]:
+        """What ``/_chime_proxy/health`` reports: where it listens and how it routes."""
+        return {"url": self.url, "default_namespace": self.namespace, "region": self.region,
+                "account": self.mock.account, "legacy_prefix": "/chime", "control_prefix": "/_chime_proxy/"}
+
+    # ---- one request -------------------------------------------------------------------------------------
+    def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) for one HTTP request; pure apart from the mock's state."""
+        from . import control
+
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        if path.startswith(control.PREFIX) or path == control.PREFIX.rstrip("/"):
+            status, payload = control.handle(self.mock, method, path, body, self.info())
+            return status, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+        response = self._service(method, path, parts.query, headers, body)
+        return response.status, response.headers, response.body
+
+    def _service(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> "WireResponse":
+        from ..fake import credential
+        from ..wire import protocol, routing
+
+        namespace, path = split_namespace(path, self.namespace)
+        _, signed_region = credential(headers)
+        region = routing.LEGACY_HOME_REGION if namespace == "chime" else (signed_region or self.region)
+        url = f"{self.url}{path}{'?' + query if query else ''}"
+        _, _, parsed_query = protocol.split(url)
+        if routing.route(namespace, method, path, parsed_query) is None:
+            message = (f"no {namespace} operation at {method} {path}; the legacy chime API is under /chime/, "
+                       f"the control API under /_chime_proxy/")
+            status, error_body = 404, json.dumps({"Code": "NotFound", "Message": message}).encode()
+            return protocol.WireResponse(status, {"Content-Type": "application/json",
+                                                  "x-amzn-ErrorType": "UnknownOperationException"}, error_body)
+        request = protocol.WireRequest(method, url, headers, body)
+        try:
+            answer = self.mock.dispatch(request, endpoint=routing.Endpoint(namespace, region))
+        except Exception as error:
+            if type(error).__name__ == "ConnectionFault":  # an injected broken connection (faults.py)
+                raise _DropConnection() from error
+            raise
+        assert answer is not None  # an explicit endpoint always gets an answer
+        return answer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The console script's options."""
+    parser = argparse.ArgumentParser(
+        prog="chime-proxy-server",
+        description="Serve the pytest-chime-proxy fake of the Amazon Chime proxy-session API over HTTP. "
+                    "Point any SDK's endpoint_url at the printed URL (add /chime for the legacy chime API); "
+                    "arrange state through the control API under /_chime_proxy/.")
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
+    parser.add_argument("--namespace", choices=NAMESPACES, default="chime-sdk-voice",
+                        help="API for paths without a /chime or /chime-sdk-voice prefix (default: %(default)s)")
+    parser.add_argument("--region", default="us-east-1", help="region of unsigned requests (default: %(default)s)")
+    parser.add_argument("--account", default=None, help="default account id (default: 123456789012)")
+    parser.add_argument("--seed", type=int, default=None, help="seed for reproducible generated ids")
+    parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY,
+                        help="largest request body in bytes; larger ones get 413 (default: %(default)s)")
+    parser.add_argument("--voice-connector", action="append", default=[], metavar="NUMBERS",
+                        help="create a voice connector ready for proxy sessions with these comma-separated "
+                             "numbers and print its id (repeatable)")
+    parser.add_argument("--quiet", action="store_true", help="do not log each request to stderr")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``chime-proxy-server``: serve until interrupted. Prints the URL (and any voice connector ids) first."""
+    args = build_parser().parse_args(argv)
+    from ..mock import ChimeProxyMock
+
+    options: dict[str, Any] = {"region": args.region, "seed": args.seed}
+    if args.account:
+        options["account"] = args.account
+    mock = ChimeProxyMock(**options)
+    server = ChimeProxyServer(mock, host=args.host, port=args.port, namespace=args.namespace,
+                              region=args.region, max_body=args.max_body, quiet=args.quiet)
+    try:
+        server.start()
+    except OSError as error:
+        print(f"chime-proxy-server: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 2
+    print(server.url, flush=True)
+    for numbers in args.voice_connector:
+        vc = mock.create_voice_connector([n.strip() for n in numbers.split(",") if n.strip()])
+        print(f"voice-connector {vc}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m pytest_chime_proxy.adapters.server
+    sys.exit(main())
