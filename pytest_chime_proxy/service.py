@@ -31,9 +31,10 @@ def _page(items: Sequence[T], params: Data, key: Callable[[T], Any]) -> tuple[li
     if token:
         try:
             after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
+            # inside the try: a forged token's key of another type ({"after": ""}) must not compare
+            start = next((i for i, item in enumerate(items) if key(item) > after), len(items))
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise BadRequest(f"Invalid NextToken '{token}'") from None
-        start = next((i for i, item in enumerate(items) if key(item) > after), len(items))
     size = params.get("MaxResults") or DEFAULT_PAGE
     page = list(items[start : start + size])
     more = start + size < len(items)
