@@ -1,5 +1,5 @@
-"""The pytest plugin: fixtures ``chime_proxy``, ``chime_sdk_voice``, ``chime_client``, ``voice_connector``
-and the marker ``@pytest.mark.chime_proxy(...)``.
+"""The pytest plugin: fixtures ``chime_proxy``, ``chime_sdk_voice``, ``chime_client``, ``voice_connector``,
+``chime_proxy_server`` and the marker ``@pytest.mark.chime_proxy(...)``.
 
 Loaded at every pytest start through the ``pytest11`` entry point, so it imports nothing heavy: the mock,
 botocore and boto3 load only when a test asks for a fixture.
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import pytest
 
 if TYPE_CHECKING:
+    from .adapters.server import ChimeProxyServer
     from .mock import ChimeProxyMock
 
 MARKER = "chime_proxy"
@@ -93,6 +94,23 @@ def chime_client(chime_proxy: "ChimeProxyMock") -> Any:
         pytest.skip(f"botocore {botocore.__version__} has no legacy chime proxy operations "
                     "(they were removed after 1.37.1); install botocore<=1.37.1 to run this test")
     return boto3.client("chime", region_name="us-east-1")
+
+
+@pytest.fixture
+def chime_proxy_server(request: pytest.FixtureRequest) -> Iterator["ChimeProxyServer"]:
+    """The fake as a real HTTP server on 127.0.0.1 (a free port, see ``.url``) for clients in other languages
+    or processes, with fresh state of its own (``.mock``); the marker's region/account/seed apply.
+
+    It does not intercept this process's botocore: point ``endpoint_url`` at ``.url`` (``.url + "/chime"`` for
+    the legacy API). Stopped after the test.
+    """
+    from .adapters.server import ChimeProxyServer
+    from .mock import ChimeProxyMock
+
+    options = _marker_options(request)
+    mock = ChimeProxyMock(**{k: v for k, v in options.items() if k in _MOCK_OPTIONS})
+    with ChimeProxyServer(mock) as server:
+        yield server
 
 
 @pytest.fixture
