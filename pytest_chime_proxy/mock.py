@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import functools
 import inspect
+import time
 import unittest
-from typing import Any, Callable, Iterable, TypeVar, overload
+from datetime import timedelta
+from typing import Any, Callable, Iterable, Mapping, TypeVar, overload
+
+from . import backoff
+from .calls import Call, CallLog, retry_header
 
 from .domain import geo, proxy_sessions, voice_connectors
 from .domain import phone_numbers as inventory
 from .domain.clock import Clock
+from .domain.errors import Injected
 from .domain.model import ProxySession
 from .domain.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Backend, Scope
 from .environment import FakeEnvironment
-from .fake import Exchange, FakeChime
+from .fake import FakeChime
+from .faults import ConnectionFault, Decision, FaultRule, Faults, Match, Target
+from .wire import protocol
+from .wire.protocol import ParsedRequest
 from .wire.protocol import WireRequest, WireResponse
 from .wire.routing import Endpoint
 
@@ -30,20 +39,31 @@ class ChimeProxyMock:
 
     ``region`` and ``account`` are where the helpers (``create_voice_connector`` ...) put things and which
     account unsigned or non-numeric-key requests belong to; ``seed`` makes generated IDs reproducible;
-    ``clock`` lets several mocks share one time.
+    ``clock`` lets several mocks share one time. ``faults`` are ``inject`` keyword arguments to start with;
+    ``assert_all_faults_hit`` makes leaving the context (or the decorated test) fail when a rule never fired;
+    ``real_sleep`` makes botocore's retry backoff and injected latency wait on the wall clock instead of
+    advancing ``clock`` (see ``backoff``).
     """
 
     def __init__(self, *, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT,
-                 seed: int | None = None, clock: Clock | None = None) -> None:
+                 seed: int | None = None, clock: Clock | None = None, real_sleep: bool = False,
+                 faults: Iterable[Mapping[str, Any]] = (), assert_all_faults_hit: bool = False) -> None:
         self.region = region
         self.account = account
         self.clock = clock or Clock()
         self.backend = Backend(self.clock, seed)
         self.fake = FakeChime(self.backend, account)
-        self.calls: list[Exchange] = []
+        self.calls = CallLog()
+        self.faults = Faults()
+        self.real_sleep = real_sleep
+        self.assert_all_faults_hit = assert_all_faults_hit
+        fault_specs = [dict(spec) for spec in faults]
+        for spec in fault_specs:
+            self._inject_spec(spec)
         self._env = FakeEnvironment()
         self._active = False
-        self._kwargs = {"region": region, "account": account, "seed": seed}
+        self._kwargs = {"region": region, "account": account, "seed": seed, "real_sleep": real_sleep,
+                        "faults": fault_specs, "assert_all_faults_hit": assert_all_faults_hit}
 
     # ---- activation ----------------------------------------------------------------------------------
     @property
@@ -57,6 +77,7 @@ class ChimeProxyMock:
         from .adapters import aiobotocore_endpoint, botocore_endpoint, moto_compat, responses_adapter
 
         self._env.enter()
+        backoff.install()
         botocore_endpoint.activate(self)
         aiobotocore_endpoint.activate()  # only where aiobotocore is installed
         responses_adapter.activate()  # raw `requests` calls to Chime hosts
@@ -75,6 +96,7 @@ class ChimeProxyMock:
         responses_adapter.deactivate()
         aiobotocore_endpoint.deactivate()
         botocore_endpoint.deactivate(self)
+        backoff.uninstall()
         self._env.exit()
 
     def __enter__(self) -> "ChimeProxyMock":
@@ -82,27 +104,112 @@ class ChimeProxyMock:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+        if self.assert_all_faults_hit and exc[0] is None:
+            self.faults.assert_all_hit()
 
     def __call__(self, target: F) -> F:
         """Decorate a function (sync or async) or a class: each call runs under a fresh mock like this one."""
         return _decorate(target, lambda: ChimeProxyMock(**self._kwargs))  # type: ignore[arg-type]
 
     def reset(self) -> None:
-        """Forget all state and recorded calls (the clock keeps its time)."""
+        """Forget all state, recorded calls and fault rules (the clock keeps its time)."""
         self.backend.reset()
         self.calls.clear()
+        self.faults.clear()
+
+    # ---- faults ------------------------------------------------------------------------------------------
+    def inject(self, operation: str, *, error: str | None = None, times: int | None = 1, after: int = 0,
+               probability: float | None = None, seed: int | None = None,
+               latency: float | timedelta | None = None, connection_error: str | None = None,
+               match: Match | None = None, namespace: str | None = None, region: str | None = None) -> FaultRule:
+        """Make the fake fail on matching requests as the service would; returns the rule (it counts hits).
+
+        ``operation``: an operation name or ``"*"``. ``error``: a modeled exception name
+        (``"ThrottledClientException"``...), sent with its real status, header and body. ``times`` (None:
+        always) and ``after`` make "let 1 through, fail twice, then succeed"; ``probability`` with ``seed``
+        gives reproducible chaos; ``latency`` (seconds or timedelta) delays the answer on the mock's clock
+        (the wall clock with ``real_sleep``), and a latency reaching the client's read timeout becomes a
+        read timeout; ``connection_error`` (``read_timeout``, ``connect_timeout``, ``connection_closed``,
+        ``endpoint_unreachable``) raises botocore's own exception at the HTTP layer; ``match`` is a mapping
+        of input member -> value, or a callable on the parameters; ``namespace``/``region`` narrow further.
+        See ``faults`` for how several rules combine.
+        """
+        return self.faults.add(operation, error=error, times=times, after=after, probability=probability,
+                               seed=seed, latency=latency, connection_error=connection_error, match=match,
+                               namespace=namespace, region=region)
+
+    def _inject_spec(self, spec: Mapping[str, Any]) -> FaultRule:
+        options = dict(spec)
+        if "operation" not in options:
+            raise ValueError(f"a fault given as options needs 'operation' (and error=/connection_error=/"
+                             f"latency=), got {spec!r}")
+        return self.inject(options.pop("operation"), **options)
 
     # ---- the request path (used by every adapter) -------------------------------------------------------
-    def dispatch(self, request: WireRequest, endpoint: "Endpoint | None" = None) -> WireResponse | None:
+    def dispatch(self, request: WireRequest, endpoint: "Endpoint | None" = None, *,
+                 read_timeout: float | None = None) -> WireResponse | None:
         """Answer a request if it is for Chime; None lets it go to the network.
 
         ``endpoint`` says which namespace and region answer when the host cannot (the HTTP server).
+        Fault rules run after routing; an injected connection error is raised as ``faults.ConnectionFault``
+        for the adapter to turn into its transport's own error. ``read_timeout`` (seconds) is the client's,
+        so that injected latency reaching it times out as it would. Every request is recorded in ``calls``.
         """
-        exchange = self.fake.handle(request, endpoint=endpoint)
+        waited = backoff.take_pending()
+        seen: dict[str, Any] = {}
+
+        def before(parsed: ParsedRequest, account: str) -> WireResponse | None:
+            target = Target(parsed.endpoint.namespace, parsed.endpoint.region, account, parsed.operation.name,
+                            parsed.params)
+            decision = seen["decision"] = self.faults.decide(target)
+            seen["parsed"], seen["account"] = parsed, account
+            return self._apply(decision, parsed, read_timeout)
+
+        try:
+            exchange = self.fake.handle(request, endpoint=endpoint, before=before)
+        except ConnectionFault as fault:
+            parsed, decision = seen["parsed"], seen["decision"]
+            self._record(request, parsed.endpoint, seen["account"], parsed.operation.name, parsed.params, None,
+                         fault.botocore_name, waited, decision, decision.rule or decision.fired[0])
+            raise
         if exchange is None:
             return None
-        self.calls.append(exchange)
+        decision = seen.get("decision", Decision())
+        self._record(request, exchange.endpoint, exchange.account, exchange.operation, exchange.params,
+                     exchange.response, exchange.error_code, waited, decision, decision.rule)
         return exchange.response
+
+    def _apply(self, decision: Decision, parsed: ParsedRequest, read_timeout: float | None) -> WireResponse | None:
+        """Carry out what the fault rules decided: wait, break the connection, or answer an error."""
+        if read_timeout is not None and decision.fired and decision.latency >= read_timeout:
+            self._wait(read_timeout)
+            raise ConnectionFault("read_timeout")  # the client gave up before the slow answer came
+        self._wait(decision.latency)
+        rule = decision.rule
+        if rule is None:
+            return None
+        if rule.connection_error is not None:
+            raise ConnectionFault(rule.connection_error)
+        assert rule.error is not None
+        error = Injected(rule.error, f"{parsed.operation.name} failed: {rule.error} (injected)")
+        error.fallback = rule.error  # type: ignore[misc]  # send exactly the error asked for
+        return protocol.failure(error, parsed.operation)
+
+    def _wait(self, seconds: float) -> None:
+        """Injected latency: on the mock's clock, or the wall clock with ``real_sleep``."""
+        if seconds > 0:
+            if self.real_sleep:
+                time.sleep(seconds)
+            else:
+                self.clock.advance(seconds=seconds)
+
+    def _record(self, request: WireRequest, endpoint: Endpoint, account: str, operation: str | None,
+                params: dict[str, Any], response: WireResponse | None, error_code: str | None, waited: float,
+                decision: Decision, rule: FaultRule | None) -> None:
+        attempt, most = retry_header(request.headers)
+        self.calls.append(Call(request, endpoint, account, operation, params, response,
+                               response.status if response is not None else None, error_code, attempt, most,
+                               waited, decision.latency, rule, self.clock.now()))
 
     # ---- helpers: the same domain code the API runs --------------------------------------------------------
     def _scope(self, region: str | None, account: str | None, namespace: str = "chime-sdk-voice") -> Scope:

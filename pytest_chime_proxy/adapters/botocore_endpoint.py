@@ -51,16 +51,42 @@ def current() -> "ChimeProxyMock | None":
     return _active[-1] if _active else None
 
 
+def read_timeout(endpoint: Any, request: Any) -> float | None:
+    """The read timeout botocore would use for ``request`` (per-request override, else the client's)."""
+    context = getattr(request, "context", None) or {}
+    timeout: Any = context.get("read_timeout")
+    if timeout is None:
+        timeout = getattr(getattr(endpoint, "http_session", None), "_timeout", None)
+        timeout = getattr(timeout, "read_timeout", timeout)  # urllib3 Timeout, or one number for both
+    return float(timeout) if isinstance(timeout, (int, float)) else None
+
+
+def connection_error(fault: Any, request: Any) -> Exception:
+    """botocore's own exception for an injected connection fault, as its HTTP session raises it."""
+    from botocore import exceptions
+
+    return getattr(exceptions, fault.botocore_name)(endpoint_url=request.url, request=request, error=fault)
+
+
 def _send(endpoint: Any, request: Any) -> Any:
+    from .. import backoff
+
     mock = current()
+    backoff.answered(None)
     if mock is not None:
         from botocore.awsrequest import AWSResponse
 
+        from ..faults import ConnectionFault
         from ..wire.protocol import WireRequest
 
         wire = WireRequest(request.method, request.url, dict(request.headers.items()), _body_bytes(request.body))
-        answer = mock.dispatch(wire)
+        try:
+            answer = mock.dispatch(wire, read_timeout=read_timeout(endpoint, request))
+        except ConnectionFault as fault:
+            backoff.answered(mock)
+            raise connection_error(fault, request) from None
         if answer is not None:
+            backoff.answered(mock)
             return AWSResponse(request.url, answer.status, answer.headers, _Raw(answer.body))
     assert _original is not None
     return _original(endpoint, request)

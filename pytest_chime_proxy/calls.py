@@ -1,0 +1,175 @@
+"""The call log: every request the fake saw, in order, with what it answered and how botocore got there.
+
+Each ``Call`` keeps the attribute names of ``fake.Exchange`` (request, endpoint, account, operation, params,
+response, status, error_code) and adds what retry tests need: the attempt number botocore put in its
+``amz-sdk-request`` header, the backoff botocore waited before sending it, injected latency, and the fault
+rule that answered. Pure: no botocore.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence, overload
+
+from .wire.protocol import WireRequest, WireResponse
+from .wire.routing import Endpoint
+
+if TYPE_CHECKING:
+    from .faults import FaultRule
+
+_SDK_REQUEST = re.compile(r"(\w+)=(\d+)")
+
+
+def retry_header(headers: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """(attempt, max attempts) from botocore's ``amz-sdk-request: attempt=2; max=5``; Nones without it."""
+    value = next((v for k, v in headers.items() if k.lower() == "amz-sdk-request"), None)
+    if value is None:
+        return None, None
+    if isinstance(value, bytes):
+        value = value.decode()
+    found = dict(_SDK_REQUEST.findall(str(value)))
+    attempt, most = found.get("attempt"), found.get("max")
+    return (int(attempt) if attempt else None), (int(most) if most else None)
+
+
+@dataclass
+class Call:
+    """One request the fake saw.
+
+    ``status`` and ``response`` are None when an injected connection error answered; ``error_code`` is then
+    the botocore exception's name (``ReadTimeoutError`` ...). ``backoff`` is the time botocore's retry logic
+    waited before sending this request (0.0 for a first attempt); ``attempt`` counts from 1.
+    """
+
+    request: WireRequest
+    endpoint: Endpoint | None
+    account: str
+    operation: str | None
+    params: dict[str, Any]
+    response: WireResponse | None
+    status: int | None
+    error_code: str | None
+    attempt: int | None = None
+    max_attempts: int | None = None
+    backoff: float = 0.0
+    latency: float = 0.0
+    fault: "FaultRule | None" = None
+    time: datetime | None = field(default=None, compare=False)
+
+    @property
+    def namespace(self) -> str | None:
+        """``chime`` or ``chime-sdk-voice``."""
+        return self.endpoint.namespace if self.endpoint else None
+
+    @property
+    def region(self) -> str | None:
+        """The region of the endpoint the request was sent to."""
+        return self.endpoint.region if self.endpoint else None
+
+    @property
+    def injected(self) -> bool:
+        """Whether a fault rule answered this request."""
+        return self.fault is not None
+
+    def json(self) -> Any:
+        """The answer's JSON body (None for an empty body or a connection error)."""
+        return self.response.json() if self.response is not None else None
+
+    def __repr__(self) -> str:
+        answer = self.status if self.status is not None else "no response"
+        extra = f" {self.error_code}" if self.error_code else ""
+        retry = f" attempt={self.attempt}" if self.attempt else ""
+        wait = f" after {self.backoff:.3f}s backoff" if self.backoff else ""
+        return f"<Call {self.namespace} {self.region} {self.operation} -> {answer}{extra}{retry}{wait}>"
+
+
+_FILTERS = ("operation", "namespace", "region", "status", "error_code", "attempt", "account")
+
+
+class CallLog:
+    """``chime_proxy.calls``: the calls in order, indexable like a list, with helpers to assert on them.
+
+    ``count("CreateProxySession")``, ``last()``, ``filter(status=503)``, ``operations``, ``backoffs``.
+    Filters are keyword equality on Call attributes (operation, namespace, region, status, error_code,
+    attempt, account).
+    """
+
+    def __init__(self) -> None:
+        self._calls: list[Call] = []
+        self._lock = threading.Lock()
+
+    def append(self, call: Call) -> None:
+        """Record a call (adapters do this through the mock)."""
+        with self._lock:
+            self._calls.append(call)
+
+    def clear(self) -> None:
+        """Forget every recorded call."""
+        with self._lock:
+            self._calls.clear()
+
+    def filter(self, operation: str | None = None, **where: Any) -> list[Call]:
+        """The calls whose attributes equal the given values, in order."""
+        unknown = set(where) - set(_FILTERS)
+        if unknown:
+            raise TypeError(f"calls.filter(): unknown filter(s) {sorted(unknown)}; known: {list(_FILTERS)}")
+        if operation is not None:
+            where["operation"] = operation
+        with self._lock:
+            calls = list(self._calls)
+        return [c for c in calls if all(getattr(c, name) == value for name, value in where.items())]
+
+    def count(self, operation: str | None = None, **where: Any) -> int:
+        """How many calls match (all calls without arguments)."""
+        return len(self.filter(operation, **where))
+
+    def last(self, operation: str | None = None, **where: Any) -> Call:
+        """The most recent matching call; LookupError (saying what was called) when there is none."""
+        found = self.filter(operation, **where)
+        if not found:
+            wanted = {**({"operation": operation} if operation else {}), **where}
+            raise LookupError(f"no call matching {wanted or 'anything'}; calls so far: {self.operations}")
+        return found[-1]
+
+    @property
+    def operations(self) -> list[str | None]:
+        """The operation of every call, in order."""
+        return [c.operation for c in self]
+
+    @property
+    def backoffs(self) -> list[float]:
+        """The backoff botocore waited before each call, in order (0.0 for first attempts)."""
+        return [c.backoff for c in self]
+
+    def __iter__(self) -> Iterator[Call]:
+        with self._lock:
+            return iter(list(self._calls))
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def __bool__(self) -> bool:
+        return bool(self._calls)
+
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Call]: ...
+    def __getitem__(self, index: int | slice) -> Call | list[Call]:
+        with self._lock:
+            return self._calls[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CallLog):
+            return list(self) == list(other)
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<CallLog {len(self)} call(s): {self.operations}>"
