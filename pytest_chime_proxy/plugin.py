@@ -16,15 +16,34 @@ if TYPE_CHECKING:
     from .mock import ChimeProxyMock
 
 MARKER = "chime_proxy"
-_MOCK_OPTIONS = ("region", "account", "seed")
+_MOCK_OPTIONS = ("region", "account", "seed", "real_sleep", "faults", "assert_all_faults_hit")
+_INI_FLAGS = {  # ini option -> mock option it gives the default of (the marker overrides it)
+    "chime_proxy_assert_all_faults_hit": "assert_all_faults_hit",
+    "chime_proxy_real_sleep": "real_sleep",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("chime_proxy_assert_all_faults_hit", type="bool", default=False,
+                  help="chime_proxy: fail a test whose injected fault rules did not all fire")
+    parser.addini("chime_proxy_real_sleep", type="bool", default=False,
+                  help="chime_proxy: let botocore's retry backoff and injected latency sleep on the wall clock")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "chime_proxy(region='us-east-1', account='123456789012', seed=None, phone_numbers=(...)): "
+        "chime_proxy(region='us-east-1', account='123456789012', seed=None, phone_numbers=(...), "
+        "faults=[{'operation': ..., 'error': ...}], assert_all_faults_hit=False, real_sleep=False): "
         "configure the chime_proxy fixture (and pull it in)",
     )
+
+
+def _fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The mock's keyword arguments: ini defaults, then the marker's options."""
+    options = {mock_option: request.config.getini(ini) for ini, mock_option in _INI_FLAGS.items()}
+    options.update((k, v) for k, v in _marker_options(request).items() if k in _MOCK_OPTIONS)
+    return options
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -53,16 +72,21 @@ def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture
 def chime_proxy(request: pytest.FixtureRequest) -> Iterator["ChimeProxyMock"]:
-    """An active fake Chime with fresh state for this test; stopped (environment restored) afterwards."""
+    """An active fake Chime with fresh state for this test; stopped (environment restored) afterwards.
+
+    With ``assert_all_faults_hit`` (marker, or the ``chime_proxy_assert_all_faults_hit`` ini option) the
+    test's teardown fails, naming them, when injected fault rules never fired (as pytest-httpx does).
+    """
     from .mock import ChimeProxyMock
 
-    options = _marker_options(request)
-    mock = ChimeProxyMock(**{k: v for k, v in options.items() if k in _MOCK_OPTIONS})
+    mock = ChimeProxyMock(**_fixture_options(request))
     mock.start()
     try:
         yield mock
     finally:
         mock.stop()
+    if mock.assert_all_faults_hit:
+        mock.faults.assert_all_hit()
 
 
 @pytest.fixture
