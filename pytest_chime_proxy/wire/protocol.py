@@ -6,6 +6,7 @@ This module and ``routing``/``validation``/``serialize`` are pure: no sockets, n
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -16,6 +17,7 @@ from . import spec as _spec
 from ..domain.errors import BadRequest, NotEmulated, ServiceError, error_body
 
 JSON_HEADERS = {"Content-Type": "application/json"}
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,8 @@ def _scalar(spec: _spec.Spec, shape_name: str, raw: str) -> Any:
     so that validation reports it with the service's message)."""
     kind = spec.shape(shape_name)["type"]
     if kind in ("integer", "long"):
-        try:
-            return int(raw)
-        except ValueError:
-            return raw
+        # Python's int() also takes " 5", "1_0" and other scripts' digits; the service reads plain decimals.
+        return int(raw) if _DECIMAL.fullmatch(raw) else raw
     if kind == "boolean":
         return {"true": True, "false": False}.get(raw.lower(), raw)
     return raw
