@@ -683,3 +683,17 @@ def test_pattern_digits_are_ascii_as_in_the_model_dialect(number: str) -> None:
             client.create_proxy_session(VoiceConnectorId=vc, Capabilities=["Voice"],
                                         ParticipantPhoneNumbers=[number, "+12065550100"])
         assert mock.backend.account(mock.account).voice_connectors[vc].sessions == {}
+
+
+@pytest.mark.parametrize("text", ["1_0", " 5", "5 ", "0x5", "5.0", "\u0663"])
+def test_a_query_integer_is_a_plain_decimal(text: str) -> None:
+    """``max-results`` is an integer on the wire: Python's int() leniency (underscores, spaces) is not AWS's.
+
+    Assumption (no source says): only ASCII decimal digits with an optional sign parse, as in Java's parseInt
+    for the ASCII range; anything else is a 400 naming the member.
+    """
+    fake = FakeChime()
+    exchange = fake.handle(WireRequest("GET", HOSTS["chime-sdk-voice"] + "/voice-connectors?"
+                                       + urlencode({"max-results": text})))
+    assert exchange is not None and exchange.status == 400 and exchange.error_code == "BadRequestException"
+    assert "at 'maxResults'" in exchange.response.json()["Message"]
