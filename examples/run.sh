@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The example: a number-masking app (examples/masking_app.py) and its tests, run verbosely against the fake.
+# Creates its own virtual environment in .venvs/examples and installs the package (and boto3) into it.
+# Usage: examples/run.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+python=${PYTHON:-python3}
+venv="$root/.venvs/examples"
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -U pip >/dev/null
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root" boto3
+exec "$venv/bin/python" -m pytest -v examples "$@"
