@@ -20,12 +20,25 @@ from .domain.state import Scope
 Data = dict[str, Any]
 Handler = Callable[[Scope, Data], "Data | None"]
 T = TypeVar("T")
-DEFAULT_PAGE = 100  # assumption: a page holds the model's maximum when MaxResults is absent
+DEFAULT_PAGE = 100  # only when a model gives MaxResults no maximum; see _model_cap
 
 
 # ---- pagination -------------------------------------------------------------------------------------------
-def _page(items: Sequence[T], params: Data, key: Callable[[T], Any]) -> tuple[list[T], str | None]:
-    """One page after NextToken; the token names the last key returned, so deletions do not shift pages."""
+def _model_cap(scope: Scope, operation: str) -> int:
+    """The namespace model's maximum MaxResults for ``operation`` (ListProxySessions: 99 legacy, 100 voice)."""
+    from .wire import spec as _spec
+
+    model = _spec.load(scope.namespace)
+    members = model.shape(model.operations[operation].input or "")["members"]
+    return int(model.shape(members["MaxResults"]["shape"]).get("max", DEFAULT_PAGE))
+
+
+def _page(items: Sequence[T], params: Data, key: Callable[[T], Any],
+          cap: int = DEFAULT_PAGE) -> tuple[list[T], str | None]:
+    """One page after NextToken; the token names the last key returned, so deletions do not shift pages.
+
+    Without MaxResults a page holds ``cap``, the namespace model's maximum (an assumption).
+    """
     start = 0
     token = params.get("NextToken")
     if token:
@@ -35,7 +48,7 @@ def _page(items: Sequence[T], params: Data, key: Callable[[T], Any]) -> tuple[li
             start = next((i for i, item in enumerate(items) if key(item) > after), len(items))
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise BadRequest(f"Invalid NextToken '{token}'") from None
-    size = params.get("MaxResults") or DEFAULT_PAGE
+    size = params.get("MaxResults") or cap
     page = list(items[start : start + size])
     more = start + size < len(items)
     next_token = base64.urlsafe_b64encode(json.dumps({"after": key(page[-1])}).encode()).decode() if more else None
@@ -115,7 +128,7 @@ def get_proxy_session(scope: Scope, p: Data) -> Data:
 
 def list_proxy_sessions(scope: Scope, p: Data) -> Data:
     sessions = proxy_sessions.list_sessions(scope, p["VoiceConnectorId"], p.get("Status"))
-    page, token = _page(sessions, p, lambda s: s.seq)
+    page, token = _page(sessions, p, lambda s: s.seq, _model_cap(scope, "ListProxySessions"))
     return {"ProxySessions": [session_data(s) for s in page], "NextToken": token}
 
 
@@ -156,7 +169,8 @@ def get_voice_connector(scope: Scope, p: Data) -> Data:
 
 def list_voice_connectors(scope: Scope, p: Data) -> Data:
     page, token = _page(voice_connectors.visible(scope), p,
-                        lambda vc: f"{vc.CreatedTimestamp.isoformat()}|{vc.VoiceConnectorId}")
+                        lambda vc: f"{vc.CreatedTimestamp.isoformat()}|{vc.VoiceConnectorId}",
+                        _model_cap(scope, "ListVoiceConnectors"))
     return {"VoiceConnectors": [voice_connector_data(vc) for vc in page], "NextToken": token}
 
 
@@ -181,7 +195,7 @@ def get_phone_number_order(scope: Scope, p: Data) -> Data:
 def list_phone_numbers(scope: Scope, p: Data) -> Data:
     numbers = phone_numbers.list_numbers(scope, p.get("Status"), p.get("ProductType"), p.get("FilterName"),
                                          p.get("FilterValue"))
-    page, token = _page(numbers, p, lambda n: n.E164PhoneNumber)
+    page, token = _page(numbers, p, lambda n: n.E164PhoneNumber, _model_cap(scope, "ListPhoneNumbers"))
     return {"PhoneNumbers": [phone_number_data(n, scope.account.account_id) for n in page], "NextToken": token}
 
 
