@@ -243,6 +243,17 @@ def test_max_results_cap_differs_per_namespace(client: Any, namespace: str, vc: 
     assert f"less than or equal to {cap}" in message
 
 
+def test_without_max_results_a_page_holds_the_namespace_cap(client: Any, namespace: str, vc: str) -> None:
+    """Assumption (no source says): without MaxResults a page holds the model's maximum for the namespace."""
+    cap = DOCUMENTED_PAGE_CAP[namespace]
+    ids = _create(client, vc, cap + 1)
+    first = client.list_proxy_sessions(VoiceConnectorId=vc)
+    assert len(first["ProxySessions"]) == cap
+    rest = client.list_proxy_sessions(VoiceConnectorId=vc, NextToken=first["NextToken"])
+    assert [s["ProxySessionId"] for s in first["ProxySessions"] + rest["ProxySessions"]] == ids
+    assert "NextToken" not in rest
+
+
 def test_a_malformed_next_token_is_a_bad_request(client: Any, vc: str) -> None:
     with pytest.raises(client.exceptions.BadRequestException, match="NextToken"):
         client.list_proxy_sessions(VoiceConnectorId=vc, NextToken="not-a-token")
