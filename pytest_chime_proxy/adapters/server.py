@@ -80,11 +80,27 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors from the HTTP layer itself (bad request line, too many headers ...) as JSON too."""
         self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unparsable request line: answer with a status line anyway
+            self.request_version = "HTTP/1.0"
         text = message or self.responses.get(code, ("Error",))[0]
         try:
             self._send_json(code, {"Message": text if not explain else f"{text}: {explain}"})
         except OSError:
             pass
+
+    def finish(self) -> None:
+        """Close gently after an error: the answer first, then read what the client still sends, so that
+        closing with unread bytes (a body we refused) does not reset the connection and lose the answer."""
+        super().finish()
+        if self.close_connection:
+            try:
+                self.connection.shutdown(socket.SHUT_WR)
+                self.connection.settimeout(0.5)
+                for _ in range(64):
+                    if not self.connection.recv(65536):
+                        break
+            except OSError:
+                pass
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         if not self.server.app.quiet:
@@ -130,6 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _handle(self) -> None:
+        if self.headers.defects:  # e.g. a header line without a colon
+            self.send_error(400, "malformed request headers", "; ".join(map(str, self.headers.defects)))
+            return
         body = self._read_body()
         if body is None:
             return
@@ -208,8 +227,8 @@ class ChimeProxyServer:
         server = server_class((self.host, self.port), _Handler)
         server.app = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name=f"chime-proxy-server:{self.url}",
-                                        daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"chime-proxy-server:{self.url}", daemon=True)
         self._thread.start()
         return self
 
