@@ -7,7 +7,9 @@ first mock started (the network, or another ``responses`` mock such as moto's), 
 
 The route is also put in ``responses``' default registry, which moto's registry consults before its own
 "not implemented" answer for unknown AWS hosts; that is what lets raw Chime calls reach the fake when
-``mock_aws`` (or ``@responses.activate``) is started after this mock and so sits outermost. Mocks must be
+``mock_aws`` (or ``@responses.activate``) is started after this mock and so sits outermost. A separate
+``responses.RequestsMock()`` instance started after this mock has only its own registry and refuses Chime
+URLs (responses' rule for unmatched requests); start it first, or use the default mock. Mocks must be
 stopped in the reverse order of starting (``with`` blocks do that), as ``responses`` patches require.
 """
 
