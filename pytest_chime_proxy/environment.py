@@ -9,6 +9,7 @@ the test failed.
 from __future__ import annotations
 
 import os
+import threading
 from typing import Mapping
 
 FAKE: Mapping[str, str | None] = {
@@ -27,27 +28,45 @@ FAKE: Mapping[str, str | None] = {
 }
 
 
+# The process environment is one: mocks that overlap share it. The first to enter saves the caller's values,
+# the innermost active one's values are in force, and the last to leave restores the caller's values --
+# whatever order the mocks stop in (a mock stopped out of order must neither put real credentials back
+# under a mock still active nor leave fake ones behind).
+_lock = threading.Lock()
+_active: list["FakeEnvironment"] = []
+_original: dict[str, str | None] = {}
+
+
+def _write(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 class FakeEnvironment:
-    """Sets ``FAKE`` on ``enter()`` and puts every touched variable back on ``exit()``."""
+    """Sets ``FAKE`` on ``enter()``; the last active one to ``exit()`` puts every touched variable back."""
 
     def __init__(self, extra: Mapping[str, str | None] | None = None) -> None:
         self._wanted = {**FAKE, **(extra or {})}
-        self._saved: dict[str, str | None] | None = None
 
     def enter(self) -> None:
-        self._saved = {name: os.environ.get(name) for name in self._wanted}
-        for name, value in self._wanted.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        with _lock:
+            if self in _active:
+                return
+            for name in self._wanted:
+                _original.setdefault(name, os.environ.get(name))
+            _active.append(self)
+            _write(self._wanted)
 
     def exit(self) -> None:
-        if self._saved is None:
-            return
-        for name, value in self._saved.items():
-            if value is None:
-                os.environ.pop(name, None)
+        with _lock:
+            if self not in _active:
+                return
+            _active.remove(self)
+            if _active:
+                _write(_active[-1]._wanted)
             else:
-                os.environ[name] = value
-        self._saved = None
+                _write(_original)
+                _original.clear()
