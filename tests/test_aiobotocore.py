@@ -1,0 +1,124 @@
+"""aiobotocore: ``async with session.create_client("chime-sdk-voice")`` is answered by the fake under the same
+fixture and decorator as boto3, with aiobotocore's own retries, signing and parsing left real.
+
+Skipped where aiobotocore is not installed: its botocore pin is narrow, so scripts/test.sh installs it only
+in the environment whose botocore it accepts (the legacy run, botocore 1.37.1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+pytest.importorskip("aiobotocore", reason="aiobotocore is not installed here (its botocore pin is narrow; "
+                                          "scripts/test.sh installs it in the legacy environment)")
+
+from aiobotocore.session import get_session  # noqa: E402
+
+from pytest_chime_proxy import ChimeProxyMock, mock_chime_proxy  # noqa: E402
+
+PAIR = ["+14015550101", "+12065550100"]
+
+
+async def lifecycle(vc: str) -> dict[str, Any]:
+    """Create, get, list, update, delete a session and fail to get it again, all through aiobotocore."""
+    async with get_session().create_client("chime-sdk-voice", region_name="us-east-1") as c:
+        made = (await c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
+                                             Capabilities=["Voice"]))["ProxySession"]
+        sid = made["ProxySessionId"]
+        got = (await c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid))["ProxySession"]
+        listed = (await c.list_proxy_sessions(VoiceConnectorId=vc))["ProxySessions"]
+        updated = (await c.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid,
+                                                Capabilities=["SMS"]))["ProxySession"]
+        deleted = await c.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)
+        try:
+            await c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)
+            missing = None
+        except c.exceptions.NotFoundException as error:
+            missing = error
+    return {"made": made, "got": got, "listed": listed, "updated": updated, "deleted": deleted,
+            "missing": missing}
+
+
+def test_lifecycle_under_the_fixture(chime_proxy: ChimeProxyMock, voice_connector: str) -> None:
+    seen = asyncio.run(lifecycle(voice_connector))
+    assert seen["made"]["Status"] == "Open"
+    assert seen["got"] == seen["made"]
+    assert [s["ProxySessionId"] for s in seen["listed"]] == [seen["made"]["ProxySessionId"]]
+    assert seen["updated"]["Capabilities"] == ["SMS"]
+    assert seen["deleted"]["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert seen["missing"] is not None
+    assert seen["missing"].response["Error"]["Code"] == "NotFoundException"
+    assert [c.operation for c in chime_proxy.calls] == [
+        "CreateProxySession", "GetProxySession", "ListProxySessions", "UpdateProxySession",
+        "DeleteProxySession", "GetProxySession"]
+
+
+def test_decorated_async_function() -> None:
+    @mock_chime_proxy
+    async def scenario() -> tuple[str, int]:
+        from pytest_chime_proxy import current_mock
+
+        mock = current_mock()
+        assert mock is not None
+        vc = mock.create_voice_connector()
+        seen = await lifecycle(vc)
+        return seen["made"]["Status"], len(mock.calls)
+
+    assert asyncio.run(scenario()) == ("Open", 6)
+
+
+def test_validation_errors_reach_aiobotocore_as_modeled_exceptions(chime_proxy: ChimeProxyMock,
+                                                                  voice_connector: str) -> None:
+    async def bad() -> Any:
+        async with get_session().create_client("chime-sdk-voice", region_name="us-east-1") as c:
+            with pytest.raises(c.exceptions.BadRequestException) as caught:
+                await c.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR,
+                                             Capabilities=["Fax"])
+            return caught.value
+
+    error = asyncio.run(bad())
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert "Fax" in str(error)
+
+
+def test_a_client_created_before_the_mock_started_is_answered() -> None:
+    async def scenario() -> str:
+        async with get_session().create_client("chime-sdk-voice", region_name="us-east-1",
+                                               aws_access_key_id="testing",
+                                               aws_secret_access_key="testing") as c:
+            with mock_chime_proxy() as mock:
+                vc = mock.create_voice_connector()
+                made = await c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
+                                                    Capabilities=["SMS"])
+                return made["ProxySession"]["Status"]
+
+    assert asyncio.run(scenario()) == "Open"
+
+
+def test_server_errors_are_retried_by_aiobotocore(chime_proxy: ChimeProxyMock, voice_connector: str) -> None:
+    if not hasattr(chime_proxy, "inject"):
+        pytest.skip("this build of the mock has no inject()")
+    chime_proxy.inject("ListProxySessions", error="ServiceUnavailableException", times=1)
+
+    async def scenario() -> int:
+        from botocore.config import Config
+
+        config = Config(retries={"max_attempts": 2, "mode": "standard"})
+        async with get_session().create_client("chime-sdk-voice", region_name="us-east-1", config=config) as c:
+            answer = await c.list_proxy_sessions(VoiceConnectorId=voice_connector)
+            return answer["ResponseMetadata"]["RetryAttempts"]
+
+    assert asyncio.run(scenario()) == 1
+    assert [c.status for c in chime_proxy.calls] == [503, 200]
+
+
+def test_the_patch_is_gone_after_stop() -> None:
+    from aiobotocore.endpoint import AioEndpoint
+
+    before = AioEndpoint._send
+    with mock_chime_proxy():
+        assert AioEndpoint._send is not before
+    assert AioEndpoint._send is before
