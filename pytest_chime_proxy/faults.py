@@ -9,7 +9,8 @@ Evaluation, per request the fake routed (unknown routes and hosts are never faul
 the order they were added; each matching rule counts the request (``seen``); a rule *fires* once it has let
 ``after`` matching requests through, while it has fired fewer than ``times`` and its seeded coin says so.
 Every firing rule adds its ``latency``; the first firing rule with an ``error`` or ``connection_error``
-answers and ends the evaluation. This module is pure: no botocore, no HTTP, no global state.
+answers and ends the evaluation. A ``"*"`` rule with an ``error`` only matches operations whose model
+declares that error (the service never answers GetProxySession with ResourceLimitExceededException). This module is pure: no botocore, no HTTP, no global state.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Target:
     account: str
     operation: str
     params: Mapping[str, Any]
+    errors: tuple[str, ...] = ()  # the error shapes the operation's model declares (empty: unknown)
 
 
 class ConnectionFault(Exception):
@@ -138,6 +140,8 @@ class FaultRule:
         """Whether the request is one this rule is about (operation, namespace, region, ``match``)."""
         if self.operation not in ("*", target.operation):
             return False
+        if self.error is not None and target.errors and self.error not in target.errors:
+            return False  # a "*" rule: this operation's model never answers with that error
         if self.namespace is not None and self.namespace != target.namespace:
             return False
         if self.region is not None and self.region != target.region:

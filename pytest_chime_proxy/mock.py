@@ -160,7 +160,7 @@ class ChimeProxyMock:
 
         def before(parsed: ParsedRequest, account: str) -> WireResponse | None:
             target = Target(parsed.endpoint.namespace, parsed.endpoint.region, account, parsed.operation.name,
-                            parsed.params)
+                            parsed.params, parsed.operation.errors)
             decision = seen["decision"] = self.faults.decide(target)
             seen["parsed"], seen["account"] = parsed, account
             return self._apply(decision, parsed, read_timeout)
