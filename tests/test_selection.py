@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 A, B, C, D, E = "+14015550101", "+12065550100", "+13125550102", "+16175550103", "+17185550104"
 N1, N2, N3 = "+19135550101", "+19135550102", "+19135550103"  # sorted: N1 is the fake's first pick
@@ -185,3 +187,58 @@ def test_geo_match_respects_busy_numbers(client: Any, chime_proxy: Any) -> None:
     assert {first, second} == {SEATTLE, "+12065550113"}
     with pytest.raises(client.exceptions.BadRequestException, match="206"):
         _proxy(client, vc, [B, D], GeoMatchLevel="AreaCode")
+
+
+# ---- the invariant, over random histories --------------------------------------------------------------------
+PEOPLE = [A, B, C, D]
+
+
+def _live(client: Any, vc: str) -> list[dict[str, Any]]:
+    return [s for status in ("Open", "InProgress")
+            for s in client.list_proxy_sessions(VoiceConnectorId=vc, Status=status)["ProxySessions"]]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pool_size=st.integers(1, 3), steps=st.lists(st.one_of(
+    st.tuples(st.just("create"), st.sampled_from([(a, b) for a in PEOPLE for b in PEOPLE if a < b]),
+              st.sampled_from([None, "PreferSticky", "AvoidSticky"]), st.integers(1, 30)),
+    st.tuples(st.just("delete"), st.integers(0, 10)),
+    st.tuples(st.just("advance"), st.integers(1, 20)),
+), max_size=15))
+def test_no_live_sessions_ever_share_a_participant_and_a_proxy_number(pool_size: int, steps: list[Any]) -> None:
+    """Whatever the history, live sessions sharing a participant have different proxy numbers, and a refusal
+    happens only when every pool number is busy for one of the two participants."""
+    import boto3
+
+    from pytest_chime_proxy import mock_chime_proxy
+
+    pool = [N1, N2, N3][:pool_size]
+    with mock_chime_proxy() as mock:
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1")
+        vc = mock.create_voice_connector(pool)
+        created: list[str] = []
+        for step in steps:
+            if step[0] == "create":
+                _, pair, behavior, minutes = step
+                extra = {"NumberSelectionBehavior": behavior} if behavior else {}
+                busy = {s["Participants"][0]["ProxyPhoneNumber"] for s in _live(client, vc)
+                        if {p["PhoneNumber"] for p in s["Participants"]} & set(pair)}
+                try:
+                    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=list(pair),
+                                                          Capabilities=["Voice"], ExpiryMinutes=minutes, **extra)
+                except client.exceptions.BadRequestException:
+                    assert busy >= set(pool)  # refused only when nothing was free
+                    continue
+                proxy = session["ProxySession"]["Participants"][0]["ProxyPhoneNumber"]
+                assert proxy in set(pool) - busy
+                created.append(session["ProxySession"]["ProxySessionId"])
+            elif step[0] == "delete" and created:
+                client.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=created.pop(step[1] % len(created)))
+            elif step[0] == "advance":
+                mock.clock.advance(minutes=step[1])
+            live = _live(client, vc)
+            for i, s in enumerate(live):
+                for t in live[i + 1:]:
+                    people = {p["PhoneNumber"] for p in s["Participants"]}
+                    if people & {p["PhoneNumber"] for p in t["Participants"]}:
+                        assert s["Participants"][0]["ProxyPhoneNumber"] != t["Participants"][0]["ProxyPhoneNumber"]
