@@ -2,15 +2,17 @@
 
 Besides setting fake keys, the variables that would make botocore read real credentials or a real profile
 are removed for the duration (AWS_PROFILE would make botocore skip the environment keys), and the shared
-config and credentials files are pointed at nothing. Everything is restored exactly on stop, even when
+config and credentials files are pointed at nothing; boto3's cached default session (which may hold
+credentials resolved before the mock) is set aside. Everything is restored exactly on stop, even when
 the test failed.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
-from typing import Mapping
+from typing import Any, Mapping
 
 FAKE: Mapping[str, str | None] = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -35,6 +37,22 @@ FAKE: Mapping[str, str | None] = {
 _lock = threading.Lock()
 _active: list["FakeEnvironment"] = []
 _original: dict[str, str | None] = {}
+_session: list[Any] = []  # boto3's default session of the caller, while mocks are active
+
+
+def _swap_boto3_session(new: Any) -> Any:
+    """Put ``new`` in place of boto3's cached default session; returns the one that was there.
+
+    boto3 keeps one default session and, in it, the credentials it resolved first: a client made inside the
+    mock from a session made before it would sign with the caller's real key, and one made inside would
+    leave the fake key cached for code that runs after the mock. boto3 is not imported for this.
+    """
+    boto3 = sys.modules.get("boto3")
+    if boto3 is None:
+        return None
+    old = getattr(boto3, "DEFAULT_SESSION", None)
+    boto3.DEFAULT_SESSION = new
+    return old
 
 
 def _write(values: Mapping[str, str | None]) -> None:
@@ -57,6 +75,8 @@ class FakeEnvironment:
                 return
             for name in self._wanted:
                 _original.setdefault(name, os.environ.get(name))
+            if not _active:
+                _session[:] = [_swap_boto3_session(None)]
             _active.append(self)
             _write(self._wanted)
 
@@ -70,3 +90,4 @@ class FakeEnvironment:
             else:
                 _write(_original)
                 _original.clear()
+                _swap_boto3_session(_session.pop() if _session else None)
