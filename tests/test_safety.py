@@ -1,0 +1,267 @@
+"""Safety: while a mock is active nothing leaves the machine and the caller's real credentials are neither
+read nor sent.
+
+Sockets: every way Python opens a connection or resolves a name is blocked for non-loopback addresses, and
+every Chime call of both namespaces still works with no attempt made. A control call to another service
+proves the block is real. A fresh interpreter does the same from ``import`` onwards.
+
+Credentials: real-looking keys in the environment, a credentials file and a profile (``AWS_PROFILE``) are in
+place before the mock starts; the fake only ever sees the fake key, no session token, and the files are never
+opened while the mock is active.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, Iterator
+
+import boto3
+import botocore.session
+import pytest
+from botocore.config import Config
+
+from pytest_chime_proxy import ChimeProxyMock
+from pytest_chime_proxy.plugin import legacy_chime_available
+
+REAL_KEY = "AKIAREALKEYMUSTNOTLEAK"
+PROFILE_KEY = "AKIAPROFILEKEYMUSTNOT"
+REAL_TOKEN = "REAL-SESSION-TOKEN-MUST-NOT-LEAK"
+
+
+# ---- blocking the network ------------------------------------------------------------------------------------
+class NetworkBlocked(OSError):
+    """Raised instead of connecting anywhere but loopback."""
+
+
+def _is_loopback(address: Any) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if host in (None, "localhost") or isinstance(host, bytes) and host == b"localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.decode() if isinstance(host, bytes) else host).is_loopback
+    except ValueError:
+        return False  # a name: resolving it would already be network traffic
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Block connections and name resolution to anything but loopback; yields the attempts made."""
+    attempts: list[Any] = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo, real_create = socket.getaddrinfo, socket.create_connection
+
+    def guard(address: Any) -> None:
+        if not _is_loopback(address):
+            attempts.append(address)
+            raise NetworkBlocked(f"network blocked by the test: {address!r}")
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        guard(address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        guard(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        guard((host,))
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def create_connection(address: Any, *args: Any, **kwargs: Any) -> Any:
+        guard(address)
+        return real_create(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    yield attempts
+
+
+def every_proxy_call(client: Any, mock: ChimeProxyMock) -> int:
+    """All eight proxy operations and the voice-connector reads; returns how many calls were made."""
+    vc = mock.create_voice_connector(["+19135550101", "+19135550102"])
+    client.get_voice_connector(VoiceConnectorId=vc)
+    client.list_voice_connectors()
+    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=30,
+                                     PhoneNumberPoolCountries=["US"])
+    client.get_voice_connector_proxy(VoiceConnectorId=vc)
+    sid = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
+                                      Capabilities=["Voice"])["ProxySession"]["ProxySessionId"]
+    client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)
+    client.list_proxy_sessions(VoiceConnectorId=vc)
+    client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid, Capabilities=["SMS"])
+    with pytest.raises(client.exceptions.NotFoundException):
+        client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId="no-such-session")
+    client.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)
+    client.delete_voice_connector_proxy(VoiceConnectorId=vc)
+    return 11
+
+
+def test_the_block_is_real(no_network: list[Any]) -> None:
+    """Control: with the block in place, a call to a host the fake does not answer does try the network."""
+    with ChimeProxyMock():
+        sts = boto3.client("sts", region_name="us-east-1", config=Config(retries={"max_attempts": 1},
+                                                                         connect_timeout=1))
+        with pytest.raises(Exception):
+            sts.get_caller_identity()
+    assert no_network, "the control call was not blocked: the block proves nothing"
+
+
+@pytest.mark.parametrize("namespace", ["chime-sdk-voice", "chime"])
+def test_every_chime_call_works_with_the_network_blocked(no_network: list[Any], namespace: str) -> None:
+    if namespace == "chime" and not legacy_chime_available():
+        pytest.skip("the installed botocore has no legacy chime proxy operations")
+    with ChimeProxyMock() as mock:
+        client = boto3.client(namespace, region_name="us-east-1")
+        made = every_proxy_call(client, mock)
+        assert len(mock.calls) == made
+    assert no_network == []
+
+
+def test_the_raw_rest_api_works_with_the_network_blocked(no_network: list[Any]) -> None:
+    """The documented request, signed by botocore and sent to the global legacy host, never leaves."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
+    with ChimeProxyMock() as mock:
+        vc = mock.create_voice_connector(["+19135550199"])
+        session = botocore.session.get_session()
+        request = AWSRequest("POST", f"https://service.chime.aws.amazon.com/voice-connectors/{vc}/proxy-sessions",
+                             data=b'{"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"], '
+                                  b'"Capabilities": ["Voice", "SMS"]}')
+        SigV4Auth(session.get_credentials(), "chime", "us-east-1").add_auth(request)
+        prepared = request.prepare()
+        endpoint = session.create_client("chime-sdk-voice", region_name="us-east-1")._endpoint
+        response = endpoint._send(prepared)  # botocore's send, patched by the mock
+        assert response.status_code == 201
+    assert no_network == []
+
+
+def test_a_fresh_interpreter_opens_no_socket_from_import_to_stop(tmp_path: Path) -> None:
+    """From ``import`` on, in a new process with every non-loopback connection and lookup refused."""
+    script = textwrap.dedent(f'''
+        import ipaddress, socket
+        attempts = []
+        def refuse(address):
+            host = address[0] if isinstance(address, tuple) else address
+            try:
+                if ipaddress.ip_address(host).is_loopback:
+                    return
+            except ValueError:
+                pass
+            attempts.append(address)
+            raise OSError("blocked")
+        real_connect, real_gai = socket.socket.connect, socket.getaddrinfo
+        socket.socket.connect = lambda self, a: (refuse(a), real_connect(self, a))[1]
+        socket.socket.connect_ex = lambda self, a: (refuse(a), 0)[1]
+        socket.getaddrinfo = lambda host, *a, **k: (refuse((host,)), real_gai(host, *a, **k))[1]
+        socket.create_connection = lambda a, *r, **k: (refuse(a), None)[1]
+
+        import pytest_chime_proxy, pytest_chime_proxy.plugin
+        from pytest_chime_proxy import ChimeProxyMock
+        import boto3
+        with ChimeProxyMock() as mock:
+            client = boto3.client("chime-sdk-voice", region_name="eu-central-1")
+            vc = mock.create_voice_connector(["+19135550101"], region="eu-central-1")
+            client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
+                                        Capabilities=["Voice"])
+            assert len(client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"]) == 1
+        print("ATTEMPTS", attempts)
+    ''')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "ATTEMPTS []" in done.stdout, done.stdout
+
+
+# ---- credentials ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def real_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Real-looking credentials everywhere botocore looks, set before any mock starts."""
+    credentials = tmp_path / "credentials"
+    credentials.write_text(f"[default]\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s1\n"
+                           f"[real]\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s2\n"
+                           f"aws_session_token = {REAL_TOKEN}\n")
+    config = tmp_path / "config"
+    config.write_text("[profile real]\nregion = eu-west-1\n"
+                      f"credential_process = /bin/echo {PROFILE_KEY}\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_PROFILE", "real")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", REAL_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", REAL_TOKEN)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    return {"credentials": credentials, "config": config}
+
+
+_opened: list[str] | None = None
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if _opened is not None and event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        _opened.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_audit)  # audit hooks cannot be removed; this one records only while _opened is a list
+
+
+def _headers_seen(mock: ChimeProxyMock) -> list[dict[str, str]]:
+    return [{k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in c.request.headers.items()}
+            for c in mock.calls]
+
+
+def test_real_credentials_are_never_read_nor_sent(real_credentials: dict[str, Path]) -> None:
+    global _opened
+    _opened = []
+    try:
+        with ChimeProxyMock() as mock:
+            boto3.client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
+            boto3.session.Session().client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
+            botocore.session.get_session().create_client("chime-sdk-voice", region_name="us-east-1") \
+                .list_voice_connectors()
+            every_proxy_call(boto3.client("chime-sdk-voice", region_name="us-east-1"), mock)
+            seen = _headers_seen(mock)
+    finally:
+        opened, _opened = _opened, None
+    assert len(seen) == 14
+    for headers in seen:
+        assert "Credential=testing/" in headers["authorization"]
+        assert REAL_KEY not in str(headers) and PROFILE_KEY not in str(headers) and REAL_TOKEN not in str(headers)
+        assert "x-amz-security-token" not in headers
+    touched = [p for p in opened if Path(p).name in ("credentials", "config") and str(real_credentials["config"].parent) in p]
+    assert touched == [], f"credential files read while the mock was active: {touched}"
+    # and the caller's set-up is back afterwards
+    assert os.environ["AWS_ACCESS_KEY_ID"] == REAL_KEY and os.environ["AWS_PROFILE"] == "real"
+    assert os.environ["AWS_SHARED_CREDENTIALS_FILE"] == str(real_credentials["credentials"])
+
+
+def test_a_default_session_made_before_the_mock_does_not_leak_its_credentials(
+        real_credentials: dict[str, Path]) -> None:
+    """boto3 caches its default session, with the credentials it resolved; a client made inside the mock
+    from that cached session would sign with the real key."""
+    boto3.client("sts", region_name="us-east-1")  # the caller's code resolved real credentials already
+    cached = boto3.DEFAULT_SESSION
+    assert cached is not None and cached.get_credentials().access_key == REAL_KEY
+    with ChimeProxyMock() as mock:
+        boto3.client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
+        headers = _headers_seen(mock)[0]
+    assert "Credential=testing/" in headers["authorization"] and REAL_KEY not in headers["authorization"]
+    assert boto3.DEFAULT_SESSION is cached, "the caller's default session is given back after the mock"
+
+
+def test_no_fake_session_is_left_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A default session first made inside the mock (with the fake key) does not outlive it."""
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", REAL_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
+    with ChimeProxyMock():
+        boto3.client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
+    assert boto3.DEFAULT_SESSION is None or boto3.DEFAULT_SESSION.get_credentials().access_key == REAL_KEY
