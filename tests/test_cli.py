@@ -1,0 +1,118 @@
+"""The AWS CLI v1 from PyPI, a client nobody here wrote, against the server: ``aws chime-sdk-voice ...
+--endpoint-url`` and, where the CLI still has it, the legacy ``aws chime create-proxy-session``.
+
+Skipped where awscli is not installed. The legacy commands exist only in CLI releases whose botocore models
+them (awscli 1.38.1 with botocore 1.37.1: scripts/test.sh installs it in the legacy environment); newer CLIs
+bundle their own botocore without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_chime_proxy.adapters.server import ChimeProxyServer
+
+if importlib.util.find_spec("awscli") is None:
+    pytest.skip("awscli is not installed here (pip install awscli)", allow_module_level=True)
+
+PAIR = ["+14015550101", "+12065550100"]
+
+
+def cli_models(service: str, operation: str) -> bool:
+    """Whether the installed CLI's botocore (its bundled copy, where it has one) models ``operation``."""
+    module = "awscli.botocore.session" if importlib.util.find_spec("awscli.botocore") else "botocore.session"
+    session = importlib.import_module(module).get_session()
+    try:
+        return operation in session.get_service_model(service).operation_names
+    except Exception:  # noqa: BLE001 - the whole service may be gone from the CLI's model
+        return False
+
+
+def aws(*args: str, endpoint: str) -> tuple[int, Any, str]:
+    """Run ``aws ARGS --endpoint-url ENDPOINT``; (exit code, parsed JSON output or None, stderr)."""
+    script = Path(sys.executable).with_name("aws")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "awscli"]
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_PAGER": "",
+           "AWS_EC2_METADATA_DISABLED": "true"}
+    env.pop("AWS_PROFILE", None)
+    done = subprocess.run([*command, *args, "--endpoint-url", endpoint, "--region", "us-east-1",
+                           "--output", "json"], capture_output=True, text=True, env=env, timeout=120)
+    output = json.loads(done.stdout) if done.stdout.strip() else None
+    return done.returncode, output, done.stderr
+
+
+@pytest.fixture
+def vc(chime_proxy_server: ChimeProxyServer) -> str:
+    return chime_proxy_server.mock.create_voice_connector(["+19135550199", "+19135550198"])
+
+
+def test_aws_chime_sdk_voice_lifecycle(chime_proxy_server: ChimeProxyServer, vc: str) -> None:
+    if not cli_models("chime-sdk-voice", "CreateProxySession"):
+        pytest.skip("this awscli's model has no chime-sdk-voice proxy commands")
+    url = chime_proxy_server.url
+    code, made, err = aws("chime-sdk-voice", "create-proxy-session", "--voice-connector-id", vc,
+                          "--participant-phone-numbers", *PAIR, "--capabilities", "Voice", "SMS",
+                          "--expiry-minutes", "30", endpoint=url)
+    assert code == 0, err
+    session = made["ProxySession"]
+    assert (session["Status"], session["ExpiryMinutes"], session["Capabilities"]) == ("Open", 30, ["SMS", "Voice"])
+    sid = session["ProxySessionId"]
+
+    code, listed, err = aws("chime-sdk-voice", "list-proxy-sessions", "--voice-connector-id", vc, endpoint=url)
+    assert code == 0, err
+    assert [s["ProxySessionId"] for s in listed["ProxySessions"]] == [sid]
+
+    code, updated, err = aws("chime-sdk-voice", "update-proxy-session", "--voice-connector-id", vc,
+                             "--proxy-session-id", sid, "--capabilities", "SMS", endpoint=url)
+    assert code == 0, err
+    assert updated["ProxySession"]["Capabilities"] == ["SMS"]
+
+    code, _, err = aws("chime-sdk-voice", "delete-proxy-session", "--voice-connector-id", vc,
+                       "--proxy-session-id", sid, endpoint=url)
+    assert code == 0, err
+
+    code, _, err = aws("chime-sdk-voice", "get-proxy-session", "--voice-connector-id", vc,
+                       "--proxy-session-id", sid, endpoint=url)
+    assert code != 0
+    assert "NotFoundException" in err and sid in err
+    assert [c.operation for c in chime_proxy_server.mock.calls] == [
+        "CreateProxySession", "ListProxySessions", "UpdateProxySession", "DeleteProxySession", "GetProxySession"]
+
+
+def test_aws_cli_reports_a_validation_error(chime_proxy_server: ChimeProxyServer, vc: str) -> None:
+    if not cli_models("chime-sdk-voice", "CreateProxySession"):
+        pytest.skip("this awscli's model has no chime-sdk-voice proxy commands")
+    code, _, err = aws("chime-sdk-voice", "create-proxy-session", "--voice-connector-id", vc,
+                       "--participant-phone-numbers", *PAIR, "--capabilities", "Fax",
+                       endpoint=chime_proxy_server.url)
+    assert code != 0
+    assert "BadRequestException" in err and "Fax" in err
+
+
+def test_aws_chime_create_proxy_session_legacy(chime_proxy_server: ChimeProxyServer, vc: str) -> None:
+    if not cli_models("chime", "CreateProxySession"):
+        pytest.skip("this awscli no longer has `aws chime create-proxy-session` (removed with botocore 1.37.2); "
+                    "awscli==1.38.1 (botocore 1.37.1) has it")
+    url = chime_proxy_server.url + "/chime"
+    code, made, err = aws("chime", "create-proxy-session", "--voice-connector-id", vc,
+                          "--participant-phone-numbers", *PAIR, "--capabilities", "Voice", "SMS", endpoint=url)
+    assert code == 0, err
+    session = made["ProxySession"]
+    assert session["Status"] == "Open"
+    assert session["Participants"][0]["ProxyPhoneNumber"] == session["Participants"][1]["ProxyPhoneNumber"]
+
+    code, _, err = aws("chime", "get-proxy-session", "--voice-connector-id", vc, "--proxy-session-id", "missing",
+                       endpoint=url)
+    assert code != 0 and "NotFoundException" in err
+    assert [(c.endpoint.namespace, c.operation) for c in chime_proxy_server.mock.calls] == [
+        ("chime", "CreateProxySession"), ("chime", "GetProxySession")]
