@@ -361,3 +361,34 @@ def test_every_call_is_recorded_with_its_operation(client: Any, chime_proxy: Any
     assert [c.operation for c in chime_proxy.calls[before:]] == ["CreateProxySession", "GetProxySession",
                                                                   "ListProxySessions"]
     assert {c.endpoint.namespace for c in chime_proxy.calls[before:]} == {client.meta.service_model.service_name}
+
+
+# ---- the AWS CLI, reproducing its documented example ----------------------------------------------------------
+CLI_DOCUMENTED_OUTPUT = {  # `aws chime create-proxy-session` example output (AWS CLI reference, seeds/000)
+    "ProxySession": {
+        "VoiceConnectorId": "abcdef1ghij2klmno3pqr4", "ProxySessionId": "123a4bc5-67d8-901e-2f3g-h4ghjk56789l",
+        "Status": "Open", "ExpiryMinutes": 60, "Capabilities": ["SMS", "Voice"],
+        "CreatedTimestamp": "2020-04-15T16:10:10.288Z", "UpdatedTimestamp": "2020-04-15T16:10:10.288Z",
+        "Participants": [{"PhoneNumber": "+12065550100", "ProxyPhoneNumber": "+19135550199"},
+                         {"PhoneNumber": "+14015550101", "ProxyPhoneNumber": "+19135550199"}],
+    }
+}
+
+
+def test_the_aws_cli_example_gives_the_documented_output(client: Any, namespace: str, chime_proxy: Any,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    clidriver = pytest.importorskip("awscli.clidriver")
+    vc = chime_proxy.create_voice_connector([SAMPLE_PROXY_NUMBER])
+    chime_proxy.clock.set("2020-04-15T16:10:10.288Z")
+    capsys.readouterr()
+    status = clidriver.create_clidriver().main([
+        namespace, "create-proxy-session", "--voice-connector-id", vc,
+        "--participant-phone-numbers", "+14015550101", "+12065550100", "--capabilities", "Voice", "SMS",
+        "--region", "us-east-1", "--output", "json",
+    ])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    printed = json.loads(out)
+    expected = json.loads(json.dumps(CLI_DOCUMENTED_OUTPUT).replace("abcdef1ghij2klmno3pqr4", vc).replace(
+        "123a4bc5-67d8-901e-2f3g-h4ghjk56789l", printed["ProxySession"]["ProxySessionId"]))
+    assert printed == expected  # timestamps included: the CLI prints the service's ISO text as documented
