@@ -276,10 +276,7 @@ def _decorate(target: Any, make: Callable[[], ChimeProxyMock]) -> Any:
 
             target.setUp = setUp  # type: ignore[method-assign]
             return target
-        for name, value in list(vars(target).items()):
-            if name.startswith("test") and callable(value):
-                setattr(target, name, _decorate(value, make))
-        return target
+        return _decorate_test_class(target, make)
     if inspect.iscoroutinefunction(target):
         @functools.wraps(target)
         async def run_async(*args: Any, **kwargs: Any) -> Any:
@@ -294,6 +291,52 @@ def _decorate(target: Any, make: Callable[[], ChimeProxyMock]) -> Any:
             return target(*args, **kwargs)
 
     return run
+
+
+_CLASS_MOCK = "_chime_proxy_mock"
+
+
+def _call_xunit(method: Callable[..., Any], instance: Any, test: Any) -> None:
+    """Call a setup_method/teardown_method as pytest does: with the test method if it takes an argument."""
+    if len(inspect.signature(method).parameters) > 1:
+        method(instance, test)
+    else:
+        method(instance)
+
+
+def _decorate_test_class(target: Any, make: Callable[[], ChimeProxyMock]) -> Any:
+    """A plain (pytest) test class: each test gets a fresh mock from setup_method to teardown_method.
+
+    So what ``setup_method`` builds is there in the test (as with moto's class decorator), and inherited test
+    methods are covered too; wrapping each test method alone would leave ``setup_method`` outside the mock,
+    sending its Chime calls to the network.
+    """
+    original_setup = getattr(target, "setup_method", None)
+    original_teardown = getattr(target, "teardown_method", None)
+
+    def setup_method(self: Any, method: Any = None) -> None:
+        mock = make().start()
+        setattr(self, _CLASS_MOCK, mock)
+        try:
+            if original_setup is not None:
+                _call_xunit(original_setup, self, method)
+        except BaseException:
+            delattr(self, _CLASS_MOCK)
+            mock.stop()  # pytest skips teardown_method when setup_method fails
+            raise
+
+    def teardown_method(self: Any, method: Any = None) -> None:
+        try:
+            if original_teardown is not None:
+                _call_xunit(original_teardown, self, method)
+        finally:
+            mock = self.__dict__.pop(_CLASS_MOCK, None)
+            if mock is not None:
+                mock.stop()
+
+    target.setup_method = setup_method
+    target.teardown_method = teardown_method
+    return target
 
 
 @overload
