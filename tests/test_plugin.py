@@ -176,6 +176,49 @@ class TestDecoratedClass:
         return current_mock()
 
 
+class _InheritedTests:
+    """Test methods a decorated class inherits must run under its mock too."""
+
+    def test_inherited(self) -> None:
+        assert current_mock() is not None
+        assert _connectors() == [self.vc]  # type: ignore[attr-defined]
+
+
+@mock_chime_proxy
+class TestSetupMethodSharesTheTestsMock(_InheritedTests):
+    """What setup_method builds (through the API) is there in the test: one mock from setup to teardown."""
+
+    def setup_method(self) -> None:
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1")
+        self.vc = client.create_voice_connector(Name="set up", RequireEncryption=True)["VoiceConnector"][
+            "VoiceConnectorId"]
+
+    def teardown_method(self, method: Any) -> None:
+        assert current_mock() is not None  # still active while the class tears down
+        assert method.__name__.startswith("test_")
+
+    def test_sees_what_setup_built(self) -> None:
+        assert _connectors() == [self.vc]
+
+
+def test_a_decorated_class_with_a_failing_setup_leaves_no_mock_behind(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        from pytest_chime_proxy import current_mock, mock_chime_proxy
+
+        @mock_chime_proxy
+        class TestBroken:
+            def setup_method(self, method):
+                raise RuntimeError("broken set-up")
+
+            def test_never_runs(self):
+                pass
+
+        def test_after():
+            assert current_mock() is None
+    """)
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1, errors=1)
+
+
 def test_class_decoration_leaves_other_methods_alone() -> None:
     assert TestDecoratedClass().helper_not_a_test() is None
 
