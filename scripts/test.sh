@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, from scratch: three fresh virtual environments, three runs.
 #   1. the newest boto3/botocore on Python 3.12, in parallel (-n 2), in random order, with coverage;
-#   2. boto3==1.37.1 botocore==1.37.1 (the last with the legacy chime proxy operations) on Python 3.10;
-#   3. the newest boto3/botocore on Python 3.13.
+#   2. boto3==1.37.1 botocore==1.37.1 (the last with the legacy chime proxy operations) on Python 3.10,
+#      with awscli==1.38.1 (the CLI release on that botocore, with `aws chime create-proxy-session`) and
+#      aiobotocore 2.x (the releases that accept botocore 1.37.1);
+#   3. Python 3.13 with the newest aiobotocore, and the newest boto3/botocore that it accepts (aiobotocore
+#      pins botocore narrowly, so run 1 alone is sure to have the newest botocore).
+# The npm packages of the JavaScript SDK test are cached in ~/.cache/pytest-chime-proxy/node (see
+# tests/test_js_sdk.py; $CHIME_PROXY_NODE_CACHE moves it).
 # Usage: scripts/test.sh [extra pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +42,8 @@ run() {  # label python args...
 
 py_main=$(find_python 3.12); py_old=$(find_python 3.10); py_new=$(find_python 3.13)
 main=$(make_venv main "$py_main")
-legacy=$(make_venv legacy "$py_old" "boto3==1.37.1" "botocore==1.37.1")
-newest=$(make_venv newest "$py_new")
+legacy=$(make_venv legacy "$py_old" "boto3==1.37.1" "botocore==1.37.1" "awscli==1.38.1" "aiobotocore")
+newest=$(make_venv newest "$py_new" "aiobotocore")
 
 run "main (xdist, random order, coverage)" "$main" -n 2 \
   --cov=pytest_chime_proxy --cov-branch --cov-report=term "$@"
