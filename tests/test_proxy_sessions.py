@@ -392,3 +392,23 @@ def test_the_aws_cli_example_gives_the_documented_output(client: Any, namespace:
     expected = json.loads(json.dumps(CLI_DOCUMENTED_OUTPUT).replace("abcdef1ghij2klmno3pqr4", vc).replace(
         "123a4bc5-67d8-901e-2f3g-h4ghjk56789l", printed["ProxySession"]["ProxySessionId"]))
     assert printed == expected  # timestamps included: the CLI prints the service's ISO text as documented
+
+
+# ---- how errors are encoded (DESIGN.md: header for the exception, legacy Code/Message in the body) ------------
+@pytest.mark.parametrize(("provoke", "exception", "status", "legacy_code"), [
+    (lambda c, vc: c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId="missing"), "NotFoundException", 404,
+     "NotFound"),
+    (lambda c, vc: c.list_proxy_sessions(VoiceConnectorId=vc, Status="Gone"), "BadRequestException", 400,
+     "BadRequest"),
+])
+def test_errors_carry_the_header_and_the_legacy_body(client: Any, chime_proxy: Any, vc: str, provoke: Any,
+                                                     exception: str, status: int, legacy_code: str) -> None:
+    with pytest.raises(getattr(client.exceptions, exception)) as excinfo:
+        provoke(client, vc)
+    answer = chime_proxy.calls[-1].response
+    assert answer.status == status
+    assert answer.headers["x-amzn-ErrorType"] == exception
+    assert answer.headers["x-amzn-RequestId"] == excinfo.value.response["ResponseMetadata"]["RequestId"]
+    body = json.loads(answer.body)
+    assert body["Code"] == legacy_code and body["Message"] == excinfo.value.response["Error"]["Message"]
+    assert excinfo.value.response["Error"]["Code"] == exception
