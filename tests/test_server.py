@@ -356,3 +356,34 @@ def test_server_threads_do_not_leak(server: ChimeProxyServer, vc: str) -> None:
         control(server, "GET", "health")
     names = [t.name for t in threading.enumerate() if t.name.startswith("chime-proxy-server")]
     assert names == [f"chime-proxy-server:{server.url}"]
+
+
+XDIST_SUITE = '''
+import json, os, urllib.request
+import pytest
+
+@pytest.mark.parametrize("i", range(4))
+def test_own_server(chime_proxy_server, i):
+    url = chime_proxy_server.url
+    req = urllib.request.Request(url + "/_chime_proxy/voice-connectors", method="POST",
+                                 data=json.dumps({"name": f"vc{i}"}).encode())
+    urllib.request.urlopen(req, timeout=10).read()
+    listed = json.load(urllib.request.urlopen(url + "/voice-connectors", timeout=10))  # ListVoiceConnectors
+    names = [vc["Name"] for vc in listed["VoiceConnectors"]]
+    assert names == [f"vc{i}"]  # fresh state per test, whatever ran before on this worker
+    with open(os.path.join(os.environ["SEEN_DIR"], f"{i}.json"), "w") as out:
+        json.dump({"worker": os.environ.get("PYTEST_XDIST_WORKER"), "url": url, "pid": os.getpid()}, out)
+'''
+
+
+def test_each_xdist_worker_serves_its_own_fake(pytester: pytest.Pytester, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("xdist")
+    monkeypatch.setenv("SEEN_DIR", str(tmp_path))
+    pytester.makepyfile(test_servers=XDIST_SUITE)
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:randomly", "--dist", "load")
+    result.assert_outcomes(passed=4)
+    seen = [json.loads((tmp_path / f"{i}.json").read_text()) for i in range(4)]
+    assert {s["worker"] for s in seen} <= {"gw0", "gw1"} and None not in {s["worker"] for s in seen}
+    assert len({s["url"] for s in seen}) == 4  # a server per test, each on its own port
+    assert os.getpid() not in {s["pid"] for s in seen}  # served in the workers, not here
