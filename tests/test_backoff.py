@@ -244,3 +244,18 @@ def test_token_bucket_in_a_thread_that_never_met_the_mock_waits_for_real(chime_p
     worker.join()
     assert pending == [0.0]
     assert chime_proxy.clock.now() == START
+
+
+def test_ini_option_real_sleep_and_the_marker_overrides_it(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nchime_proxy_real_sleep = true\n")
+    pytester.makepyfile('''
+import pytest
+
+def test_ini(chime_proxy):
+    assert chime_proxy.real_sleep is True
+
+@pytest.mark.chime_proxy(real_sleep=False)
+def test_marker_wins(chime_proxy):
+    assert chime_proxy.real_sleep is False
+''')
+    pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider").assert_outcomes(passed=2)
