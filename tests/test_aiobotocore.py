@@ -2,7 +2,8 @@
 fixture and decorator as boto3, with aiobotocore's own retries, signing and parsing left real.
 
 Skipped where aiobotocore is not installed: its botocore pin is narrow, so scripts/test.sh installs it only
-in the environment whose botocore it accepts (the legacy run, botocore 1.37.1).
+where the botocore may follow it: the legacy run (aiobotocore 2.x on botocore 1.37.1) and the newest-Python
+run (the newest aiobotocore), not the main run, which keeps the newest botocore.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip("aiobotocore", reason="aiobotocore is not installed here (its botocore pin is narrow; "
-                                          "scripts/test.sh installs it in the legacy environment)")
+                                          "scripts/test.sh installs it in the legacy and newest runs)")
 
 from aiobotocore.session import get_session  # noqa: E402
 

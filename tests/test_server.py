@@ -226,6 +226,21 @@ def test_control_api_sets_faults_when_the_mock_has_them(server: ChimeProxyServer
     assert control(server, "GET", "faults") == (200, {"rules": []})
 
 
+def test_an_injected_connection_fault_closes_the_connection(server: ChimeProxyServer, vc: str) -> None:
+    if not hasattr(server.mock, "inject"):
+        pytest.skip("this build of the mock has no inject()")
+    status, _ = control(server, "POST", "faults", {"operation": "ListProxySessions",
+                                                   "connection_error": "connection_closed"})
+    assert status == 201
+    from botocore.exceptions import ConnectionClosedError
+
+    c = client(server.url)
+    with pytest.raises(ConnectionClosedError):
+        c.list_proxy_sessions(VoiceConnectorId=vc)
+    assert c.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []  # times=1: the next one passes
+    assert control(server, "GET", "health")[0] == 200
+
+
 # ---- what a misbehaving client gets ---------------------------------------------------------------------------
 @pytest.mark.parametrize(("request_bytes", "status"), [
     (b"THIS IS NOT HTTP\r\n\r\n", 400),

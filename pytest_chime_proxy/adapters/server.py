@@ -18,6 +18,10 @@ Robustness: loopback only unless told otherwise; a port in use fails at once wit
 ``max_body`` bytes get 413 and chunked bodies 411 without being read; a malformed request line or header
 gets 400 (431 for too many headers); an unknown method 405; a path that no Chime operation has 404; nothing
 a client sends stops the server. Every error answer is JSON with ``Message``.
+
+Faults: rules added in-process (``server.mock.inject``) or through ``/_chime_proxy/faults`` apply as they do
+in-process; over HTTP every injected connection error (whatever its kind) is the connection closed without an
+answer, which clients report as a closed connection (botocore: ``ConnectionClosedError``).
 """
 
 from __future__ import annotations
