@@ -20,6 +20,11 @@ from typing import Annotated, Any, Literal, Optional
 from . import spec as _spec
 
 
+# Smithy's integer is 32-bit and long 64-bit signed: a larger JSON number cannot reach the service's handler.
+# Assumption (no source gives the service's words): it is refused like a model maximum or minimum.
+_INT_RANGE = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
 class InvalidInput(Exception):
     """The input broke one or more of the model's constraints; ``str()`` is the service's message."""
 
@@ -85,7 +90,8 @@ def _model(namespace: str, shape_name: str) -> Any:
                 ann = Annotated[str, StringConstraints(min_length=shape.get("min"), max_length=shape.get("max"),
                                                        pattern=ecma_pattern(shape.get("pattern")))]
         elif kind in ("integer", "long"):
-            ann = Annotated[int, Field(ge=shape.get("min"), le=shape.get("max"))]
+            low, high = _INT_RANGE[kind]
+            ann = Annotated[int, Field(ge=shape.get("min", low), le=shape.get("max", high))]
         elif kind == "boolean":
             ann = bool
         elif kind == "list":
@@ -140,9 +146,9 @@ def _constraint(error: dict[str, Any], shape: dict[str, Any]) -> str:
     if kind in ("string_too_long", "too_long"):
         return f"Member must have length less than or equal to {shape['max']}"
     if kind == "greater_than_equal":
-        return f"Member must have value greater than or equal to {shape['min']}"
+        return f"Member must have value greater than or equal to {shape.get('min', error['ctx']['ge'])}"
     if kind == "less_than_equal":
-        return f"Member must have value less than or equal to {shape['max']}"
+        return f"Member must have value less than or equal to {shape.get('max', error['ctx']['le'])}"
     expected = {"string": "a string", "integer": "an integer", "long": "an integer", "boolean": "a boolean",
                 "list": "a list", "structure": "an object"}.get(shape["type"], shape["type"])
     return f"Member must be {expected}"
