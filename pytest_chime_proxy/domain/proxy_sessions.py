@@ -17,9 +17,15 @@ from .state import Scope
 
 
 def refresh(session: ProxySession, now_ts: float) -> ProxySession:
-    """Close the session if it has expired by ``now_ts``."""
+    """Close the session if it has expired by ``now_ts``.
+
+    An end past the last representable instant (year 9999) is never reached: the session stays live.
+    """
     if session.live:
-        ends = session.CreatedTimestamp + timedelta(minutes=session.ExpiryMinutes)
+        try:
+            ends = session.CreatedTimestamp + timedelta(minutes=session.ExpiryMinutes)
+        except OverflowError:
+            return session
         if ends.timestamp() <= now_ts:
             session.Status = "Closed"
             session.EndedTimestamp = session.UpdatedTimestamp = ends
