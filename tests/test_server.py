@@ -402,3 +402,15 @@ def test_each_xdist_worker_serves_its_own_fake(pytester: pytest.Pytester, tmp_pa
     assert {s["worker"] for s in seen} <= {"gw0", "gw1"} and None not in {s["worker"] for s in seen}
     assert len({s["url"] for s in seen}) == 4  # a server per test, each on its own port
     assert os.getpid() not in {s["pid"] for s in seen}  # served in the workers, not here
+
+
+def test_ipv6_loopback() -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        server = ChimeProxyServer(host="::1").start()
+    except OSError as error:
+        pytest.skip(f"cannot bind ::1 here: {error}")
+    with server:
+        assert server.url.startswith("http://[::1]:")
+        assert control(server, "GET", "health") == (200, server.info())

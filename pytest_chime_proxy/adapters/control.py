@@ -25,7 +25,7 @@ module is pure: no sockets, so it is tested through the server and usable by any
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, AbstractSet, Any, Callable, Mapping
 
 from ..domain.errors import ERRORS, ServiceError
 
@@ -44,7 +44,8 @@ class ControlError(Exception):
         self.status = status
 
 
-def _options(body: Mapping[str, Any], allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
+def _options(body: Mapping[str, Any], allowed: AbstractSet[str],
+             required: AbstractSet[str] = frozenset()) -> dict[str, Any]:
     unknown = set(body) - allowed
     if unknown:
         raise ControlError(400, f"unknown field(s) {sorted(unknown)}; known: {sorted(allowed)}")
@@ -105,9 +106,10 @@ def _clock(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]
 
 def _calls(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     return 200, {"calls": [
-        {"method": c.request.method, "url": c.request.url, "namespace": c.endpoint.namespace,
-         "region": c.endpoint.region, "account": c.account, "operation": c.operation, "status": c.status,
-         "error_code": c.error_code}
+        {"method": c.request.method, "url": c.request.url,
+         "namespace": c.endpoint.namespace if c.endpoint else None,
+         "region": c.endpoint.region if c.endpoint else None, "account": c.account, "operation": c.operation,
+         "status": c.status, "error_code": c.error_code}
         for c in list(mock.calls)
     ]}
 

@@ -82,8 +82,8 @@ def _make_route() -> Any:
             mock = botocore_endpoint.current()
             if mock is None:  # stopped between matching and answering
                 raise requests_errors.ConnectionError("pytest-chime-proxy mock stopped", request=request)
-            wire = WireRequest(str(request.method), str(request.url), dict(request.headers.items()),
-                               _body(request))
+            headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
+            wire = WireRequest(str(request.method), str(request.url), headers, _body(request))
             try:
                 answer = mock.dispatch(wire)
             except Exception as error:
@@ -110,9 +110,11 @@ def activate() -> None:
         if _depth > 1:
             return
         _route = _route or _make_route()
+        # responses accepts patterns as passthru prefixes (its stubs say str only); and the send to chain
+        # to is whatever is in place now, the network or another responses mock
         mock = responses.RequestsMock(assert_all_requests_are_fired=False,
-                                      passthru_prefixes=(_PASS_EVERYTHING_ELSE,),
-                                      real_adapter_send=HTTPAdapter.send)  # chain to what is there now
+                                      passthru_prefixes=(_PASS_EVERYTHING_ELSE,),  # type: ignore[arg-type]
+                                      real_adapter_send=HTTPAdapter.send)  # type: ignore[arg-type]
         mock.add(_route)
         mock.start()
         _requests_mock = mock

@@ -184,6 +184,10 @@ class _HTTPServer(ThreadingHTTPServer):
     app: "ChimeProxyServer"
 
 
+class _HTTPServer6(_HTTPServer):
+    address_family = socket.AF_INET6  # --host ::1
+
+
 class ChimeProxyServer:
     """The fake served over HTTP on ``host:port`` (port 0: any free port; see ``url``).
 
@@ -201,7 +205,7 @@ class ChimeProxyServer:
         if mock is None:
             from ..mock import ChimeProxyMock
 
-            mock = ChimeProxyMock(**({"region": region} if region else {}))
+            mock = ChimeProxyMock(region=region) if region else ChimeProxyMock()
         self.mock = mock
         self.host, self.port = host, port
         self.namespace = namespace
@@ -225,9 +229,7 @@ class ChimeProxyServer:
         """Bind and serve in a daemon thread. Idempotent. A port in use raises OSError at once."""
         if self._server is not None:
             return self
-        server_class = _HTTPServer
-        if ":" in self.host:
-            server_class = type("_HTTPServer6", (_HTTPServer,), {"address_family": socket.AF_INET6})
+        server_class: type[_HTTPServer] = _HTTPServer6 if ":" in self.host else _HTTPServer
         server = server_class((self.host, self.port), _Handler)
         server.app = self
         self._server = server
