@@ -375,15 +375,20 @@ def test_random_input_through_a_real_client(namespace: str) -> None:
     with ChimeProxyMock(clock=Clock(T0), seed=3) as mock:
         vc = mock.create_voice_connector(POOL, countries=["US", "GB"])
         client = boto3.client(namespace, region_name="us-east-1")
-        proxy_ops = [op for op in operations(namespace) if "Proxy" in op]
+        every_op = operations(namespace)
 
         @settings(FEW)
         @given(data=st.data())
         def run(data: st.DataObject) -> None:
-            operation = data.draw(st.sampled_from(proxy_ops))
+            operation = data.draw(st.sampled_from(every_op))
             input_shape = spec(namespace)["operations"][operation]["input"]
             params = data.draw(value_of(namespace, input_shape))
-            params["VoiceConnectorId"] = vc
+            if "VoiceConnectorId" in spec(namespace)["shapes"][input_shape]["members"] and data.draw(st.booleans()):
+                params["VoiceConnectorId"] = vc
+            for member, ref in spec(namespace)["shapes"][input_shape]["members"].items():
+                # an empty URI label changes the path itself (GetVoiceConnector with "" is GET /voice-connectors/);
+                # what the service answers then is not documented, so it is not fuzzed
+                assume(ref.get("location") != "uri" or params.get(member) != "")
             sessions = sorted(mock.backend.account(mock.account).voice_connectors[vc].sessions)
             if "ProxySessionId" in params and sessions and data.draw(st.booleans()):
                 params["ProxySessionId"] = sessions[0]
@@ -516,5 +521,5 @@ class Sessions(RuleBasedStateMachine):
 
 
 def test_session_state_machine() -> None:
-    run_state_machine_as_test(Sessions, settings=settings(PROFILE, max_examples=max(PROFILE.max_examples // 8, 8),
-                                                          stateful_step_count=15))
+    run_state_machine_as_test(Sessions, settings=settings(PROFILE, max_examples=max(PROFILE.max_examples // 12, 8),
+                                                          stateful_step_count=10))
