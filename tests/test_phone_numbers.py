@@ -171,3 +171,19 @@ def test_the_inventory_belongs_to_the_account_not_the_region(chime_proxy: Any) -
     west = boto3.client("chime-sdk-voice", region_name="us-west-2")
     _order(east, NUMBERS[:1])
     assert [n["E164PhoneNumber"] for n in west.list_phone_numbers()["PhoneNumbers"]] == NUMBERS[:1]
+
+
+def test_an_empty_order_is_a_bad_request(client: Any) -> None:
+    with pytest.raises(client.exceptions.BadRequestException, match="at least one"):
+        client.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=[])
+
+
+def test_filter_name_and_value_go_together(client: Any) -> None:
+    with pytest.raises(client.exceptions.BadRequestException, match="FilterName and FilterValue"):
+        client.list_phone_numbers(FilterName="VoiceConnectorId")
+
+
+def test_filtering_by_an_association_the_fake_never_makes_finds_nothing(client: Any, chime_proxy: Any) -> None:
+    """Assumption: numbers only ever join voice connectors here, so other association filters match none."""
+    chime_proxy.create_voice_connector(NUMBERS)
+    assert client.list_phone_numbers(FilterName="SipRuleId", FilterValue="rule")["PhoneNumbers"] == []

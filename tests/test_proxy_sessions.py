@@ -412,3 +412,11 @@ def test_errors_carry_the_header_and_the_legacy_body(client: Any, chime_proxy: A
     body = json.loads(answer.body)
     assert body["Code"] == legacy_code and body["Message"] == excinfo.value.response["Error"]["Message"]
     assert excinfo.value.response["Error"]["Code"] == exception
+
+
+def test_a_default_expiry_under_a_minute_is_refused(client: Any, vc: str) -> None:
+    """DefaultSessionExpiryMinutes is a bare integer in the models; a session cannot last under a minute."""
+    with pytest.raises(client.exceptions.BadRequestException, match="defaultSessionExpiryMinutes"):
+        client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=0,
+                                         PhoneNumberPoolCountries=["US"])
+    assert client.get_voice_connector_proxy(VoiceConnectorId=vc)["Proxy"]["DefaultSessionExpiryMinutes"] == 60
