@@ -7,6 +7,7 @@ botocore and boto3 load only when a test asks for a fixture.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
@@ -97,6 +98,7 @@ def chime_sdk_voice(chime_proxy: "ChimeProxyMock") -> Any:
     return boto3.client("chime-sdk-voice", region_name=chime_proxy.region)
 
 
+@functools.lru_cache(maxsize=None)  # a fresh botocore session loads the whole chime model: once is enough
 def legacy_chime_available() -> bool:
     """Whether the installed botocore still models the legacy proxy operations (botocore <= 1.37.1)."""
     import botocore.session
