@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["ChimeProxyMock", "Clock", "Exchange", "mock_chime_proxy", "current_mock"]
+__all__ = ["ChimeProxyMock", "Clock", "Exchange", "mock_chime_proxy", "current_mock", "Call", "CallLog", "FaultRule"]
 
 if TYPE_CHECKING:
     from .domain.clock import Clock
+    from .calls import Call, CallLog
     from .fake import Exchange
+    from .faults import FaultRule
     from .mock import ChimeProxyMock, mock_chime_proxy
 
 _LAZY = {
@@ -20,6 +22,9 @@ _LAZY = {
     "mock_chime_proxy": ("mock", "mock_chime_proxy"),
     "Clock": ("domain.clock", "Clock"),
     "Exchange": ("fake", "Exchange"),
+    "Call": ("calls", "Call"),
+    "CallLog": ("calls", "CallLog"),
+    "FaultRule": ("faults", "FaultRule"),
 }
 
 
