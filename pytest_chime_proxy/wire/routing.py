@@ -43,9 +43,37 @@ def _table(namespace: str, method: str) -> tuple[_spec.Operation, ...]:
     return tuple(sorted(ops, key=lambda op: (-len(op.query), -len(_spec._PARAM.sub("", op.uri.partition("?")[0])))))
 
 
+def _fits(op: _spec.Operation, slashes: int, first: str | None) -> bool:
+    """Whether ``op``'s path pattern could match a path with ``slashes`` slashes and first segment ``first``.
+
+    Only a cheap necessary condition: a pattern without greedy labels matches its own number of slashes
+    (one more with the optional trailing slash), and a literal first segment matches only itself.
+    """
+    path = op.uri.partition("?")[0]
+    if "+}" in path:
+        return True
+    own = path.count("/")
+    if slashes not in (own, own + 1):
+        return False
+    head = path.split("/")[1] if path.count("/") >= 1 else ""
+    return "{" in head or head == first
+
+
+@lru_cache(maxsize=1024)
+def _candidates(namespace: str, method: str, slashes: int, first: str | None) -> tuple[_spec.Operation, ...]:
+    """The routes of ``_table`` (same order) that could match such a path: a few instead of dozens."""
+    return tuple(op for op in _table(namespace, method) if _fits(op, slashes, first))
+
+
 def route(namespace: str, method: str, path: str, query: dict[str, list[str]]) -> tuple[_spec.Operation, dict[str, str]] | None:
-    """The operation for ``method path?query`` and its raw (still percent-encoded) path parameters."""
-    for op in _table(namespace, method.upper()):
+    """The operation for ``method path?query`` and its raw (still percent-encoded) path parameters.
+
+    The first route of ``_table``'s order whose pattern matches the whole path and whose query literals are
+    all present; ``_candidates`` only leaves out routes that cannot match.
+    """
+    parts = path.split("/", 2)
+    first = parts[1] if len(parts) > 1 else None
+    for op in _candidates(namespace, method.upper(), path.count("/"), first):
         m = op.path.fullmatch(path)
         if m and all(query.get(k) == [v] for k, v in op.query):
             return op, m.groupdict()
