@@ -414,3 +414,32 @@ def test_ipv6_loopback() -> None:
     with server:
         assert server.url.startswith("http://[::1]:")
         assert control(server, "GET", "health") == (200, {"status": "ok", **server.info()})
+
+
+def test_main_in_process_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    from pytest_chime_proxy.adapters.server import main
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        assert main(["--port", str(port), "--quiet"]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_main_serves_until_interrupted(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The console script's own loop: it prints the URL and a voice connector, serves, and a Ctrl-C ends it."""
+    from pytest_chime_proxy.adapters import server as module
+
+    answered: list[int] = []
+
+    def serve_then_interrupt(self: ChimeProxyServer) -> None:
+        answered.append(control(self, "GET", "health")[0])
+        self.stop()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module.ChimeProxyServer, "serve_forever", serve_then_interrupt)
+    assert module.main(["--port", "0", "--quiet", "--region", "eu-west-1", "--voice-connector", "+19135550199"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("http://127.0.0.1:") and out[1].startswith("voice-connector ")
+    assert answered == [200]
