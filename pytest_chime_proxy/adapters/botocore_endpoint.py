@@ -68,6 +68,19 @@ def connection_error(fault: Any, request: Any) -> Exception:
     return getattr(exceptions, fault.botocore_name)(endpoint_url=request.url, request=request, error=fault)
 
 
+def _headers(headers: Any) -> dict[str, str]:
+    """``dict(headers.items())`` for botocore's case-insensitive ``HeadersDict``, read from its inner dict.
+
+    Going through the Mapping interface makes a ``_HeaderKey`` per lookup (8 us a request, measured); the
+    inner dict holds the same keys (as ``_HeaderKey``, whose ``str`` is the name as given) and values in
+    the same order. Any other mapping (or a future botocore without ``_dict``) takes the plain way.
+    """
+    inner = getattr(headers, "_dict", None)
+    if type(inner) is dict:
+        return {str(key): value for key, value in inner.items()}
+    return dict(headers.items())
+
+
 def _send(endpoint: Any, request: Any) -> Any:
     from .. import backoff
 
@@ -79,7 +92,7 @@ def _send(endpoint: Any, request: Any) -> Any:
         from ..faults import ConnectionFault
         from ..wire.protocol import WireRequest
 
-        wire = WireRequest(request.method, request.url, dict(request.headers.items()), _body_bytes(request.body))
+        wire = WireRequest(request.method, request.url, _headers(request.headers), _body_bytes(request.body))
         try:
             answer = mock.dispatch(wire, read_timeout=read_timeout(endpoint, request))
         except ConnectionFault as fault:
