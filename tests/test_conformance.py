@@ -697,3 +697,24 @@ def test_a_query_integer_is_a_plain_decimal(text: str) -> None:
                                        + urlencode({"max-results": text})))
     assert exchange is not None and exchange.status == 400 and exchange.error_code == "BadRequestException"
     assert "at 'maxResults'" in exchange.response.json()["Message"]
+
+
+@pytest.mark.parametrize("pattern", [r"^\+?[1-9]\d{1,14}$", r"^\D+$", r"^\w{2}-\W$", r"^[\d,]+$", r"^[a\w]+$",
+                                     r"^\\d$", r".*\S.*"])
+def test_the_pattern_dialect_matches_ascii_regex_semantics(pattern: str) -> None:
+    """The fake's patterns accept exactly what the model's pattern accepts with ASCII \\d and \\w."""
+    from pydantic import TypeAdapter, ValidationError
+    from typing import Annotated
+    from pydantic import StringConstraints
+
+    from pytest_chime_proxy.wire.validation import ecma_pattern
+
+    check = TypeAdapter(Annotated[str, StringConstraints(pattern=ecma_pattern(pattern))])
+    for text in ["+14015550101", "+1\u0664\u0660\u0661", "ab-!", "\u00e9\u00e8-!", "ab-\u00e9", "12,3", "\uff11\uff12",
+                 "a_b", "\\d", "\u00e9", " ", "x", "\u0663"]:
+        try:
+            check.validate_python(text)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == bool(re.search(pattern, text, re.ASCII)), (pattern, text)
