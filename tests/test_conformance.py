@@ -718,3 +718,47 @@ def test_the_pattern_dialect_matches_ascii_regex_semantics(pattern: str) -> None
         except ValidationError:
             accepted = False
         assert accepted == bool(re.search(pattern, text, re.ASCII)), (pattern, text)
+
+
+# ---- errors: statuses and names as modeled ------------------------------------------------------------------
+@pytest.mark.parametrize("namespace, operation", [(ns, op) for ns in NAMESPACES for op in emulated(ns)],
+                         ids=lambda v: str(v))
+def test_each_modeled_error_has_the_model_status_and_body(namespace: str, operation: str) -> None:
+    """Injected, every error an operation declares answers with the status its shape declares, the
+    ``x-amzn-ErrorType`` botocore maps to the class, and (legacy) a ``Code`` from the model's ErrorCode enum."""
+    from pytest_chime_proxy import ChimeProxyMock
+
+    model = reference(namespace, operation)
+    op = _operation(model, operation)
+    request = wire_request(namespace, model, operation, example(model, op["input"]["shape"]))
+    mock = ChimeProxyMock()
+    assert op["errors"]
+    for error in (e["shape"] for e in op["errors"]):
+        shape = model["shapes"][error]
+        mock.faults.clear()
+        mock.inject(operation, error=error)
+        response = mock.dispatch(request)
+        assert response is not None
+        assert response.status == shape["error"]["httpStatusCode"], error
+        assert response.headers["x-amzn-ErrorType"] == error
+        body = response.json()
+        assert body["Message"]
+        for member, ref in shape.get("members", {}).items():
+            member_shape = model["shapes"][ref["shape"]]
+            if "enum" in member_shape:
+                assert body[member] in member_shape["enum"], (error, member, body)
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_the_errors_the_domain_raises_are_declared_by_each_operation(namespace: str) -> None:
+    """Whatever the fake answers an operation with (here: unknown ids, the scenario's refusals) is an error
+    the operation's model declares, so botocore raises ``client.exceptions.<Name>`` for it."""
+    fake = FakeChime()
+    for operation in emulated(namespace):
+        model = reference(namespace, operation)
+        op = _operation(model, operation)
+        exchange = fake.handle(wire_request(namespace, model, operation, example(model, op["input"]["shape"])))
+        assert exchange is not None
+        if exchange.status >= 400:
+            assert exchange.error_code in {e["shape"] for e in op["errors"]}, (operation, exchange.error_code)
+            assert exchange.status == model["shapes"][exchange.error_code]["error"]["httpStatusCode"]
