@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

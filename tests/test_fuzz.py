@@ -241,7 +241,8 @@ def assert_consistent(backend: Backend) -> None:
     """The selection rules hold for every live session of every connector."""
     for account in backend.accounts.values():
         for vc in account.voice_connectors.values():
-            pool = {n.E164PhoneNumber for n in account.phone_numbers.values() if n.VoiceConnectorId == vc.VoiceConnectorId}
+            pool = {n.E164PhoneNumber for n in account.phone_numbers.values()
+                    if n.VoiceConnectorId == vc.VoiceConnectorId}
             seen: dict[tuple[str, str], str] = {}
             for s in vc.sessions.values():
                 numbers = [p for p, _ in s.Participants]

@@ -25,6 +25,7 @@ import boto3
 import botocore.session
 import pytest
 from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
 
 from pytest_chime_proxy import ChimeProxyMock
 from pytest_chime_proxy.plugin import legacy_chime_available
@@ -109,7 +110,7 @@ def test_the_block_is_real(no_network: list[Any]) -> None:
     with ChimeProxyMock():
         sts = boto3.client("sts", region_name="us-east-1", config=Config(retries={"max_attempts": 1},
                                                                          connect_timeout=1))
-        with pytest.raises(Exception):
+        with pytest.raises(EndpointConnectionError):
             sts.get_caller_identity()
     assert no_network, "the control call was not blocked: the block proves nothing"
 
@@ -146,7 +147,7 @@ def test_the_raw_rest_api_works_with_the_network_blocked(no_network: list[Any]) 
 
 def test_a_fresh_interpreter_opens_no_socket_from_import_to_stop(tmp_path: Path) -> None:
     """From ``import`` on, in a new process with every non-loopback connection and lookup refused."""
-    script = textwrap.dedent(f'''
+    script = textwrap.dedent('''
         import ipaddress, socket
         attempts = []
         def refuse(address):
@@ -236,7 +237,8 @@ def test_real_credentials_are_never_read_nor_sent(real_credentials: dict[str, Pa
         assert "Credential=testing/" in headers["authorization"]
         assert REAL_KEY not in str(headers) and PROFILE_KEY not in str(headers) and REAL_TOKEN not in str(headers)
         assert "x-amz-security-token" not in headers
-    touched = [p for p in opened if Path(p).name in ("credentials", "config") and str(real_credentials["config"].parent) in p]
+    home = str(real_credentials["config"].parent)
+    touched = [p for p in opened if Path(p).name in ("credentials", "config") and home in p]
     assert touched == [], f"credential files read while the mock was active: {touched}"
     # and the caller's set-up is back afterwards
     assert os.environ["AWS_ACCESS_KEY_ID"] == REAL_KEY and os.environ["AWS_PROFILE"] == "real"
