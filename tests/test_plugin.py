@@ -240,8 +240,9 @@ class DecoratedTestCase(unittest.TestCase):
 
 
 def test_unittest_case_stops_its_mock() -> None:
-    result = unittest.TextTestRunner(stream=open(os.devnull, "w"), verbosity=0).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(DecoratedTestCase))
+    with open(os.devnull, "w") as quiet:
+        result = unittest.TextTestRunner(stream=quiet, verbosity=0).run(
+            unittest.defaultTestLoader.loadTestsFromTestCase(DecoratedTestCase))
     assert result.wasSuccessful() and result.testsRun == 2
     assert current_mock() is None
 
