@@ -145,6 +145,35 @@ def test_the_raw_rest_api_works_with_the_network_blocked(no_network: list[Any]) 
     assert no_network == []
 
 
+def test_raw_requests_to_the_rest_api_work_with_the_network_blocked(no_network: list[Any]) -> None:
+    """Code that calls the REST API through ``requests`` (the REST reference's sample) never leaves either."""
+    import requests
+
+    with ChimeProxyMock() as mock:
+        vc = mock.create_voice_connector(["+19135550199"])
+        answer = requests.post(f"https://service.chime.aws.amazon.com/voice-connectors/{vc}/proxy-sessions",
+                               json={"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"],
+                                     "Capabilities": ["Voice", "SMS"]}, timeout=5)
+        assert answer.status_code == 201 and answer.json()["ProxySession"]["Status"] == "Open"
+    assert no_network == []
+
+
+def test_server_mode_listens_on_loopback_only(no_network: list[Any]) -> None:
+    """The HTTP server binds loopback by default, and a client pointed at it connects nowhere else."""
+    from pytest_chime_proxy.adapters.server import ChimeProxyServer
+
+    with ChimeProxyServer() as server:
+        bound = server._server.server_address[0] if server._server else None
+        assert bound is not None and ipaddress.ip_address(bound).is_loopback
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1", endpoint_url=server.url,
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+        vc = server.mock.create_voice_connector(["+19135550101"])
+        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
+                                    Capabilities=["Voice"])
+        assert len(client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"]) == 1
+    assert no_network == []
+
+
 def test_a_fresh_interpreter_opens_no_socket_from_import_to_stop(tmp_path: Path) -> None:
     """From ``import`` on, in a new process with every non-loopback connection and lookup refused."""
     script = textwrap.dedent('''
