@@ -26,6 +26,8 @@ def _geo_filter(candidates: list[PhoneNumber], participants: list[str], level: s
     if level == "Country":
         return [n for n in candidates if n.Country == want_country], f"in country {want_country}"
     want_area = (params or {}).get("AreaCode") or geo.area_code(first)
+    if want_area is None:  # outside +1 a number has no area code, so there is nothing to match
+        return [], f"in an area code: the first participant {first} has none (only +1 numbers do)"
     return ([n for n in candidates if n.Country == want_country and geo.area_code(n.E164PhoneNumber) == want_area],
             f"in area code {want_area} ({want_country})")
 
