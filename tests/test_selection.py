@@ -180,6 +180,15 @@ def test_geo_match_that_fits_nothing_is_a_clear_bad_request(client: Any, world_v
     assert client.list_proxy_sessions(VoiceConnectorId=world_vc)["ProxySessions"] == []
 
 
+def test_geo_area_code_outside_the_nanp_never_matches(client: Any, world_vc: str) -> None:
+    """Assumption (domain/geo.py): only +1 numbers have area codes, so AreaCode matching fails elsewhere."""
+    with pytest.raises(client.exceptions.BadRequestException) as excinfo:
+        _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="AreaCode")
+    message = excinfo.value.response["Error"]["Message"]
+    assert "GeoMatchLevel AreaCode" in message and "+442079460999 has none" in message
+    assert _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="Country") == GB_NUMBER
+
+
 def test_geo_match_respects_busy_numbers(client: Any, chime_proxy: Any) -> None:
     vc = chime_proxy.create_voice_connector([N1, SEATTLE, "+12065550113"])
     first = _proxy(client, vc, [B, A], GeoMatchLevel="AreaCode")
