@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 A, B, C, D, E = "+14015550101", "+12065550100", "+13125550102", "+16175550103", "+17185550104"
@@ -207,7 +207,7 @@ def _live(client: Any, vc: str) -> list[dict[str, Any]]:
             for s in client.list_proxy_sessions(VoiceConnectorId=vc, Status=status)["ProxySessions"]]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None)
 @given(pool_size=st.integers(1, 3), steps=st.lists(st.one_of(
     st.tuples(st.just("create"), st.sampled_from([(a, b) for a in PEOPLE for b in PEOPLE if a < b]),
               st.sampled_from([None, "PreferSticky", "AvoidSticky"]), st.integers(1, 30)),
