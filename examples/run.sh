@@ -5,7 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-python=${PYTHON:-python3}
+# $PYTHON, else the newest python3.1x on PATH (the package needs Python >= 3.10), else python3
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+  for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
+    if command -v "$candidate" >/dev/null 2>&1; then python=$candidate; break; fi
+  done
+fi
 venv="$root/.venvs/examples"
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
