@@ -30,7 +30,7 @@ def _client(session: boto3.session.Session, service: str) -> Any:
 
 
 def chime_operations(session: boto3.session.Session, mock: Any, sessions_listed: int) -> dict[str, Any]:
-    """For each proxy-session operation: (call through the plugin, same call against its floor, setup, cleanup).
+    """Per proxy-session operation: (plugin call, floor call, untimed before, untimed after, floor's after).
 
     The floor bodies are captured (by a separate client, so the timed one carries no extra hook) from the
     plugin's own answers. Every create is followed and every delete preceded by an untimed delete / create,
@@ -69,8 +69,11 @@ def chime_operations(session: boto3.session.Session, mock: Any, sessions_listed:
     def make_doomed() -> None:
         doomed.append(create()["ProxySession"]["ProxySessionId"])
 
+    popped: list[str] = []
+
     def delete(c: Any = client) -> Any:
-        return c.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=doomed.pop() if doomed else kept)
+        popped[:] = [doomed.pop()]
+        return c.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=popped[0])
 
     plugin: dict[str, tuple[Callable[..., Any], Any, Any]] = {
         "create_proxy_session": (create, None, delete_created), "get_proxy_session": (get, None, None),
@@ -84,7 +87,11 @@ def chime_operations(session: boto3.session.Session, mock: Any, sessions_listed:
         if after:
             after(result)
         floor_client = answered_by(_client(session, "chime-sdk-voice"), last())
-        out[name] = (call, (lambda f=call, c=floor_client: f(c)), before, after)
+        # The floor's call of delete is preceded by the same untimed create (then undone, untimed), so both
+        # timed calls start from the same cache state.
+        floor_after = (lambda _: client.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=popped[0])
+                       ) if before is make_doomed else None
+        out[name] = (call, (lambda f=call, c=floor_client: f(c)), before, after, floor_after)
     return out
 
 
@@ -95,10 +102,10 @@ def measure_chime(results: Results, rounds: int, calls: int, sessions_listed: in
     session = boto3.session.Session()
     overheads: dict[str, float] = {}
     with ChimeProxyMock(seed=1) as mock:
-        for name, (plugin_call, floor_call, before, after) in chime_operations(session, mock, sessions_listed).items():
-            # a canned answer changes no state: the floor needs no untimed setup or cleanup
-            medians = paired({"plugin": (plugin_call, before, after), "floor": (floor_call, None, None)},
-                             rounds, calls)
+        operations = chime_operations(session, mock, sessions_listed)
+        for name, (plugin_call, floor_call, before, after, floor_after) in operations.items():
+            medians = paired({"plugin": (plugin_call, before, after),
+                              "floor": (floor_call, before if floor_after else None, floor_after)}, rounds, calls)
             mock.calls.clear()
             what = name + (f" ({sessions_listed} sessions)" if name == "list_proxy_sessions" else "")
             ratio = medians["plugin"] / medians["floor"]

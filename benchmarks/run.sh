@@ -22,5 +22,9 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -U pip >/dev/null
 fi
-"$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root" boto3 "moto[apigatewayv2]"
+log="$venv/pip.log"
+if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root" boto3 "moto[apigatewayv2]" \
+    >"$log" 2>&1; then
+  cat "$log" >&2; exit 1
+fi
 exec "$venv/bin/python" "$root/benchmarks/bench.py" "$@"
