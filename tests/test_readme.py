@@ -1,0 +1,23 @@
+"""The README's examples run as written: every ```python block that defines tests is a passing test file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCKS = [b for b in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "def test_" in b]
+
+
+def test_readme_has_runnable_examples() -> None:
+    assert len(BLOCKS) >= 2
+
+
+@pytest.mark.parametrize("index", range(len(BLOCKS)))
+def test_readme_example_passes(pytester: pytest.Pytester, index: int) -> None:
+    pytester.makepyfile(test_readme_example=BLOCKS[index])
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) >= 1 and not outcomes.get("failed") and not outcomes.get("errors"), result.stdout.str()
