@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, from scratch: three fresh virtual environments, three runs.
-#   1. the newest boto3/botocore on Python 3.12, in parallel (-n 2), in random order, with coverage;
+# The whole test suite, from scratch: three fresh virtual environments, three runs, each in parallel
+# (-n 2) and, through pytest-randomly, in random order:
+#   1. the newest boto3/botocore on Python 3.12, with branch coverage;
 #   2. boto3==1.37.1 botocore==1.37.1 (the last with the legacy chime proxy operations) on Python 3.10,
 #      with awscli==1.38.1 (the CLI release on that botocore, with `aws chime create-proxy-session`) and
 #      aiobotocore 2.x (the releases that accept botocore 1.37.1);
@@ -47,5 +48,5 @@ newest=$(make_venv newest "$py_new" "aiobotocore")
 
 run "main (xdist, random order, coverage)" "$main" -n 2 \
   --cov=pytest_chime_proxy --cov-branch --cov-report=term "$@"
-run "legacy botocore" "$legacy" -q "$@"
-run "newest Python" "$newest" -q "$@"
+run "legacy botocore" "$legacy" -q -n 2 "$@"
+run "newest Python" "$newest" -q -n 2 "$@"
