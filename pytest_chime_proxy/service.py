@@ -8,6 +8,7 @@ namespaces differ it is in the model snapshots, which the wire layer applies.
 from __future__ import annotations
 
 import base64
+import bisect
 import binascii
 import json
 from typing import Any, Callable, Sequence, TypeVar
@@ -34,8 +35,10 @@ def _model_cap(scope: Scope, operation: str) -> int:
 
 
 def _page(items: Sequence[T], params: Data, key: Callable[[T], Any],
-          cap: int = DEFAULT_PAGE) -> tuple[list[T], str | None]:
+          cap: int = DEFAULT_PAGE, ordered: bool = False) -> tuple[list[T], str | None]:
     """One page after NextToken; the token names the last key returned, so deletions do not shift pages.
+
+    ``ordered``: ``items`` are sorted by ``key``, so the page start is found by bisection, not a scan.
 
     Without MaxResults a page holds ``cap``, the namespace model's maximum (an assumption).
     """
@@ -45,7 +48,8 @@ def _page(items: Sequence[T], params: Data, key: Callable[[T], Any],
         try:
             after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
             # inside the try: a forged token's key of another type ({"after": ""}) must not compare
-            start = next((i for i, item in enumerate(items) if key(item) > after), len(items))
+            start = (bisect.bisect_right(items, after, key=key) if ordered
+                     else next((i for i, item in enumerate(items) if key(item) > after), len(items)))
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise BadRequest(f"Invalid NextToken '{token}'") from None
     size = params.get("MaxResults") or cap
@@ -128,7 +132,7 @@ def get_proxy_session(scope: Scope, p: Data) -> Data:
 
 def list_proxy_sessions(scope: Scope, p: Data) -> Data:
     sessions = proxy_sessions.list_sessions(scope, p["VoiceConnectorId"], p.get("Status"))
-    page, token = _page(sessions, p, lambda s: s.seq, _model_cap(scope, "ListProxySessions"))
+    page, token = _page(sessions, p, lambda s: s.seq, _model_cap(scope, "ListProxySessions"), ordered=True)
     return {"ProxySessions": [session_data(s) for s in page], "NextToken": token}
 
 

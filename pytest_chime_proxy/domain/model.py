@@ -96,6 +96,9 @@ class VoiceConnector:
     proxy: ProxyConfig | None = None
     sessions: dict[str, ProxySession] = field(default_factory=dict)
     sticky: dict[frozenset[str], str] = field(default_factory=dict)  # participant pair -> last proxy number
+    # indexes that keep create and list independent of how many sessions the connector holds:
+    by_number: dict[str, dict[str, ProxySession]] = field(default_factory=dict)  # participant -> its sessions
+    next_expiry: float = float("inf")  # no live session ends before this (epoch seconds); may be early, never late
 
     @property
     def OutboundHostName(self) -> str:

@@ -7,7 +7,7 @@ freezegun / time-machine) closes sessions without any background work.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from . import geo, phone_numbers
 from .errors import BadRequest, NotFound
@@ -16,19 +16,27 @@ from .selection import choose
 from .state import Scope
 
 
-def refresh(session: ProxySession, now_ts: float) -> ProxySession:
-    """Close the session if it has expired by ``now_ts``.
+def _end(session: ProxySession) -> datetime | None:
+    """When the session expires; None past the last representable instant (year 9999): never reached."""
+    try:
+        return session.CreatedTimestamp + timedelta(minutes=session.ExpiryMinutes)
+    except OverflowError:
+        return None
 
-    An end past the last representable instant (year 9999) is never reached: the session stays live.
-    """
+
+def _ends(session: ProxySession) -> float:
+    """``_end`` in epoch seconds (infinity for never)."""
+    end = _end(session)
+    return float("inf") if end is None else end.timestamp()
+
+
+def refresh(session: ProxySession, now_ts: float) -> ProxySession:
+    """Close the session if it has expired by ``now_ts``."""
     if session.live:
-        try:
-            ends = session.CreatedTimestamp + timedelta(minutes=session.ExpiryMinutes)
-        except OverflowError:
-            return session
-        if ends.timestamp() <= now_ts:
+        end = _end(session)
+        if end is not None and end.timestamp() <= now_ts:
             session.Status = "Closed"
-            session.EndedTimestamp = session.UpdatedTimestamp = ends
+            session.EndedTimestamp = session.UpdatedTimestamp = end
     return session
 
 
@@ -42,9 +50,15 @@ def _proxy_ready(vc: VoiceConnector) -> None:
 
 
 def _refresh_all(scope: Scope, vc: VoiceConnector) -> None:
+    """Close every expired session; nothing to do (O(1)) while the clock is before ``vc.next_expiry``."""
     now_ts = scope.backend.clock.time()
+    if now_ts < vc.next_expiry:
+        return
+    next_expiry = float("inf")
     for session in vc.sessions.values():
-        refresh(session, now_ts)
+        if refresh(session, now_ts).live:
+            next_expiry = min(next_expiry, _ends(session))
+    vc.next_expiry = next_expiry
 
 
 def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list[str],
@@ -56,7 +70,10 @@ def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list
     if geo.e164(participants[0]) == geo.e164(participants[1]):
         raise BadRequest("ParticipantPhoneNumbers must be two different phone numbers")
     _refresh_all(scope, vc)
-    proxy = choose(vc, phone_numbers.pool(scope, vc_id), participants, behavior, geo_level, geo_params)
+    wanted = {geo.e164(p) for p in participants}
+    related = {s.ProxySessionId: s for n in wanted for s in vc.by_number.get(n, {}).values()}
+    proxy = choose(vc, phone_numbers.pool(scope, vc_id), participants, related.values(), behavior, geo_level,
+                   geo_params)
     now = scope.now
     scope.account.session_seq += 1
     session = ProxySession(
@@ -67,6 +84,9 @@ def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list
         GeoMatchLevel=geo_level, GeoMatchParams=geo_params, seq=scope.account.session_seq,
     )
     vc.sessions[session.ProxySessionId] = session
+    for number in wanted:
+        vc.by_number.setdefault(number, {})[session.ProxySessionId] = session
+    vc.next_expiry = min(vc.next_expiry, _ends(session))
     vc.sticky[frozenset(geo.e164(p) for p in participants)] = proxy
     return session
 
@@ -82,7 +102,9 @@ def get(scope: Scope, vc_id: str, session_id: str) -> ProxySession:
 def list_sessions(scope: Scope, vc_id: str, status: str | None = None) -> list[ProxySession]:
     vc = scope.voice_connector(vc_id)
     _refresh_all(scope, vc)
-    return [s for s in vc.sessions.values() if status is None or s.Status == status]
+    if status is None:
+        return list(vc.sessions.values())
+    return [s for s in vc.sessions.values() if s.Status == status]
 
 
 def update(scope: Scope, vc_id: str, session_id: str, capabilities: list[str],
@@ -94,12 +116,17 @@ def update(scope: Scope, vc_id: str, session_id: str, capabilities: list[str],
     if expiry_minutes is not None:
         session.ExpiryMinutes = expiry_minutes  # counted from creation, like the original expiry
     session.UpdatedTimestamp = scope.now
+    vc = scope.voice_connector(vc_id)
+    vc.next_expiry = min(vc.next_expiry, _ends(session))
     return refresh(session, scope.backend.clock.time())
 
 
 def delete(scope: Scope, vc_id: str, session_id: str) -> None:
-    get(scope, vc_id, session_id)
-    del scope.voice_connector(vc_id).sessions[session_id]
+    session = get(scope, vc_id, session_id)
+    vc = scope.voice_connector(vc_id)
+    del vc.sessions[session_id]
+    for number, _ in session.Participants:
+        vc.by_number.get(geo.e164(number), {}).pop(session_id, None)
 
 
 def mark_in_progress(scope: Scope, vc_id: str, session_id: str) -> ProxySession:

@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from . import geo
 from .errors import BadRequest
-from .model import PhoneNumber, VoiceConnector
+from .model import PhoneNumber, ProxySession, VoiceConnector
 
 
 def _geo_filter(candidates: list[PhoneNumber], participants: list[str], level: str | None,
@@ -32,9 +34,14 @@ def _geo_filter(candidates: list[PhoneNumber], participants: list[str], level: s
             f"in area code {want_area} ({want_country})")
 
 
-def choose(vc: VoiceConnector, pool: list[PhoneNumber], participants: list[str], behavior: str | None,
-           level: str | None, params: dict[str, str] | None, exclude_session: str | None = None) -> str:
-    """The proxy number for a new session of ``participants`` on ``vc``; BadRequest when none fits."""
+def choose(vc: VoiceConnector, pool: list[PhoneNumber], participants: list[str],
+           sessions: Iterable[ProxySession], behavior: str | None, level: str | None,
+           params: dict[str, str] | None) -> str:
+    """The proxy number for a new session of ``participants`` on ``vc``; BadRequest when none fits.
+
+    ``sessions``: the connector's sessions that have one of the participants (any others cannot make a
+    number busy for them).
+    """
     assert vc.proxy is not None
     countries = set(vc.proxy.PhoneNumberCountries)
     candidates = [n for n in pool if n.Country in countries]
@@ -43,7 +50,7 @@ def choose(vc: VoiceConnector, pool: list[PhoneNumber], participants: list[str],
                          f"({', '.join(sorted(countries))}); associate numbers from those countries")
     wanted = {geo.e164(p) for p in participants}
     busy = {
-        proxy for s in vc.sessions.values() if s.live and s.ProxySessionId != exclude_session
+        proxy for s in sessions if s.live
         for number, proxy in s.Participants if geo.e164(number) in wanted
     }
     free = [n for n in candidates if n.E164PhoneNumber not in busy]
