@@ -32,6 +32,7 @@ from .wire.routing import Endpoint
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PHONE_NUMBERS = ("+19135550199", "+19135550198", "+12065550177")
+_NO_DECISION = Decision()  # what the rules decide when none fires (frozen, so one instance serves all)
 
 
 class ChimeProxyMock:
@@ -166,7 +167,8 @@ class ChimeProxyMock:
             return self._apply(decision, parsed, read_timeout)
 
         try:
-            exchange = self.fake.handle(request, endpoint=endpoint, before=before)
+            # no rule, nothing to decide: the hook (a Target and a Decision per request) is skipped
+            exchange = self.fake.handle(request, endpoint=endpoint, before=before if self.faults else None)
         except ConnectionFault as fault:
             parsed, decision = seen["parsed"], seen["decision"]
             self._record(request, parsed.endpoint, seen["account"], parsed.operation.name, parsed.params, None,
@@ -174,7 +176,7 @@ class ChimeProxyMock:
             raise
         if exchange is None:
             return None
-        decision = seen.get("decision", Decision())
+        decision = seen.get("decision", _NO_DECISION)
         self._record(request, exchange.endpoint, exchange.account, exchange.operation, exchange.params,
                      exchange.response, exchange.error_code, waited, decision, decision.rule)
         return exchange.response

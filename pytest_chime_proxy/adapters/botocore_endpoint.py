@@ -81,26 +81,47 @@ def _headers(headers: Any) -> dict[str, str]:
     return dict(headers.items())
 
 
-def _send(endpoint: Any, request: Any) -> Any:
-    from .. import backoff
+class _Lazy:
+    """What ``_send`` needs on every request, imported once by the first ``activate`` (not at plugin load,
+    and not per request: a ``from x import y`` inside a function costs about a microsecond each time)."""
 
-    mock = current()
+    backoff: Any = None
+    AWSResponse: Any = None
+    ConnectionFault: Any = None
+    WireRequest: Any = None
+
+    @classmethod
+    def load(cls) -> None:
+        if cls.WireRequest is None:
+            from botocore.awsrequest import AWSResponse
+
+            from .. import backoff
+            from ..faults import ConnectionFault
+            from ..wire.protocol import WireRequest
+
+            cls.backoff, cls.AWSResponse, cls.ConnectionFault = backoff, AWSResponse, ConnectionFault
+            cls.WireRequest = WireRequest
+
+
+def _send(endpoint: Any, request: Any) -> Any:
+    lazy = _Lazy
+    if lazy.WireRequest is None:  # a mock that never went through activate (not expected)
+        lazy.load()
+    backoff = lazy.backoff
+    mock = _active[-1] if _active else None
     backoff.answered(None)
     if mock is not None:
-        from botocore.awsrequest import AWSResponse
-
-        from ..faults import ConnectionFault
-        from ..wire.protocol import WireRequest
-
-        wire = WireRequest(request.method, request.url, _headers(request.headers), _body_bytes(request.body))
+        wire = lazy.WireRequest(request.method, request.url, _headers(request.headers), _body_bytes(request.body))
+        # the read timeout only matters to injected latency: no fault rule, no need to look it up
+        timeout = read_timeout(endpoint, request) if mock.faults else None
         try:
-            answer = mock.dispatch(wire, read_timeout=read_timeout(endpoint, request))
-        except ConnectionFault as fault:
+            answer = mock.dispatch(wire, read_timeout=timeout)
+        except lazy.ConnectionFault as fault:
             backoff.answered(mock)
             raise connection_error(fault, request) from None
         if answer is not None:
             backoff.answered(mock)
-            return AWSResponse(request.url, answer.status, answer.headers, _Raw(answer.body))
+            return lazy.AWSResponse(request.url, answer.status, answer.headers, _Raw(answer.body))
     assert _original is not None
     return _original(endpoint, request)
 
@@ -109,6 +130,7 @@ def activate(mock: "ChimeProxyMock") -> None:
     global _original
     from botocore.endpoint import Endpoint
 
+    _Lazy.load()
     with _lock:
         if not _active:
             _original = Endpoint._send
