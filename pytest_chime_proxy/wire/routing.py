@@ -65,16 +65,56 @@ def _candidates(namespace: str, method: str, slashes: int, first: str | None) ->
     return tuple(op for op in _table(namespace, method) if _fits(op, slashes, first))
 
 
+_GROUP = re.compile(r"\(\?P<(\w+)>")
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """The candidates of one ``_candidates`` entry as one alternation, tried in their order in one call."""
+
+    pattern: re.Pattern[str]
+    alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], tuple[int, ...]]]  # group -> op, labels, groups
+
+
+@lru_cache(maxsize=1024)
+def _matcher(namespace: str, method: str, slashes: int, first: str | None) -> _Matcher:
+    """``(?:(op1)|(op2)|...)``: Python's engine takes the first alternative that matches the whole path,
+    which is the first route the one-by-one loop would have matched."""
+    parts: list[str] = []
+    alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], tuple[int, ...]]] = {}
+    group = 0
+    for op in _candidates(namespace, method, slashes, first):
+        group += 1
+        own = group
+        labels = tuple(_GROUP.findall(op.path.pattern))
+        groups = tuple(range(own + 1, own + 1 + len(labels)))
+        group += len(labels)
+        alternatives[own] = (op, labels, groups)
+        parts.append("(" + _GROUP.sub("(", op.path.pattern) + ")")
+    return _Matcher(re.compile("|".join(parts) or "(?!)"), alternatives)
+
+
 def route(namespace: str, method: str, path: str, query: dict[str, list[str]]) -> tuple[_spec.Operation, dict[str, str]] | None:
     """The operation for ``method path?query`` and its raw (still percent-encoded) path parameters.
 
     The first route of ``_table``'s order whose pattern matches the whole path and whose query literals are
-    all present; ``_candidates`` only leaves out routes that cannot match.
+    all present; ``_candidates`` only leaves out routes that cannot match. The path is matched against all
+    candidates at once (``_matcher``); only when the route it finds needs query literals the request lacks
+    are the candidates tried one by one.
     """
     parts = path.split("/", 2)
     first = parts[1] if len(parts) > 1 else None
-    for op in _candidates(namespace, method.upper(), path.count("/"), first):
-        m = op.path.fullmatch(path)
-        if m and all(query.get(k) == [v] for k, v in op.query):
-            return op, m.groupdict()
+    method = method.upper()
+    slashes = path.count("/")
+    matcher = _matcher(namespace, method, slashes, first)
+    m = matcher.pattern.fullmatch(path)
+    if m is None:
+        return None
+    op, labels, groups = matcher.alternatives[m.lastindex or 0]
+    if not op.query or all(query.get(k) == [v] for k, v in op.query):
+        return op, dict(zip(labels, (m.group(g) for g in groups)))
+    for op in _candidates(namespace, method, slashes, first):
+        found = op.path.fullmatch(path)
+        if found and all(query.get(k) == [v] for k, v in op.query):
+            return op, found.groupdict()
     return None
