@@ -9,7 +9,10 @@ root=$(pwd)
 python=${PYTHON:-}
 if [ -z "$python" ]; then
   for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
-    if command -v "$candidate" >/dev/null 2>&1; then python=$candidate; break; fi
+    # a pyenv shim exists for every version but runs only the selected ones: try it, do not just find it
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' >/dev/null 2>&1; then
+      python=$candidate; break
+    fi
   done
 fi
 venv="$root/.venvs/examples"
