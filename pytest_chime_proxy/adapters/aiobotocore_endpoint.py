@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from functools import lru_cache
 from typing import Any, Callable
 
 from . import botocore_endpoint
@@ -21,8 +22,13 @@ _depth = 0
 _original: Callable[..., Any] | None = None
 
 
+@lru_cache(maxsize=1)
 def available() -> bool:
-    """Whether aiobotocore is installed (nothing is imported to find out)."""
+    """Whether aiobotocore is installed (nothing is imported to find out).
+
+    Asked once per process: the search of ``sys.path`` was a third of every ``start()``. (aiobotocore
+    installed while the process runs is not seen; no test suite does that.)
+    """
     return importlib.util.find_spec("aiobotocore") is not None
 
 
