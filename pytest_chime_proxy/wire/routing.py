@@ -73,7 +73,7 @@ class _Matcher:
     """The candidates of one ``_candidates`` entry as one alternation, tried in their order in one call."""
 
     pattern: re.Pattern[str]
-    alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], tuple[int, ...]]]  # group -> op, labels, groups
+    alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], slice]]  # group -> op, labels, their groups()
 
 
 @lru_cache(maxsize=1024)
@@ -81,15 +81,14 @@ def _matcher(namespace: str, method: str, slashes: int, first: str | None) -> _M
     """``(?:(op1)|(op2)|...)``: Python's engine takes the first alternative that matches the whole path,
     which is the first route the one-by-one loop would have matched."""
     parts: list[str] = []
-    alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], tuple[int, ...]]] = {}
+    alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], slice]] = {}
     group = 0
     for op in _candidates(namespace, method, slashes, first):
         group += 1
         own = group
         labels = tuple(_GROUP.findall(op.path.pattern))
-        groups = tuple(range(own + 1, own + 1 + len(labels)))
         group += len(labels)
-        alternatives[own] = (op, labels, groups)
+        alternatives[own] = (op, labels, slice(own, own + len(labels)))  # groups() counts from group 1
         parts.append("(" + _GROUP.sub("(", op.path.pattern) + ")")
     return _Matcher(re.compile("|".join(parts) or "(?!)"), alternatives)
 
@@ -112,7 +111,7 @@ def route(namespace: str, method: str, path: str, query: dict[str, list[str]]) -
         return None
     op, labels, groups = matcher.alternatives[m.lastindex or 0]
     if not op.query or all(query.get(k) == [v] for k, v in op.query):
-        return op, dict(zip(labels, (m.group(g) for g in groups)))
+        return op, dict(zip(labels, m.groups()[groups]))
     for op in _candidates(namespace, method, slashes, first):
         found = op.path.fullmatch(path)
         if found and all(query.get(k) == [v] for k, v in op.query):
