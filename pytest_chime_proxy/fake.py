@@ -67,6 +67,9 @@ class FakeChime:
     def __init__(self, backend: Backend | None = None, default_account: str = DEFAULT_ACCOUNT) -> None:
         self.backend = backend or Backend()
         self.default_account = default_account
+        # Scopes are frozen and a request only reads them: one per (account, namespace, region) serves every
+        # request, for as long as the account's state is the one the backend holds (reset() replaces it)
+        self._scopes: dict[tuple[str, str, str], Scope] = {}
 
     def handle(self, request: WireRequest, endpoint: routing.Endpoint | None = None,
                before: Before | None = None) -> Exchange | None:
@@ -88,10 +91,18 @@ class FakeChime:
             if response is None:
                 params = protocol.check(parsed)
                 with self.backend.lock:
-                    scope = Scope(self.backend, self.backend.account(account), endpoint.namespace, endpoint.region)
-                    data = HANDLERS[parsed.operation.name](scope, params)
+                    data = HANDLERS[parsed.operation.name](self._scope(account, endpoint), params)
                 response = protocol.success(parsed.operation, data)
         except ServiceError as error:
             response = protocol.failure(error, parsed.operation if parsed else None)
         return Exchange(request, endpoint, account, parsed.operation.name if parsed else None,
                         parsed.params if parsed else {}, response)
+
+    def _scope(self, account: str, endpoint: routing.Endpoint) -> Scope:
+        """The scope of a request (called under the backend's lock)."""
+        state = self.backend.account(account)
+        key = (account, endpoint.namespace, endpoint.region)
+        scope = self._scopes.get(key)
+        if scope is None or scope.account is not state:
+            scope = self._scopes[key] = Scope(self.backend, state, endpoint.namespace, endpoint.region)
+        return scope
