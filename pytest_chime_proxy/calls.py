@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence, overload
 
 from .wire.protocol import WireRequest, WireResponse
