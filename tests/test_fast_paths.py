@@ -1,0 +1,64 @@
+"""The per-call shortcuts keep the behaviour they replace: request ids, routing, scopes after reset."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from typing import Any
+
+import pytest
+
+from pytest_chime_proxy.wire import routing, spec
+
+PAIR = ["+14015550101", "+12065550100"]
+
+
+def test_request_ids_are_distinct_version_4_uuids(chime_sdk_voice: Any, voice_connector: str) -> None:
+    ids = [chime_sdk_voice.get_voice_connector(VoiceConnectorId=voice_connector)["ResponseMetadata"]["RequestId"]
+           for _ in range(50)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)
+
+
+def test_reset_between_calls_forgets_state_and_serves_new_state(chime_proxy: Any, chime_sdk_voice: Any) -> None:
+    """The fake keeps one scope per account and endpoint; reset() replaces the account, and the scope with it."""
+    first = chime_proxy.create_voice_connector()
+    chime_sdk_voice.create_proxy_session(VoiceConnectorId=first, ParticipantPhoneNumbers=PAIR, Capabilities=["SMS"])
+    chime_proxy.reset()
+    with pytest.raises(chime_sdk_voice.exceptions.NotFoundException):
+        chime_sdk_voice.list_proxy_sessions(VoiceConnectorId=first)
+    second = chime_proxy.create_voice_connector()
+    created = chime_sdk_voice.create_proxy_session(VoiceConnectorId=second, ParticipantPhoneNumbers=PAIR,
+                                                   Capabilities=["Voice"])["ProxySession"]
+    listed = chime_sdk_voice.list_proxy_sessions(VoiceConnectorId=second)["ProxySessions"]
+    assert [s["ProxySessionId"] for s in listed] == [created["ProxySessionId"]]
+
+
+def _one_by_one(namespace: str, method: str, path: str, query: dict[str, list[str]]) -> Any:
+    """The plain rule ``route`` implements: the first route of the table order that matches path and query."""
+    for op in routing._table(namespace, method.upper()):
+        m = op.path.fullmatch(path)
+        if m and all(query.get(k) == [v] for k, v in op.query):
+            return op.name, m.groupdict()
+    return None
+
+
+@pytest.mark.parametrize("namespace", spec.NAMESPACES)
+def test_routing_agrees_with_trying_every_route_in_order(namespace: str) -> None:
+    rng = random.Random(7)
+    labels = ["abc", "a%2Fb", "proxy-sessions", "voice-connectors", "1", "a/b"]
+    operations = list(spec.load(namespace).operations.values())
+    for op in operations:
+        for _ in range(20):
+            path, _, literals = op.uri.partition("?")
+            path = spec._PARAM.sub(lambda _m: rng.choice(labels), path) + ("/" if rng.random() < 0.2 else "")
+            query = {k: [v] for k, _, v in (p.partition("=") for p in literals.split("&") if p)
+                     if rng.random() < 0.7}
+            if rng.random() < 0.3:
+                query["operation"] = [rng.choice(["x", "associate-phone-numbers"])]
+            for method in {op.method, rng.choice(["GET", "POST", "PUT", "DELETE"])}:
+                found = routing.route(namespace, method, path, query)
+                assert (found and (found[0].name, found[1])) == _one_by_one(namespace, method, path, query), (
+                    method, path, query)
