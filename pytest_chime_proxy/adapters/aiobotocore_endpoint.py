@@ -11,14 +11,12 @@ where aiobotocore is installed, by the first active mock, and removed by the las
 from __future__ import annotations
 
 import importlib.util
-import threading
 from functools import lru_cache
 from typing import Any, Callable
 
 from . import botocore_endpoint
+from .shared_patch import SharedPatch
 
-_lock = threading.Lock()
-_depth = 0
 _original: Callable[..., Any] | None = None
 
 
@@ -71,29 +69,31 @@ async def _send(endpoint: Any, request: Any) -> Any:
     return await _original(endpoint, request)
 
 
-def activate() -> None:
-    """Patch ``AioEndpoint._send`` if aiobotocore is installed (the first active mock does it)."""
-    global _depth, _original
-    if not available():
-        return
+def _apply() -> None:
+    global _original
     from aiobotocore.endpoint import AioEndpoint
 
-    with _lock:
-        _depth += 1
-        if _depth == 1:
-            _original = AioEndpoint._send
-            AioEndpoint._send = _send  # type: ignore[method-assign]
+    _original = AioEndpoint._send
+    AioEndpoint._send = _send  # type: ignore[method-assign]
+
+
+def _remove() -> None:
+    global _original
+    from aiobotocore.endpoint import AioEndpoint
+
+    AioEndpoint._send = _original  # type: ignore[method-assign]
+    _original = None
+
+
+_patch = SharedPatch(_apply, _remove)
+
+
+def activate() -> None:
+    """Patch ``AioEndpoint._send`` if aiobotocore is installed (the first active mock does it)."""
+    if available():
+        _patch.acquire()
 
 
 def deactivate() -> None:
     """Put the real ``AioEndpoint._send`` back when the last active mock stops."""
-    global _depth, _original
-    with _lock:
-        if _depth == 0:
-            return
-        _depth -= 1
-        if _depth == 0 and _original is not None:
-            from aiobotocore.endpoint import AioEndpoint
-
-            AioEndpoint._send = _original  # type: ignore[method-assign]
-            _original = None
+    _patch.release()

@@ -12,15 +12,14 @@ too; add ``CHIME_URLS`` to its ``passthrough.urls`` in that case.
 from __future__ import annotations
 
 import sys
-import threading
 from typing import Any
+
+from .shared_patch import SharedPatch
 
 # The hosts of routing.resolve_host, as one URL pattern (moto matches it with re.match on the URL).
 CHIME_URLS = (r"https?://(?:voice-chime(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com|api\.aws)"
               r"|chime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com|service\.chime\.aws\.amazon\.com)(?::\d+)?/")
 
-_lock = threading.Lock()
-_depth = 0
 _added_to: list[Any] | None = None
 
 
@@ -32,26 +31,29 @@ def _passthrough_urls() -> list[Any] | None:
     return core.setdefault("passthrough", {}).setdefault("urls", [])
 
 
+def _apply() -> None:
+    global _added_to
+    urls = _passthrough_urls()
+    if urls is not None and CHIME_URLS not in urls:
+        urls.append(CHIME_URLS)
+        _added_to = urls
+
+
+def _remove() -> None:
+    global _added_to
+    if _added_to is not None and CHIME_URLS in _added_to:
+        _added_to.remove(CHIME_URLS)
+    _added_to = None
+
+
+_patch = SharedPatch(_apply, _remove)
+
+
 def activate() -> None:
     """Let Chime URLs through moto while a mock is active (only if moto is already imported)."""
-    global _depth, _added_to
-    with _lock:
-        _depth += 1
-        if _depth == 1:
-            urls = _passthrough_urls()
-            if urls is not None and CHIME_URLS not in urls:
-                urls.append(CHIME_URLS)
-                _added_to = urls
+    _patch.acquire()
 
 
 def deactivate() -> None:
     """Take the Chime URLs out of moto's passthrough list again when the last mock stops."""
-    global _depth, _added_to
-    with _lock:
-        if _depth == 0:
-            return
-        _depth -= 1
-        if _depth == 0 and _added_to is not None:
-            if CHIME_URLS in _added_to:
-                _added_to.remove(CHIME_URLS)
-            _added_to = None
+    _patch.release()

@@ -17,19 +17,17 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from http.client import responses as reasons
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import botocore_endpoint
+from .shared_patch import SharedPatch
 
 if TYPE_CHECKING:
     import responses
     from requests import PreparedRequest
 
-_lock = threading.Lock()
-_depth = 0
 _requests_mock: "responses.RequestsMock | None" = None
 _route: Any = None
 _PASS_EVERYTHING_ELSE = re.compile(r".*")
@@ -99,41 +97,42 @@ def _make_route() -> Any:
     return ChimeRoute()
 
 
-def activate() -> None:
-    """Start answering raw ``requests`` calls to Chime hosts (the first active mock starts the patch)."""
-    global _depth, _requests_mock, _route
+def _apply() -> None:
+    global _requests_mock, _route
     import responses
     from requests.adapters import HTTPAdapter
 
-    with _lock:
-        _depth += 1
-        if _depth > 1:
-            return
-        _route = _route or _make_route()
-        # responses accepts patterns as passthru prefixes (its stubs say str only); and the send to chain
-        # to is whatever is in place now, the network or another responses mock
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False,
-                                      passthru_prefixes=(_PASS_EVERYTHING_ELSE,),  # type: ignore[arg-type]
-                                      real_adapter_send=HTTPAdapter.send)  # type: ignore[arg-type]
-        mock.add(_route)
-        mock.start()
-        _requests_mock = mock
-        if _route not in responses.mock.registered():
-            responses.mock.add(_route)
+    _route = _route or _make_route()
+    # responses accepts patterns as passthru prefixes (its stubs say str only); and the send to chain
+    # to is whatever is in place now, the network or another responses mock
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False,
+                                  passthru_prefixes=(_PASS_EVERYTHING_ELSE,),  # type: ignore[arg-type]
+                                  real_adapter_send=HTTPAdapter.send)  # type: ignore[arg-type]
+    mock.add(_route)
+    mock.start()
+    _requests_mock = mock
+    if _route not in responses.mock.registered():
+        responses.mock.add(_route)
+
+
+def _remove() -> None:
+    global _requests_mock
+    import responses
+
+    if _requests_mock is not None:
+        _requests_mock.stop(allow_assert=False)
+        _requests_mock = None
+    responses.mock.remove(_route)
+
+
+_patch = SharedPatch(_apply, _remove)
+
+
+def activate() -> None:
+    """Start answering raw ``requests`` calls to Chime hosts (the first active mock starts the patch)."""
+    _patch.acquire()
 
 
 def deactivate() -> None:
     """Stop (the last active mock removes the patch and the default-registry route)."""
-    global _depth, _requests_mock
-    import responses
-
-    with _lock:
-        if _depth == 0:
-            return
-        _depth -= 1
-        if _depth:
-            return
-        if _requests_mock is not None:
-            _requests_mock.stop(allow_assert=False)
-            _requests_mock = None
-        responses.mock.remove(_route)
+    _patch.release()
