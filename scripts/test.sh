@@ -15,15 +15,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 venvs="${CHIME_PROXY_VENVS:-$root/.venvs}"
 
-find_python() {  # the newest installed patch release of a minor version
-  local want=$1
-  for candidate in "python$want" "$HOME/.pyenv/versions/$want"*/bin/python; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys' >/dev/null 2>&1; then
-      command -v "$candidate"; return 0
-    fi
-  done
-  ls -d "$HOME"/.pyenv/versions/"$want".*/bin/python 2>/dev/null | sort -V | tail -n 1
-}
+source "$root/scripts/find_python.sh"
 
 make_venv() {  # name python pins...
   local name=$1 python=$2; shift 2
