@@ -245,7 +245,10 @@ class ChimeProxyMock:
             if to_order:
                 self.order_phone_numbers(to_order, account=account)
             errors = inventory.associate(scope, vc.VoiceConnectorId, numbers)
-            if errors:
+            if errors:  # leave no half-built connector behind
+                failed = {number for number, _, _ in errors}
+                inventory.disassociate(scope, vc.VoiceConnectorId, [n for n in numbers if n not in failed])
+                voice_connectors.delete(scope, vc.VoiceConnectorId)
                 raise ValueError(f"could not associate {errors[0][0]}: {errors[0][2]}")
             if proxy:
                 pool_countries = list(countries) if countries is not None else sorted(

@@ -398,3 +398,14 @@ def test_composes_with_moto() -> None:
         vc = chime.create_voice_connector()
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["recordings"]
         assert _connectors() == [vc]
+
+
+def test_a_failed_create_voice_connector_leaves_no_half_built_connector(chime_proxy: Any,
+                                                                         chime_sdk_voice: Any) -> None:
+    first = chime_proxy.create_voice_connector(["+19135550199"])
+    with pytest.raises(ValueError, match="associated with voice connector"):
+        chime_proxy.create_voice_connector(["+19135550111", "+19135550199"])
+    listed = chime_sdk_voice.list_voice_connectors()["VoiceConnectors"]
+    assert [vc["VoiceConnectorId"] for vc in listed] == [first]
+    number = chime_sdk_voice.get_phone_number(PhoneNumberId="+19135550111")["PhoneNumber"]
+    assert number["Status"] == "Unassigned" and number["Associations"] == []
