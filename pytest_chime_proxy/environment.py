@@ -51,7 +51,7 @@ def _swap_boto3_session(new: Any) -> Any:
     if boto3 is None:
         return None
     old = getattr(boto3, "DEFAULT_SESSION", None)
-    boto3.DEFAULT_SESSION = new
+    boto3.DEFAULT_SESSION = new  # type: ignore[attr-defined]  # boto3 declares it only by assignment
     return old
 
 

@@ -15,7 +15,7 @@ out of the message, as AWS does; unknown members are ignored.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional
 
 from . import spec as _spec
 
@@ -133,7 +133,7 @@ def _describe(spec: _spec.Spec, shape_name: str, loc: tuple[Any, ...]) -> tuple[
     return ".".join(parts), shape, sensitive
 
 
-def _constraint(error: dict[str, Any], shape: dict[str, Any]) -> str:
+def _constraint(error: Mapping[str, Any], shape: dict[str, Any]) -> str:
     kind = error["type"]
     if kind == "missing":
         return "Member must not be null"
