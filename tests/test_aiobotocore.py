@@ -123,3 +123,27 @@ def test_the_patch_is_gone_after_stop() -> None:
     with mock_chime_proxy():
         assert AioEndpoint._send is not before
     assert AioEndpoint._send is before
+
+
+def test_an_injected_connection_error_is_botocores_own_and_retried(chime_proxy: ChimeProxyMock,
+                                                                   voice_connector: str) -> None:
+    chime_proxy.inject("GetVoiceConnectorProxy", connection_error="connection_closed", times=1)
+
+    async def get_proxy() -> dict[str, Any]:
+        async with get_session().create_client("chime-sdk-voice", region_name="us-east-1") as c:
+            return await c.get_voice_connector_proxy(VoiceConnectorId=voice_connector)
+
+    async def get_proxy_without_retries() -> None:
+        from botocore.config import Config
+        from botocore.exceptions import ConnectionClosedError
+
+        config = Config(retries={"total_max_attempts": 1})
+        async with get_session().create_client("chime-sdk-voice", region_name="us-east-1", config=config) as c:
+            with pytest.raises(ConnectionClosedError):
+                await c.get_voice_connector_proxy(VoiceConnectorId=voice_connector)
+
+    answer = asyncio.run(get_proxy())  # the first attempt's connection breaks; aiobotocore retries it
+    assert answer["Proxy"]["DefaultSessionExpiryMinutes"] == 60
+    assert [c.error_code for c in chime_proxy.calls] == ["ConnectionClosedError", None]
+    chime_proxy.inject("GetVoiceConnectorProxy", connection_error="connection_closed", times=1)
+    asyncio.run(get_proxy_without_retries())

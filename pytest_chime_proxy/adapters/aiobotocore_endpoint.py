@@ -41,13 +41,6 @@ class _AsyncRaw:
         return data
 
 
-def _connection_error(fault: Exception, url: str) -> Exception:
-    import botocore.exceptions
-
-    name = getattr(fault, "botocore_name", "EndpointConnectionError")
-    return getattr(botocore.exceptions, name)(endpoint_url=url, error=fault)
-
-
 async def _send(endpoint: Any, request: Any) -> Any:
     mock = botocore_endpoint.current()
     if mock is not None:
@@ -57,12 +50,12 @@ async def _send(endpoint: Any, request: Any) -> Any:
 
         wire = WireRequest(request.method, request.url, dict(request.headers.items()),
                            botocore_endpoint._body_bytes(request.body))
+        from ..faults import ConnectionFault
+
         try:
             answer = mock.dispatch(wire)
-        except Exception as error:
-            if type(error).__name__ == "ConnectionFault":  # an injected broken connection (faults.py)
-                raise _connection_error(error, request.url) from error
-            raise
+        except ConnectionFault as fault:  # an injected broken connection: botocore's own exception
+            raise botocore_endpoint.connection_error(fault, request) from fault
         if answer is not None:
             return AioAWSResponse(request.url, answer.status, answer.headers, _AsyncRaw(answer.body))
     assert _original is not None
