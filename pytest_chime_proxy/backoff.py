@@ -25,11 +25,11 @@ import threading
 import time as _real_time
 from typing import TYPE_CHECKING, Any, Callable
 
+from .adapters.shared_patch import SharedPatch
+
 if TYPE_CHECKING:
     from .mock import ChimeProxyMock
 
-_lock = threading.Lock()
-_installs = 0
 _saved_time: Any = None
 _saved_acquire: Callable[..., Any] | None = None
 _thread = threading.local()
@@ -118,39 +118,40 @@ def _acquire(bucket: Any, *args: Any, **kwargs: Any) -> Any:
         bucket._new_fill_rate_condition = real
 
 
-def install() -> None:
-    """Make botocore's retry waits virtual (reference-counted: one call per started mock)."""
-    global _installs, _saved_time, _saved_acquire
+def _apply() -> None:
+    global _saved_time, _saved_acquire
     import botocore.endpoint
     from botocore.retries import bucket
 
-    with _lock:
-        _installs += 1
-        if _installs > 1:
-            return
-        _saved_time = botocore.endpoint.time
-        botocore.endpoint.time = _RetryTime(_saved_time)  # type: ignore[attr-defined]
-        _saved_acquire = bucket.TokenBucket._acquire
-        bucket.TokenBucket._acquire = _acquire  # type: ignore[method-assign]
+    _saved_time = botocore.endpoint.time
+    botocore.endpoint.time = _RetryTime(_saved_time)  # type: ignore[attr-defined]
+    _saved_acquire = bucket.TokenBucket._acquire
+    bucket.TokenBucket._acquire = _acquire  # type: ignore[method-assign]
+
+
+def _remove() -> None:
+    global _saved_time, _saved_acquire
+    import botocore.endpoint
+    from botocore.retries import bucket
+
+    botocore.endpoint.time = _saved_time  # type: ignore[attr-defined]
+    bucket.TokenBucket._acquire = _saved_acquire  # type: ignore[method-assign]
+    _saved_time = _saved_acquire = None
+
+
+_patch = SharedPatch(_apply, _remove)
+
+
+def install() -> None:
+    """Make botocore's retry waits virtual (reference-counted: one call per started mock)."""
+    _patch.acquire()
 
 
 def uninstall() -> None:
     """Undo ``install`` once the last mock has stopped; botocore is exactly as before."""
-    global _installs, _saved_time, _saved_acquire
-    import botocore.endpoint
-    from botocore.retries import bucket
-
-    with _lock:
-        if _installs == 0:
-            return
-        _installs -= 1
-        if _installs:
-            return
-        botocore.endpoint.time = _saved_time  # type: ignore[attr-defined]
-        bucket.TokenBucket._acquire = _saved_acquire  # type: ignore[method-assign]
-        _saved_time = _saved_acquire = None
+    _patch.release()
 
 
 def installed() -> bool:
     """Whether botocore's retry waits are currently patched."""
-    return _installs > 0
+    return _patch.active
