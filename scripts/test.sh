@@ -9,6 +9,8 @@
 #      pins botocore narrowly, so run 1 alone is sure to have the newest botocore).
 # The npm packages of the JavaScript SDK test are cached in ~/.cache/pytest-chime-proxy/node (see
 # tests/test_js_sdk.py; $CHIME_PROXY_NODE_CACHE moves it).
+# A developer's rerun reuses a venv whose requirements (pyproject.toml, interpreter, pins) have not changed;
+# CI (CI=true) and CHIME_PROXY_FRESH=1 always build all three from scratch.
 # Usage: scripts/test.sh [extra pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,10 +22,17 @@ source "$root/scripts/find_python.sh"
 make_venv() {  # name python pins...
   local name=$1 python=$2; shift 2
   local dir="$venvs/$name"
+  local stamp
+  stamp=$( { cat "$root/pyproject.toml"; "$python" -VV; echo "$@"; } | sha256sum | cut -d' ' -f1)
+  if [ "${CI:-}" != "true" ] && [ "${CHIME_PROXY_FRESH:-}" != "1" ] && [ -x "$dir/bin/python" ] \
+     && [ "$(cat "$dir/.requirements-stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "$dir/bin/python"; return 0  # requirements unchanged: reuse (the package is installed editable)
+  fi
   rm -rf "$dir"
   "$python" -m venv "$dir"
   "$dir/bin/python" -m pip install -q --disable-pip-version-check -U pip >/dev/null
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check -e "$root[test]" "$@"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check -e "$root[test]" "$@" >&2
+  echo "$stamp" > "$dir/.requirements-stamp"
   echo "$dir/bin/python"
 }
 
