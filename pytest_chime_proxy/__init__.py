@@ -5,34 +5,55 @@ Importing this package is cheap: botocore, pydantic and the service models load 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-__version__ = "0.1.0"
-__all__ = ["ChimeProxyMock", "Clock", "Exchange", "mock_chime_proxy", "current_mock", "Call", "CallLog", "FaultRule"]
+__version__ = "0.2.0"
+__all__ = [
+    "Call", "CallLog", "ChimeProxyMock", "ChimeProxyServer", "Clock", "Exchange", "FaultRule", "MockOptions",
+    "OptionsError", "OverlappingMocksError", "current_mock", "mock_chime_proxy",
+]
 
 if TYPE_CHECKING:
-    from .domain.clock import Clock
+    from .active import OverlappingMocksError
+    from .adapters.server import ChimeProxyServer
     from .calls import Call, CallLog
+    from .domain.clock import Clock
     from .fake import Exchange
     from .faults import FaultRule
     from .mock import ChimeProxyMock, mock_chime_proxy
+    from .options import MockOptions, OptionsError
 
 _LAZY = {
     "ChimeProxyMock": ("mock", "ChimeProxyMock"),
     "mock_chime_proxy": ("mock", "mock_chime_proxy"),
+    "ChimeProxyServer": ("adapters.server", "ChimeProxyServer"),
     "Clock": ("domain.clock", "Clock"),
     "Exchange": ("fake", "Exchange"),
     "Call": ("calls", "Call"),
     "CallLog": ("calls", "CallLog"),
     "FaultRule": ("faults", "FaultRule"),
+    "MockOptions": ("options", "MockOptions"),
+    "OptionsError": ("options", "OptionsError"),
+    "OverlappingMocksError": ("active", "OverlappingMocksError"),
 }
 
 
-def current_mock() -> "ChimeProxyMock | None":
-    """The innermost active mock (the one answering now), e.g. inside a ``@mock_chime_proxy`` test."""
-    from .adapters.botocore_endpoint import current
+@overload
+def current_mock() -> "ChimeProxyMock | None": ...
+@overload
+def current_mock(*, required: Literal[True]) -> "ChimeProxyMock": ...
+def current_mock(*, required: bool = False) -> "ChimeProxyMock | None":
+    """The mock answering this thread's requests now (e.g. inside a ``@mock_chime_proxy`` test), or None.
 
-    return current()
+    ``required=True`` raises ``LookupError`` instead of returning None, so typed code needs no assert.
+    """
+    from .active import current
+
+    mock = current()
+    if mock is None and required:
+        raise LookupError("no pytest-chime-proxy mock is active (use the chime_proxy fixture, "
+                          "@mock_chime_proxy or `with mock_chime_proxy():`)")
+    return mock
 
 
 def __getattr__(name: str) -> Any:

@@ -139,19 +139,9 @@ def _remove() -> None:
     _saved_time = _saved_acquire = None
 
 
-_patch = SharedPatch(_apply, _remove)
-
-
-def install() -> None:
-    """Make botocore's retry waits virtual (reference-counted: one call per started mock)."""
-    _patch.acquire()
-
-
-def uninstall() -> None:
-    """Undo ``install`` once the last mock has stopped; botocore is exactly as before."""
-    _patch.release()
+patch = SharedPatch(_apply, _remove)
 
 
 def installed() -> bool:
     """Whether botocore's retry waits are currently patched."""
-    return _patch.active
+    return patch.active

@@ -22,6 +22,31 @@ if TYPE_CHECKING:
     from .faults import FaultRule
 
 _SDK_REQUEST = re.compile(r"(\w+)=(\d+)")
+_SIGNATURE = re.compile(r"(Signature=)[0-9a-fA-F]+")
+_KEY_ID = re.compile(r"(Credential=)([^/,\s]*)")
+REDACTED = "REDACTED"
+_SECRET_HEADERS = frozenset({"x-amz-security-token"})
+
+
+def _redact_key(match: "re.Match[str]") -> str:
+    key = match.group(2)
+    # the fake key and a 12-digit account id (moto's rule) are not secrets, and tests assert on them
+    kept = key == "testing" or (len(key) == 12 and key.isdigit())
+    return match.group(1) + (key if kept else key[:4] + REDACTED)
+
+
+def redact(request: WireRequest) -> WireRequest:
+    """``request`` without secrets, as it is kept in the call log: the access key id (but for the fake key or
+    an account id), the signature and any session token are replaced by ``REDACTED``."""
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        lowered = name.lower()
+        if lowered == "authorization" and isinstance(value, str):
+            value = _KEY_ID.sub(_redact_key, _SIGNATURE.sub(r"\1" + REDACTED, value))
+        elif lowered in _SECRET_HEADERS:
+            value = REDACTED
+        headers[name] = value
+    return WireRequest(request.method, request.url, headers, request.body)
 
 
 def retry_header(headers: Mapping[str, Any]) -> tuple[int | None, int | None]:
@@ -46,7 +71,7 @@ def _retry_value(value: str) -> tuple[int | None, int | None]:
 
 @dataclass
 class Call:
-    """One request the fake saw.
+    """One request the fake saw (``request`` with its secrets redacted, see ``redact``).
 
     ``status`` and ``response`` are None when an injected connection error answered; ``error_code`` is then
     the botocore exception's name (``ReadTimeoutError`` ...). ``backoff`` is the time botocore's retry logic

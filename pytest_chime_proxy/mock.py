@@ -8,97 +8,89 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import time
 import unittest
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
-from typing import Any, Callable, Iterable, Mapping, TypeVar, overload
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar, overload
 
-from . import backoff
-from .calls import Call, CallLog, retry_header
+from typing_extensions import Unpack
+
+from . import active, lifecycle
+from .calls import Call, CallLog, redact, retry_header
 
 from .domain import geo, proxy_sessions, voice_connectors
 from .domain import phone_numbers as inventory
 from .domain.clock import Clock
-from .domain.errors import Injected
+from .domain.errors import Injected, ServiceError
 from .domain.model import ProxySession
-from .domain.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Backend, Scope
+from .domain.state import Backend, Scope
 from .environment import FakeEnvironment
+from .options import MockOptions, OptionsError, validate
 from .fake import FakeChime
 from .faults import ConnectionFault, Decision, FaultRule, Faults, Match, Target
-from .wire import protocol
+from .wire import protocol, spec, validation
 from .wire.protocol import ParsedRequest
 from .wire.protocol import WireRequest, WireResponse
 from .wire.routing import Endpoint
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PHONE_NUMBERS = ("+19135550199", "+19135550198", "+12065550177")
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _NO_DECISION = Decision()  # what the rules decide when none fires (frozen, so one instance serves all)
 
 
 class ChimeProxyMock:
     """A fake Amazon Chime proxy-session service.
 
-    ``region`` and ``account`` are where the helpers (``create_voice_connector`` ...) put things and which
-    account unsigned or non-numeric-key requests belong to; ``seed`` makes generated IDs reproducible;
-    ``clock`` lets several mocks share one time. ``faults`` are ``inject`` keyword arguments to start with;
-    ``assert_all_faults_hit`` makes leaving the context (or the decorated test) fail when a rule never fired;
-    ``real_sleep`` makes botocore's retry backoff and injected latency wait on the wall clock instead of
-    advancing ``clock`` (see ``backoff``).
+    Options (keyword arguments, see ``options.MockOptions``): ``region``, ``account``, ``seed``, ``clock``,
+    ``real_sleep``, ``virtual_sleep``, ``faults``, ``assert_all_faults_hit``. A wrong option raises
+    ``OptionsError`` before anything is built.
     """
 
-    def __init__(self, *, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT,
-                 seed: int | None = None, clock: Clock | None = None, real_sleep: bool = False,
-                 faults: Iterable[Mapping[str, Any]] = (), assert_all_faults_hit: bool = False) -> None:
-        self.region = region
-        self.account = account
-        self.clock = clock or Clock()
-        self.backend = Backend(self.clock, seed)
-        self.fake = FakeChime(self.backend, account)
+    def __init__(self, **options: Unpack[MockOptions]) -> None:
+        values = validate(options)
+        if values["real_sleep"] and values["virtual_sleep"]:
+            raise OptionsError("ChimeProxyMock: real_sleep and virtual_sleep cannot both be True")
+        self.options: MockOptions = options  # as given: a decorator makes each test's mock from them
+        self.region: str = values["region"]
+        self.account: str = values["account"]
+        self.clock: Clock = values["clock"] or Clock()
+        self.backend = Backend(self.clock, values["seed"])
+        self.fake = FakeChime(self.backend, self.account)
         self.calls = CallLog()
         self.faults = Faults()
-        self.real_sleep = real_sleep
-        self.assert_all_faults_hit = assert_all_faults_hit
-        fault_specs = [dict(spec) for spec in faults]
-        for spec in fault_specs:
+        self.real_sleep: bool = values["real_sleep"]
+        self.virtual_sleep: bool = values["virtual_sleep"]
+        self.assert_all_faults_hit: bool = values["assert_all_faults_hit"]
+        for spec in values["faults"]:
             self._inject_spec(spec)
-        self._env = FakeEnvironment()
-        self._active = False
-        self._kwargs = {"region": region, "account": account, "seed": seed, "real_sleep": real_sleep,
-                        "faults": fault_specs, "assert_all_faults_hit": assert_all_faults_hit}
+        self._env = FakeEnvironment(self.region)
+        self._undo: ExitStack | None = None
+        self.decorated_test: Any = None  # set by the pytest plugin: that decorated test shares this mock
 
     # ---- activation ----------------------------------------------------------------------------------
     @property
     def active(self) -> bool:
-        return self._active
+        """Whether the mock is answering."""
+        return self._undo is not None
 
     def start(self) -> "ChimeProxyMock":
-        """Start answering Chime requests (and set fake credentials). Idempotent."""
-        if self._active:
-            return self
-        from .adapters import aiobotocore_endpoint, botocore_endpoint, moto_compat, responses_adapter
+        """Start answering Chime requests (and set fake credentials). Idempotent.
 
-        self._env.enter()
-        backoff.install()
-        botocore_endpoint.activate(self)
-        aiobotocore_endpoint.activate()  # only where aiobotocore is installed
-        responses_adapter.activate()  # raw `requests` calls to Chime hosts
-        moto_compat.activate()  # keep moto's mock_aws from answering Chime hosts
-        self._active = True
+        Everything is entered through one ``ExitStack`` (``lifecycle.enter``): if any step fails, what was
+        already done is undone before the error propagates.
+        """
+        if self._undo is None:
+            self._undo = lifecycle.enter(self, self._env)
         return self
 
     def stop(self) -> None:
-        """Stop answering and restore the environment. Idempotent."""
-        if not self._active:
-            return
-        from .adapters import aiobotocore_endpoint, botocore_endpoint, moto_compat, responses_adapter
-
-        self._active = False
-        moto_compat.deactivate()
-        responses_adapter.deactivate()
-        aiobotocore_endpoint.deactivate()
-        botocore_endpoint.deactivate(self)
-        backoff.uninstall()
-        self._env.exit()
+        """Stop answering and restore the environment (in the reverse order of ``start``). Idempotent."""
+        undo, self._undo = self._undo, None
+        if undo is not None:
+            undo.close()
 
     def __enter__(self) -> "ChimeProxyMock":
         return self.start()
@@ -110,7 +102,8 @@ class ChimeProxyMock:
 
     def __call__(self, target: F) -> F:
         """Decorate a function (sync or async) or a class: each call runs under a fresh mock like this one."""
-        return _decorate(target, lambda: ChimeProxyMock(**self._kwargs))  # type: ignore[arg-type]
+        options = self.options
+        return _decorate(target, lambda: ChimeProxyMock(**options), bool(options))  # type: ignore[no-any-return]
 
     def reset(self) -> None:
         """Forget all state, recorded calls and fault rules (the clock keeps its time)."""
@@ -156,7 +149,7 @@ class ChimeProxyMock:
         for the adapter to turn into its transport's own error. ``read_timeout`` (seconds) is the client's,
         so that injected latency reaching it times out as it would. Every request is recorded in ``calls``.
         """
-        waited = backoff.take_pending()
+        waited = lifecycle.backoff.take_pending()
         seen: dict[str, Any] = {}
 
         def before(parsed: ParsedRequest, account: str) -> WireResponse | None:
@@ -209,7 +202,7 @@ class ChimeProxyMock:
                 params: dict[str, Any], response: WireResponse | None, error_code: str | None, waited: float,
                 decision: Decision, rule: FaultRule | None) -> None:
         attempt, most = retry_header(request.headers)
-        self.calls.append(Call(request, endpoint, account, operation, params, response,
+        self.calls.append(Call(redact(request), endpoint, account, operation, params, response,
                                response.status if response is not None else None, error_code, attempt, most,
                                waited, decision.latency, rule, self.clock.now()))
 
@@ -218,16 +211,23 @@ class ChimeProxyMock:
         backend = self.backend
         return Scope(backend, backend.account(account or self.account), namespace, region or self.region)
 
-    def order_phone_numbers(self, numbers: Iterable[str], *, account: str | None = None,
+    def order_phone_numbers(self, numbers: Sequence[str], *, account: str | None = None,
                             product_type: str = "VoiceConnector") -> list[str]:
-        """Put numbers in the account's inventory, as CreatePhoneNumberOrder does; returns the acquired ones."""
+        """Put numbers in the account's inventory, as CreatePhoneNumberOrder does; returns the acquired ones.
+
+        The input is checked as the API checks it (plus: numbers are E.164 strings with their ``+``) before
+        anything changes; a bad one raises ``ValueError`` saying what to pass.
+        """
+        numbers = _phone_numbers("order_phone_numbers", numbers)
+        _check_input("order_phone_numbers", "CreatePhoneNumberOrder",
+                     {"ProductType": product_type, "E164PhoneNumbers": numbers})
         with self.backend.lock:
             order = inventory.order(self._scope(None, account), numbers, product_type)
         return [n for n, status in order.OrderedPhoneNumbers if status == "Acquired"]
 
-    def create_voice_connector(self, phone_numbers: Iterable[str] = DEFAULT_PHONE_NUMBERS, *,
+    def create_voice_connector(self, phone_numbers: Sequence[str] = DEFAULT_PHONE_NUMBERS, *,
                                name: str = "pytest-chime-proxy", region: str | None = None,
-                               account: str | None = None, countries: Iterable[str] | None = None,
+                               account: str | None = None, countries: Sequence[str] | None = None,
                                default_session_expiry_minutes: int = 60, proxy: bool = True,
                                require_encryption: bool = True) -> str:
         """A voice connector ready for proxy sessions; returns its id.
@@ -235,26 +235,48 @@ class ChimeProxyMock:
         The numbers are ordered (when not already owned) and associated, and the proxy is configured with
         their countries (or ``countries``) and ``default_session_expiry_minutes`` -- the calls a real account
         makes, through the same domain code the API runs. ``proxy=False`` leaves the proxy unconfigured.
+        Every argument is checked first, with the API's own validators: a bad one raises ``ValueError``
+        and leaves nothing behind.
         """
-        numbers = list(phone_numbers)
+        where = "create_voice_connector"
+        numbers = _phone_numbers(where, phone_numbers)
+        if region is not None:
+            validate({"region": region}, where)
+        if countries is not None and (isinstance(countries, (str, bytes)) or not isinstance(countries, Sequence)):
+            raise ValueError(f"{where}: countries must be a list of ISO country codes like ['US'], "
+                             f"got {countries!r}")
+        pool_countries = list(countries) if countries is not None else sorted(
+            {geo.country(n) or "US" for n in numbers} or {"US"})
+        _check_input(where, "CreateVoiceConnector", {"Name": name, "RequireEncryption": require_encryption,
+                                                     "AwsRegion": region or self.region})
+        _check_input(where, "AssociatePhoneNumbersWithVoiceConnector",
+                     {"VoiceConnectorId": "abcdef1ghij2klmno3pqr4", "E164PhoneNumbers": numbers})
+        if proxy:
+            _check_input(where, "PutVoiceConnectorProxy",
+                         {"VoiceConnectorId": "abcdef1ghij2klmno3pqr4", "PhoneNumberPoolCountries": pool_countries,
+                          "DefaultSessionExpiryMinutes": default_session_expiry_minutes})
         with self.backend.lock:
             scope = self._scope(region, account)
-            vc = voice_connectors.create(scope, name, require_encryption, scope.region)
             owned = scope.account.phone_numbers
             to_order = [n for n in numbers if geo.e164(n) not in owned]
-            if to_order:
-                self.order_phone_numbers(to_order, account=account)
-            errors = inventory.associate(scope, vc.VoiceConnectorId, numbers)
-            if errors:  # leave no half-built connector behind
-                failed = {number for number, _, _ in errors}
-                inventory.disassociate(scope, vc.VoiceConnectorId, [n for n in numbers if n not in failed])
+            vc = voice_connectors.create(scope, name, require_encryption, scope.region)
+            try:
+                if to_order:
+                    self.order_phone_numbers(to_order, account=account)
+                errors = inventory.associate(scope, vc.VoiceConnectorId, numbers)
+                if errors:
+                    raise ValueError(f"{where}: could not associate {errors[0][0]}: {errors[0][2]}")
+                if proxy:
+                    voice_connectors.put_proxy(scope, vc.VoiceConnectorId, default_session_expiry_minutes,
+                                               pool_countries)
+            except (ValueError, ServiceError) as error:  # leave no half-built connector behind
+                inventory.disassociate(scope, vc.VoiceConnectorId, numbers)
                 voice_connectors.delete(scope, vc.VoiceConnectorId)
-                raise ValueError(f"could not associate {errors[0][0]}: {errors[0][2]}")
-            if proxy:
-                pool_countries = list(countries) if countries is not None else sorted(
-                    {geo.country(n) or "US" for n in numbers} or {"US"})
-                voice_connectors.put_proxy(scope, vc.VoiceConnectorId, default_session_expiry_minutes,
-                                           pool_countries)
+                for number in to_order:
+                    scope.account.phone_numbers.pop(geo.e164(number), None)
+                if isinstance(error, ServiceError):
+                    raise ValueError(f"{where}: {error}") from None
+                raise
         return vc.VoiceConnectorId
 
     def simulate_activity(self, voice_connector_id: str, proxy_session_id: str, *,
@@ -265,11 +287,47 @@ class ChimeProxyMock:
                                                    proxy_session_id)
 
     def __repr__(self) -> str:
-        return (f"<ChimeProxyMock {'active' if self._active else 'inactive'} account={self.account} "
+        return (f"<ChimeProxyMock {'active' if self.active else 'inactive'} account={self.account} "
                 f"region={self.region} calls={len(self.calls)}>")
 
 
-def _decorate(target: Any, make: Callable[[], ChimeProxyMock]) -> Any:
+def _phone_numbers(where: str, numbers: Any) -> list[str]:
+    """``numbers`` as a list of E.164 strings, or a ``ValueError`` that says what to pass."""
+    if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Iterable):
+        raise ValueError(f"{where}: phone numbers go in a list, like ['+19135550199']; got {numbers!r}")
+    numbers = list(numbers)
+    for number in numbers:
+        if not isinstance(number, str) or not _E164.fullmatch(number):
+            raise ValueError(f"{where}: {number!r} is not an E.164 phone number; write it as a string with "
+                             "its + and country code and digits only, like '+19135550199'")
+    return numbers
+
+
+def _check_input(where: str, operation: str, params: dict[str, Any]) -> None:
+    """Check a helper's input with the API's validator for ``operation`` (chime-sdk-voice's model)."""
+    op = spec.load("chime-sdk-voice").operations[operation]
+    try:
+        validation.validate(op, params)
+    except validation.InvalidInput as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+@contextmanager
+def _test_mock(make: Callable[[], ChimeProxyMock], wrapper: Any) -> Iterator[ChimeProxyMock]:
+    """The mock a decorated function runs under: its own, or, when the function is a pytest test that also
+    has the ``chime_proxy`` fixture, the fixture's (one test, one fake: the plugin checks the options)."""
+    try:
+        outer = active.current()
+    except active.OverlappingMocksError:
+        outer = None
+    if outer is not None and outer.decorated_test is wrapper:
+        yield outer
+        return
+    with make() as mock:
+        yield mock
+
+
+def _decorate(target: Any, make: Callable[[], ChimeProxyMock], has_options: bool = False) -> Any:
     if inspect.isclass(target):
         if issubclass(target, unittest.TestCase):
             original_setup = target.setUp
@@ -285,16 +343,18 @@ def _decorate(target: Any, make: Callable[[], ChimeProxyMock]) -> Any:
     if inspect.iscoroutinefunction(target):
         @functools.wraps(target)
         async def run_async(*args: Any, **kwargs: Any) -> Any:
-            with make():
+            with _test_mock(make, run_async):
                 return await target(*args, **kwargs)
 
+        run_async.chime_proxy_decorated = has_options  # type: ignore[attr-defined]
         return run_async
 
     @functools.wraps(target)
     def run(*args: Any, **kwargs: Any) -> Any:
-        with make():
+        with _test_mock(make, run):
             return target(*args, **kwargs)
 
+    run.chime_proxy_decorated = has_options  # type: ignore[attr-defined]
     return run
 
 
@@ -347,10 +407,15 @@ def _decorate_test_class(target: Any, make: Callable[[], ChimeProxyMock]) -> Any
 @overload
 def mock_chime_proxy(target: F) -> F: ...
 @overload
-def mock_chime_proxy(*, region: str = ..., account: str = ..., seed: int | None = ...,
-                     clock: Clock | None = ...) -> ChimeProxyMock: ...
+def mock_chime_proxy(**options: Unpack[MockOptions]) -> ChimeProxyMock: ...
 def mock_chime_proxy(target: Any = None, **options: Any) -> Any:
-    """``@mock_chime_proxy``, ``@mock_chime_proxy(region=...)`` or ``with mock_chime_proxy() as chime:``."""
+    """``@mock_chime_proxy``, ``@mock_chime_proxy(region=...)`` or ``with mock_chime_proxy() as chime:``.
+
+    The options are ``ChimeProxyMock``'s (``options.MockOptions``); they are checked here, at decoration.
+    """
     if target is not None:
-        return _decorate(target, lambda: ChimeProxyMock(**options))
+        if not callable(target):
+            raise OptionsError(f"mock_chime_proxy takes keyword options only; got {target!r} as a positional "
+                               "argument (write mock_chime_proxy(region=...))")
+        return _decorate(target, lambda: ChimeProxyMock())
     return ChimeProxyMock(**options)

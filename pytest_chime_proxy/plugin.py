@@ -8,6 +8,7 @@ botocore and boto3 load only when a test asks for a fixture.
 from __future__ import annotations
 
 import functools
+import sys
 from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
@@ -17,34 +18,41 @@ if TYPE_CHECKING:
     from .mock import ChimeProxyMock
 
 MARKER = "chime_proxy"
-_MOCK_OPTIONS = ("region", "account", "seed", "real_sleep", "faults", "assert_all_faults_hit")
-_INI_FLAGS = {  # ini option -> mock option it gives the default of (the marker overrides it)
-    "chime_proxy_assert_all_faults_hit": "assert_all_faults_hit",
-    "chime_proxy_real_sleep": "real_sleep",
+MARKER_ONLY = ("phone_numbers",)  # marker options that are not the mock's: the voice_connector fixture's pool
+# the ini options, and the mock option each gives the default of (options.INI_OPTIONS); kept here too so
+# that loading the plugin imports nothing but pytest
+_INI = {
+    "chime_proxy_assert_all_faults_hit": ("assert_all_faults_hit",
+                                          "fail a test whose injected fault rules did not all fire"),
+    "chime_proxy_real_sleep": ("real_sleep", "let botocore's retry backoff and injected latency sleep on the "
+                               "wall clock"),
+    "chime_proxy_virtual_sleep": ("virtual_sleep", "make time.sleep/asyncio.sleep advance the mock's clock"),
 }
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini("chime_proxy_assert_all_faults_hit", type="bool", default=False,
-                  help="chime_proxy: fail a test whose injected fault rules did not all fire")
-    parser.addini("chime_proxy_real_sleep", type="bool", default=False,
-                  help="chime_proxy: let botocore's retry backoff and injected latency sleep on the wall clock")
+    for name, (_, text) in _INI.items():
+        parser.addini(name, type="bool", default=False, help=f"chime_proxy: {text}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "chime_proxy(region='us-east-1', account='123456789012', seed=None, phone_numbers=(...), "
-        "faults=[{'operation': ..., 'error': ...}], assert_all_faults_hit=False, real_sleep=False): "
-        "configure the chime_proxy fixture (and pull it in)",
+        "chime_proxy(region='us-east-1', account='123456789012', seed=None, clock=None, real_sleep=False, "
+        "virtual_sleep=False, faults=[{'operation': ..., 'error': ...}], assert_all_faults_hit=False, "
+        "phone_numbers=[...]): configure the chime_proxy fixture (and pull it in)",
     )
+    defaults = {option: config.getini(name) for name, (option, _) in _INI.items()}
+    if any(defaults.values()):  # only then is the options module (and pydantic) worth importing now
+        from .options import set_session_defaults
+
+        set_session_defaults({k: v for k, v in defaults.items() if v})
 
 
-def _fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The mock's keyword arguments: ini defaults, then the marker's options."""
-    options = {mock_option: request.config.getini(ini) for ini, mock_option in _INI_FLAGS.items()}
-    options.update((k, v) for k, v in _marker_options(request).items() if k in _MOCK_OPTIONS)
-    return options
+def pytest_unconfigure(config: pytest.Config) -> None:
+    options = sys.modules.get(f"{__package__}.options")
+    if options is not None:
+        options.set_session_defaults({})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -57,18 +65,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The marker's keyword arguments (all of them, ``phone_numbers`` included)."""
     marker = request.node.get_closest_marker(MARKER)
     if marker is None:
         return {}
     if marker.args:
         raise pytest.UsageError("@pytest.mark.chime_proxy takes keyword arguments only")
-    unknown = set(marker.kwargs) - {*_MOCK_OPTIONS, "phone_numbers"}
-    if unknown:
-        raise pytest.UsageError(
-            f"@pytest.mark.chime_proxy got unknown option(s) {sorted(unknown)}; "
-            f"known: {sorted({*_MOCK_OPTIONS, 'phone_numbers'})}"
-        )
     return dict(marker.kwargs)
+
+
+def _new_mock(request: pytest.FixtureRequest) -> "ChimeProxyMock":
+    """A mock with the marker's options; a wrong option fails the test's setup naming it."""
+    from .mock import ChimeProxyMock
+    from .options import OptionsError
+
+    options = {k: v for k, v in _marker_options(request).items() if k not in MARKER_ONLY}
+    try:
+        return ChimeProxyMock(**options)
+    except OptionsError as error:
+        raise pytest.UsageError(f"@pytest.mark.chime_proxy: {error}") from None
 
 
 @pytest.fixture
@@ -78,9 +93,16 @@ def chime_proxy(request: pytest.FixtureRequest) -> Iterator["ChimeProxyMock"]:
     With ``assert_all_faults_hit`` (marker, or the ``chime_proxy_assert_all_faults_hit`` ini option) the
     test's teardown fails, naming them, when injected fault rules never fired (as pytest-httpx does).
     """
-    from .mock import ChimeProxyMock
-
-    mock = ChimeProxyMock(**_fixture_options(request))
+    mock = _new_mock(request)
+    function = getattr(request, "function", None)
+    decorated = getattr(function, "chime_proxy_decorated", None)
+    if decorated is not None:  # the test is also @mock_chime_proxy: one test, one fake
+        if decorated:
+            raise pytest.UsageError(
+                f"{request.node.nodeid} has both the chime_proxy fixture (or marker) and @mock_chime_proxy(...) "
+                "with options, which would make two separate fakes: put the options on "
+                "@pytest.mark.chime_proxy(...) and drop the decorator's")
+        mock.decorated_test = function
     mock.start()
     try:
         yield mock
@@ -131,11 +153,8 @@ def chime_proxy_server(request: pytest.FixtureRequest) -> Iterator["ChimeProxySe
     the legacy API). Stopped after the test.
     """
     from .adapters.server import ChimeProxyServer
-    from .mock import ChimeProxyMock
 
-    options = _marker_options(request)
-    mock = ChimeProxyMock(**{k: v for k, v in options.items() if k in _MOCK_OPTIONS})
-    with ChimeProxyServer(mock) as server:
+    with ChimeProxyServer(_new_mock(request)) as server:
         yield server
 
 

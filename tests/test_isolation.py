@@ -18,9 +18,10 @@ from botocore.endpoint import Endpoint
 
 import pytest_chime_proxy
 from pytest_chime_proxy import ChimeProxyMock
-from pytest_chime_proxy.environment import FAKE
+from pytest_chime_proxy.environment import FAKE_KEYS, FIXED, REMOVED
 
-WATCHED = sorted(FAKE) + ["AWS_DEFAULT_REGION"]
+WATCHED = sorted({*FAKE_KEYS, *FIXED, *REMOVED, "AWS_CONFIG_FILE", "AWS_PROFILE", "AWS_DEFAULT_REGION",
+                  "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CHIME_SDK_VOICE"})
 
 MESSY_SUITE = '''
 import os, time

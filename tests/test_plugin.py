@@ -407,5 +407,8 @@ def test_a_failed_create_voice_connector_leaves_no_half_built_connector(chime_pr
         chime_proxy.create_voice_connector(["+19135550111", "+19135550199"])
     listed = chime_sdk_voice.list_voice_connectors()["VoiceConnectors"]
     assert [vc["VoiceConnectorId"] for vc in listed] == [first]
-    number = chime_sdk_voice.get_phone_number(PhoneNumberId="+19135550111")["PhoneNumber"]
-    assert number["Status"] == "Unassigned" and number["Associations"] == []
+    # a rejected helper call changes nothing: the number it ordered on the way is gone again
+    with pytest.raises(chime_sdk_voice.exceptions.NotFoundException):
+        chime_sdk_voice.get_phone_number(PhoneNumberId="+19135550111")
+    number = chime_sdk_voice.get_phone_number(PhoneNumberId="+19135550199")["PhoneNumber"]
+    assert [a["Value"] for a in number["Associations"]] == [first]

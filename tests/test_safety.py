@@ -249,18 +249,22 @@ def _headers_seen(mock: ChimeProxyMock) -> list[dict[str, str]]:
 
 
 def test_real_credentials_are_never_read_nor_sent(real_credentials: dict[str, Path]) -> None:
+    """The caller's files are read once, at start, by the mock itself (the config file for its non-secret
+    settings, the credentials file for its section names); botocore never opens them, and nothing secret
+    reaches the generated config or a request."""
     global _opened
-    _opened = []
-    try:
-        with ChimeProxyMock() as mock:
+    with ChimeProxyMock() as mock:
+        _opened = []
+        try:
             boto3.client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
             boto3.session.Session().client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
             botocore.session.get_session().create_client("chime-sdk-voice", region_name="us-east-1") \
                 .list_voice_connectors()
             every_proxy_call(boto3.client("chime-sdk-voice", region_name="us-east-1"), mock)
             seen = _headers_seen(mock)
-    finally:
-        opened, _opened = _opened, None
+            generated = Path(os.environ["AWS_CONFIG_FILE"]).read_text()
+        finally:
+            opened, _opened = _opened, None
     assert len(seen) == 14
     for headers in seen:
         assert "Credential=testing/" in headers["authorization"]
@@ -269,6 +273,9 @@ def test_real_credentials_are_never_read_nor_sent(real_credentials: dict[str, Pa
     home = str(real_credentials["config"].parent)
     touched = [p for p in opened if Path(p).name in ("credentials", "config") and home in p]
     assert touched == [], f"credential files read while the mock was active: {touched}"
+    assert "[profile real]" in generated and "region = eu-west-1" in generated  # non-secret settings kept
+    for secret in (PROFILE_KEY, REAL_TOKEN, "credential_process", "s1", "s2"):
+        assert secret not in generated
     # and the caller's set-up is back afterwards
     assert os.environ["AWS_ACCESS_KEY_ID"] == REAL_KEY and os.environ["AWS_PROFILE"] == "real"
     assert os.environ["AWS_SHARED_CREDENTIALS_FILE"] == str(real_credentials["credentials"])

@@ -3,7 +3,8 @@
 aiobotocore subclasses botocore's ``Endpoint`` as ``AioEndpoint`` with an ``async _send``, and reads the
 answer through ``await response.content``; so the answer must be aiobotocore's own ``AioAWSResponse`` around
 a body with an ``async read()``. As with plain botocore, answering at ``_send`` keeps aiobotocore's retries,
-signing and parsing real and catches clients created before the mock started. The patch is installed only
+signing and parsing real and catches clients created before the mock started (and, as there, a Chime
+client's request to a moved endpoint). The patch is installed only
 where aiobotocore is installed, by the first active mock, and removed by the last; other hosts go to the real
 ``_send`` untouched.
 """
@@ -14,6 +15,8 @@ import importlib.util
 from functools import lru_cache
 from typing import Any, Callable
 
+from .. import active
+from ..faults import ConnectionFault
 from . import botocore_endpoint
 from .shared_patch import SharedPatch
 
@@ -42,18 +45,12 @@ class _AsyncRaw:
 
 
 async def _send(endpoint: Any, request: Any) -> Any:
-    mock = botocore_endpoint.current()
+    mock = active.current()
     if mock is not None:
         from aiobotocore.awsrequest import AioAWSResponse
 
-        from ..wire.protocol import WireRequest
-
-        wire = WireRequest(request.method, request.url, dict(request.headers.items()),
-                           botocore_endpoint._body_bytes(request.body))
-        from ..faults import ConnectionFault
-
         try:
-            answer = mock.dispatch(wire)
+            answer = mock.dispatch(botocore_endpoint.wire_request(endpoint, request))
         except ConnectionFault as fault:  # an injected broken connection: botocore's own exception
             raise botocore_endpoint.connection_error(fault, request) from fault
         if answer is not None:
@@ -78,15 +75,4 @@ def _remove() -> None:
     _original = None
 
 
-_patch = SharedPatch(_apply, _remove)
-
-
-def activate() -> None:
-    """Patch ``AioEndpoint._send`` if aiobotocore is installed (the first active mock does it)."""
-    if available():
-        _patch.acquire()
-
-
-def deactivate() -> None:
-    """Put the real ``AioEndpoint._send`` back when the last active mock stops."""
-    _patch.release()
+patch = SharedPatch(_apply, _remove, available)

@@ -3,21 +3,30 @@
 botocore's ``Endpoint._send`` is the one place every client's request goes after signing and before the
 network; answering there (rather than in a ``before-send`` handler, which only clients built after
 registration would see) catches clients created before the mock started, and keeps botocore's retries,
-signing and parsing real. The patch is installed by the first active mock and removed by the last; a
-request for any other host goes on to the real ``_send`` untouched (so moto and real AWS calls compose).
+signing and parsing real. A request for any other host goes on to the real ``_send`` untouched (so moto and
+real AWS calls compose) -- except a Chime client's request whose endpoint was moved elsewhere
+(``endpoint_url``, ``AWS_ENDPOINT_URL``...): the mock answers it as the real endpoint it stands for.
+
+A second patch makes a Chime client that found no credentials sign with the fake ones while a mock is
+active (botocore would raise ``NoCredentialsError`` before the request reached the mock).
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import Any, Callable, Iterator
 
-if TYPE_CHECKING:
-    from ..mock import ChimeProxyMock
+from .. import active, backoff
+from ..fake import credential
+from ..faults import ConnectionFault
+from ..wire.protocol import WireRequest
+from ..wire.routing import resolve_host
+from .common import (CHIME_PREFIXES, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, body_bytes, header_dict,
+                     redirected_chime_url)
+from .shared_patch import SharedPatch
 
-_lock = threading.Lock()
-_active: list["ChimeProxyMock"] = []
-_original: Callable[..., Any] | None = None
+_original_send: Callable[..., Any] | None = None
+_original_auth: Callable[..., Any] | None = None
+_AWSResponse: Any = None  # botocore.awsrequest.AWSResponse, imported by the first _apply
 
 
 class _Raw:
@@ -30,27 +39,6 @@ class _Raw:
         yield self._body
 
 
-def _body_bytes(body: Any) -> bytes:
-    if body is None:
-        return b""
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode()
-    if hasattr(body, "read"):  # a seekable stream botocore will rewind for a retry
-        position = body.tell() if hasattr(body, "tell") else None
-        data = body.read()
-        if position is not None:
-            body.seek(position)
-        return data if isinstance(data, bytes) else str(data).encode()
-    return bytes(body)
-
-
-def current() -> "ChimeProxyMock | None":
-    """The innermost active mock, which answers."""
-    return _active[-1] if _active else None
-
-
 def read_timeout(endpoint: Any, request: Any) -> float | None:
     """The read timeout botocore would use for ``request`` (per-request override, else the client's)."""
     context = getattr(request, "context", None) or {}
@@ -61,90 +49,77 @@ def read_timeout(endpoint: Any, request: Any) -> float | None:
     return float(timeout) if isinstance(timeout, (int, float)) else None
 
 
-def connection_error(fault: Any, request: Any) -> Exception:
+def connection_error(fault: ConnectionFault, request: Any) -> Exception:
     """botocore's own exception for an injected connection fault, as its HTTP session raises it."""
     from botocore import exceptions
 
-    return getattr(exceptions, fault.botocore_name)(endpoint_url=request.url, request=request, error=fault)
+    error: Exception = getattr(exceptions, fault.botocore_name)(endpoint_url=request.url, request=request,
+                                                               error=fault)
+    return error
 
 
-def _headers(headers: Any) -> dict[str, str]:
-    """``dict(headers.items())`` for botocore's case-insensitive ``HeadersDict``, read from its inner dict.
-
-    Going through the Mapping interface makes a ``_HeaderKey`` per lookup (8 us a request, measured); the
-    inner dict holds the same keys (as ``_HeaderKey``, whose ``str`` is the name as given) and values in
-    the same order. Any other mapping (or a future botocore without ``_dict``) takes the plain way.
-    """
-    inner = getattr(headers, "_dict", None)
-    if type(inner) is dict:
-        return {str(key): value for key, value in inner.items()}
-    return dict(headers.items())
-
-
-class _Lazy:
-    """What ``_send`` needs on every request, imported once by the first ``activate`` (not at plugin load,
-    and not per request: a ``from x import y`` inside a function costs about a microsecond each time)."""
-
-    backoff: Any = None
-    AWSResponse: Any = None
-    ConnectionFault: Any = None
-    WireRequest: Any = None
-
-    @classmethod
-    def load(cls) -> None:
-        if cls.WireRequest is None:
-            from botocore.awsrequest import AWSResponse
-
-            from .. import backoff
-            from ..faults import ConnectionFault
-            from ..wire.protocol import WireRequest
-
-            cls.backoff, cls.AWSResponse, cls.ConnectionFault = backoff, AWSResponse, ConnectionFault
-            cls.WireRequest = WireRequest
+def wire_request(endpoint: Any, request: Any) -> WireRequest:
+    """The request as the fake sees it; a Chime client's request to a moved endpoint is put back on the
+    real Chime URL (the region from the client's SigV4 scope) so the fake answers it."""
+    headers = header_dict(request.headers)
+    url = request.url
+    prefix = getattr(endpoint, "_endpoint_prefix", None)
+    if prefix in CHIME_PREFIXES and resolve_host(url.split("/", 3)[2]) is None:
+        url = redirected_chime_url(prefix, url, getattr(endpoint, "host", None), credential(headers)[1]) or url
+    return WireRequest(request.method, url, headers, body_bytes(request.body))
 
 
 def _send(endpoint: Any, request: Any) -> Any:
-    lazy = _Lazy
-    if lazy.WireRequest is None:  # a mock that never went through activate (not expected)
-        lazy.load()
-    backoff = lazy.backoff
-    mock = _active[-1] if _active else None
+    mock = active.current()
     backoff.answered(None)
     if mock is not None:
-        wire = lazy.WireRequest(request.method, request.url, _headers(request.headers), _body_bytes(request.body))
+        wire = wire_request(endpoint, request)
         # the read timeout only matters to injected latency: no fault rule, no need to look it up
         timeout = read_timeout(endpoint, request) if mock.faults else None
         try:
             answer = mock.dispatch(wire, read_timeout=timeout)
-        except lazy.ConnectionFault as fault:
+        except ConnectionFault as fault:
             backoff.answered(mock)
             raise connection_error(fault, request) from None
         if answer is not None:
             backoff.answered(mock)
-            return lazy.AWSResponse(request.url, answer.status, answer.headers, _Raw(answer.body))
-    assert _original is not None
-    return _original(endpoint, request)
+            return _AWSResponse(request.url, answer.status, answer.headers, _Raw(answer.body))
+    assert _original_send is not None
+    return _original_send(endpoint, request)
 
 
-def activate(mock: "ChimeProxyMock") -> None:
-    global _original
+def _get_auth_instance(signer: Any, signing_name: str, region_name: str, signature_version: Any = None,
+                       request_credentials: Any = None, **kwargs: Any) -> Any:
+    assert _original_auth is not None
+    if (request_credentials is None and getattr(signer, "_credentials", None) is None and signing_name == "chime"
+            and active.any_active()):
+        from botocore.credentials import Credentials
+
+        request_credentials = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, method="pytest-chime-proxy")
+    return _original_auth(signer, signing_name, region_name, signature_version, request_credentials, **kwargs)
+
+
+def _apply() -> None:
+    global _original_send, _original_auth, _AWSResponse
+    from botocore.awsrequest import AWSResponse
     from botocore.endpoint import Endpoint
+    from botocore.signers import RequestSigner
 
-    _Lazy.load()
-    with _lock:
-        if not _active:
-            _original = Endpoint._send
-            Endpoint._send = _send  # type: ignore[method-assign]
-        _active.append(mock)
+    _AWSResponse = AWSResponse
+    _original_send, _original_auth = Endpoint._send, RequestSigner.get_auth_instance
+    Endpoint._send = _send  # type: ignore[method-assign]
+    RequestSigner.get_auth_instance = _get_auth_instance  # type: ignore[method-assign]
+    RequestSigner.get_auth = _get_auth_instance  # type: ignore[method-assign]  # botocore's alias
 
 
-def deactivate(mock: "ChimeProxyMock") -> None:
-    global _original
+def _remove() -> None:
+    global _original_send, _original_auth
     from botocore.endpoint import Endpoint
+    from botocore.signers import RequestSigner
 
-    with _lock:
-        if mock in _active:
-            _active.remove(mock)
-        if not _active and _original is not None:
-            Endpoint._send = _original  # type: ignore[method-assign]
-            _original = None
+    Endpoint._send = _original_send  # type: ignore[method-assign]
+    RequestSigner.get_auth_instance = RequestSigner.get_auth = _original_auth  # type: ignore[method-assign]
+    _original_send = _original_auth = None
+
+
+patch = SharedPatch(_apply, _remove)

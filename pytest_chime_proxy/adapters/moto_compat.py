@@ -46,14 +46,4 @@ def _remove() -> None:
     _added_to = None
 
 
-_patch = SharedPatch(_apply, _remove)
-
-
-def activate() -> None:
-    """Let Chime URLs through moto while a mock is active (only if moto is already imported)."""
-    _patch.acquire()
-
-
-def deactivate() -> None:
-    """Take the Chime URLs out of moto's passthrough list again when the last mock stops."""
-    _patch.release()
+patch = SharedPatch(_apply, _remove)

@@ -21,7 +21,8 @@ from http.client import responses as reasons
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from . import botocore_endpoint
+from .. import active
+from .common import to_wire_request
 from .shared_patch import SharedPatch
 
 if TYPE_CHECKING:
@@ -37,26 +38,11 @@ _CONNECTION_ERRORS = {"read_timeout": "ReadTimeout", "connect_timeout": "Connect
                       "connection_closed": "ConnectionError", "endpoint_unreachable": "ConnectionError"}
 
 
-def _body(request: "PreparedRequest") -> bytes:
-    body = request.body
-    if body is None:
-        return b""
-    if isinstance(body, str):
-        return body.encode()
-    if isinstance(body, (bytes, bytearray)):
-        return bytes(body)
-    if hasattr(body, "read"):
-        data = body.read()
-        return data.encode() if isinstance(data, str) else bytes(data)
-    return b"".join(chunk.encode() if isinstance(chunk, str) else bytes(chunk) for chunk in body)
-
-
 def _make_route() -> Any:
     import responses
     from requests import exceptions as requests_errors
 
     from ..wire import routing
-    from ..wire.protocol import WireRequest
 
     class ChimeRoute(responses.BaseResponse):
         """Matches requests to Chime hosts while a mock is active, and answers them from that mock."""
@@ -65,7 +51,7 @@ def _make_route() -> Any:
             super().__init__(method="*", url="chime-proxy://any-chime-host")
 
         def matches(self, request: "PreparedRequest") -> tuple[bool, str]:
-            if botocore_endpoint.current() is None:
+            if active.current() is None:
                 return False, "no pytest-chime-proxy mock is active"
             if routing.resolve_host(urlsplit(str(request.url)).netloc) is None:
                 return False, "not a Chime endpoint"
@@ -77,11 +63,10 @@ def _make_route() -> Any:
             return max(1, len(self._calls))
 
         def get_response(self, request: "PreparedRequest") -> Any:
-            mock = botocore_endpoint.current()
+            mock = active.current()
             if mock is None:  # stopped between matching and answering
                 raise requests_errors.ConnectionError("pytest-chime-proxy mock stopped", request=request)
-            headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
-            wire = WireRequest(str(request.method), str(request.url), headers, _body(request))
+            wire = to_wire_request(str(request.method), str(request.url), request.headers, request.body)
             try:
                 answer = mock.dispatch(wire)
             except Exception as error:
@@ -102,7 +87,8 @@ def _apply() -> None:
     import responses
     from requests.adapters import HTTPAdapter
 
-    _route = _route or _make_route()
+    if not isinstance(_route, responses.BaseResponse):  # first use, or `responses` was imported anew
+        _route = _make_route()
     # responses accepts patterns as passthru prefixes (its stubs say str only); and the send to chain
     # to is whatever is in place now, the network or another responses mock
     mock = responses.RequestsMock(assert_all_requests_are_fired=False,
@@ -125,14 +111,4 @@ def _remove() -> None:
     responses.mock.remove(_route)
 
 
-_patch = SharedPatch(_apply, _remove)
-
-
-def activate() -> None:
-    """Start answering raw ``requests`` calls to Chime hosts (the first active mock starts the patch)."""
-    _patch.acquire()
-
-
-def deactivate() -> None:
-    """Stop (the last active mock removes the patch and the default-registry route)."""
-    _patch.release()
+patch = SharedPatch(_apply, _remove)

@@ -1,0 +1,43 @@
+"""One lifecycle for every mock: the process-wide patches, in order, entered through one ``ExitStack``.
+
+``PATCHES`` is the one list of what a mock changes in the process, in the order it is applied; each is a
+``SharedPatch`` (applied by the first active mock, removed by the last). A mock's own environment comes
+first and its entry in the registry of active mocks last, so it answers only once everything is in place.
+If any step fails, the steps already taken are undone before the error propagates.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+from . import active, backoff, sleep
+from .adapters import aiobotocore_endpoint, botocore_endpoint, moto_compat, responses_adapter
+from .adapters.shared_patch import SharedPatch
+
+if TYPE_CHECKING:
+    from .environment import FakeEnvironment
+    from .mock import ChimeProxyMock
+
+PATCHES: tuple[SharedPatch, ...] = (
+    backoff.patch,  # botocore's retry waits on the mock's clock
+    botocore_endpoint.patch,  # botocore's Endpoint._send (and the signer for credential-less Chime clients)
+    aiobotocore_endpoint.patch,  # aiobotocore's AioEndpoint._send, where aiobotocore is installed
+    responses_adapter.patch,  # raw `requests` calls to Chime hosts
+    moto_compat.patch,  # Chime URLs through moto's passthrough, where moto is imported
+)
+
+
+def enter(mock: "ChimeProxyMock", environment: "FakeEnvironment") -> ExitStack:
+    """Put ``mock`` in force; returns the stack whose ``close()`` undoes it all, in reverse order."""
+    with ExitStack() as stack:
+        environment.enter()
+        stack.callback(environment.exit)
+        for patch in PATCHES + ((sleep.patch,) if mock.virtual_sleep else ()):
+            if patch.available():
+                patch.acquire()
+                stack.callback(patch.release)
+        active.push(mock)
+        stack.callback(active.remove, mock)
+        return stack.pop_all()
+    raise AssertionError("unreachable")  # pragma: no cover - ExitStack re-raises
