@@ -114,10 +114,15 @@ def chime_proxy(request: pytest.FixtureRequest) -> Iterator["ChimeProxyMock"]:
 
 @pytest.fixture
 def chime_sdk_voice(chime_proxy: "ChimeProxyMock") -> Any:
-    """A boto3 ``chime-sdk-voice`` client in the mock's region, answered by the fake."""
-    import boto3
+    """A boto3 ``chime-sdk-voice`` client in the mock's region, answered by the fake.
 
-    return boto3.client("chime-sdk-voice", region_name=chime_proxy.region)
+    The client is reused by later tests when nothing of this test can reach them (see ``clients``): do not
+    register event handlers on it (a client you register on is never handed out again, but make your own
+    with ``boto3.client`` for that).
+    """
+    from .clients import client
+
+    return client("chime-sdk-voice", chime_proxy.region)
 
 
 @functools.lru_cache(maxsize=None)  # a fresh botocore session loads the whole chime model: once is enough
@@ -134,14 +139,16 @@ def legacy_chime_available() -> bool:
 
 @pytest.fixture
 def chime_client(chime_proxy: "ChimeProxyMock") -> Any:
-    """A boto3 legacy ``chime`` client; skipped when the installed botocore no longer has the proxy calls."""
-    import boto3
+    """A boto3 legacy ``chime`` client (reused like ``chime_sdk_voice``'s); skipped when the installed
+    botocore no longer has the proxy calls."""
     import botocore
+
+    from .clients import client
 
     if not legacy_chime_available():
         pytest.skip(f"botocore {botocore.__version__} has no legacy chime proxy operations "
                     "(they were removed after 1.37.1); install botocore<=1.37.1 to run this test")
-    return boto3.client("chime", region_name="us-east-1")
+    return client("chime", "us-east-1")
 
 
 @pytest.fixture
