@@ -303,3 +303,134 @@ def test_no_fake_session_is_left_behind(monkeypatch: pytest.MonkeyPatch) -> None
     with ChimeProxyMock():
         boto3.client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
     assert boto3.DEFAULT_SESSION is None or boto3.DEFAULT_SESSION.get_credentials().access_key == REAL_KEY
+
+
+# ---- a Chime client whose endpoint was moved ---------------------------------------------------------------
+ELSEWHERE = "https://chime-proxy.elsewhere.example.com"
+
+
+@pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CHIME_SDK_VOICE"])
+@pytest.mark.parametrize("made", ["before", "inside"])
+def test_an_endpoint_moved_by_the_environment_cannot_escape(no_network: list[Any], monkeypatch: pytest.MonkeyPatch,
+                                                            variable: str, made: str) -> None:
+    monkeypatch.setenv(variable, ELSEWHERE)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", REAL_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    early = boto3.session.Session().client("chime-sdk-voice", region_name="eu-west-1") if made == "before" else None
+    if early is not None:
+        assert early.meta.endpoint_url == ELSEWHERE  # botocore did take the variable
+    with ChimeProxyMock(region="eu-west-1") as mock:
+        client = early or boto3.client("chime-sdk-voice", region_name="eu-west-1")
+        vc = mock.create_voice_connector()
+        assert client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
+        assert [c.operation for c in mock.calls] == ["ListProxySessions"]
+        assert mock.calls.last().region == "eu-west-1"
+    assert no_network == []
+    assert os.environ[variable] == ELSEWHERE  # the caller's setting is back
+
+
+def test_an_explicit_endpoint_url_cannot_escape(no_network: list[Any]) -> None:
+    with ChimeProxyMock() as mock:
+        client = boto3.client("chime-sdk-voice", region_name="us-west-2", endpoint_url=ELSEWHERE + "/base")
+        vc = mock.create_voice_connector(region="us-west-2")
+        client.get_voice_connector(VoiceConnectorId=vc)
+        with pytest.raises(client.exceptions.NotFoundException):
+            client.get_voice_connector(VoiceConnectorId="abcdef1ghij2klmno3pqr4")
+        assert [c.status for c in mock.calls] == [200, 404]
+    assert no_network == []
+
+
+def test_an_endpoint_in_the_config_file_cannot_escape(no_network: list[Any], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config"
+    config.write_text(f"[default]\nregion = us-east-1\nendpoint_url = {ELSEWHERE}\n"
+                      f"services = moved\n[services moved]\nchime-sdk-voice =\n  endpoint_url = {ELSEWHERE}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    with ChimeProxyMock() as mock:
+        client = boto3.client("chime-sdk-voice")
+        assert ELSEWHERE not in client.meta.endpoint_url
+        client.list_voice_connectors()
+        assert len(mock.calls) == 1
+    assert no_network == []
+
+
+def test_a_loopback_endpoint_is_left_to_the_server_there() -> None:
+    """A Chime client pointed at a local ChimeProxyServer reaches that server, not the active mock."""
+    from pytest_chime_proxy import ChimeProxyServer
+
+    with ChimeProxyServer() as server, ChimeProxyMock() as mock:
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1", endpoint_url=server.url)
+        client.list_voice_connectors()
+        assert len(server.mock.calls) == 1 and len(mock.calls) == 0
+
+
+# ---- no secret is kept ------------------------------------------------------------------------------------
+def test_the_call_log_keeps_no_secret_of_a_client_made_before_the_mock(real_credentials: dict[str, Path]) -> None:
+    client = boto3.client("chime-sdk-voice", region_name="us-east-1")  # signs with the caller's real keys
+    with ChimeProxyMock() as mock:
+        client.list_voice_connectors()
+        call = mock.calls.last()
+    printed = repr(call) + repr(call.request) + str(call.request.headers)
+    for secret in (REAL_KEY, REAL_TOKEN):
+        assert secret not in printed
+    authorization = call.request.headers["Authorization"]
+    assert "Signature=REDACTED" in authorization and f"Credential={REAL_KEY[:4]}REDACTED/" in authorization
+    assert call.request.headers["X-Amz-Security-Token"] == "REDACTED"
+
+
+def test_a_client_made_before_the_mock_without_credentials_works_inside(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    client = botocore.session.get_session().create_client("chime-sdk-voice", region_name="us-east-1")
+    with ChimeProxyMock() as mock:
+        assert client.list_voice_connectors()["VoiceConnectors"] == []
+        assert "Credential=testing/" in mock.calls.last().request.headers["Authorization"]
+
+
+# ---- mocks in several threads -------------------------------------------------------------------------------
+def test_each_thread_is_answered_by_its_own_mock_and_a_stranger_is_refused_loudly() -> None:
+    import threading
+
+    from pytest_chime_proxy import OverlappingMocksError
+
+    started, release = threading.Barrier(3), threading.Event()
+    results: dict[str, Any] = {}
+
+    def own(name: str) -> None:
+        with ChimeProxyMock() as mock:
+            mock.create_voice_connector(name=name)
+            started.wait()
+            client = boto3.session.Session().client("chime-sdk-voice", region_name="us-east-1")
+            results[name] = [[vc["Name"] for vc in client.list_voice_connectors()["VoiceConnectors"]]
+                             for _ in range(20)]
+            release.wait(10)
+
+    threads = [threading.Thread(target=own, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    started.wait()
+    stranger = boto3.session.Session().client("chime-sdk-voice", region_name="us-east-1")
+    with pytest.raises(OverlappingMocksError, match="different threads"):
+        stranger.list_voice_connectors()
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert results == {"first": [["first"]] * 20, "second": [["second"]] * 20}
+
+
+def test_a_worker_thread_of_the_code_under_test_is_answered_by_the_one_mock() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ChimeProxyMock() as mock:
+        vc = mock.create_voice_connector()
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1")
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(lambda _: client.get_voice_connector(VoiceConnectorId=vc)["VoiceConnector"]
+                                ["VoiceConnectorId"], range(8)))
+        assert got == [vc] * 8 and len(mock.calls) == 8
