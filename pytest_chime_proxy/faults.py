@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, Iterator, Mapping, Union
 
+from typing_extensions import TypedDict, Unpack
+
 from .domain.errors import ERRORS
 
 # connection_error value -> the botocore exception class the adapter raises (botocore.exceptions.<name>)
@@ -72,13 +74,38 @@ def _operation_names() -> dict[str, set[str]]:
     return names
 
 
+MAX_LATENCY = 86400.0  # a day: more would be no latency but a clock move (use clock.advance for that)
+
+
 def _seconds(latency: Latency | None) -> float:
     if latency is None:
         return 0.0
+    if isinstance(latency, bool) or not isinstance(latency, (int, float, timedelta)):
+        raise ValueError(f"inject(): latency is seconds (a number) or a timedelta, got {latency!r}")
     seconds = latency.total_seconds() if isinstance(latency, timedelta) else float(latency)
-    if seconds < 0:
-        raise ValueError(f"latency must be >= 0 seconds, got {latency!r}")
+    if not 0 <= seconds <= MAX_LATENCY:  # also refuses nan and infinity
+        raise ValueError(f"inject(): latency must be between 0 and {MAX_LATENCY:g} seconds, got {latency!r}")
     return seconds
+
+
+class FaultOptions(TypedDict, total=False):
+    """The options of a fault rule besides its operation, declared once: ``inject``, ``Faults.add``, the
+    marker's ``faults`` entries and the server's ``/_chime_proxy/faults`` take these (``FaultRule`` has one
+    field each; a test keeps the two equal)."""
+
+    error: str | None
+    times: int | None
+    after: int
+    probability: float | None
+    seed: int | None
+    latency: Latency | None
+    connection_error: str | None
+    match: Match | None
+    namespace: str | None
+    region: str | None
+
+
+FAULT_OPTIONS = tuple(FaultOptions.__annotations__)
 
 
 @dataclass(eq=False)
@@ -191,13 +218,14 @@ class Faults:
         self._rules: list[FaultRule] = []
         self._lock = threading.Lock()
 
-    def add(self, operation: str, *, error: str | None = None, times: int | None = 1, after: int = 0,
-            probability: float | None = None, seed: int | None = None, latency: Latency | None = None,
-            connection_error: str | None = None, match: Match | None = None, namespace: str | None = None,
-            region: str | None = None) -> FaultRule:
+    def add(self, operation: str, **options: Unpack[FaultOptions]) -> FaultRule:
         """Add a rule (see ``ChimeProxyMock.inject``) and return it."""
-        rule = FaultRule(operation, error, times, after, probability, seed, _seconds(latency), connection_error,
-                         match, namespace, region)
+        unknown = sorted(set(options) - set(FAULT_OPTIONS))
+        if unknown:
+            raise ValueError(f"inject(): unknown option(s) {unknown}; the options are {sorted(FAULT_OPTIONS)}")
+        values: dict[str, Any] = dict(options)
+        values["latency"] = _seconds(options.get("latency"))
+        rule = FaultRule(operation, **values)
         with self._lock:
             self._rules.append(rule)
         return rule

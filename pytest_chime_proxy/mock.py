@@ -12,7 +12,6 @@ import re
 import time
 import unittest
 from contextlib import ExitStack, contextmanager
-from datetime import timedelta
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar, overload
 
 from typing_extensions import Unpack
@@ -29,7 +28,7 @@ from .domain.state import Backend, Scope
 from .environment import FakeEnvironment
 from .options import MockOptions, OptionsError, validate
 from .fake import FakeChime
-from .faults import ConnectionFault, Decision, FaultRule, Faults, Match, Target
+from .faults import ConnectionFault, Decision, FaultOptions, FaultRule, Faults, Target
 from .wire import protocol, spec, validation
 from .wire.protocol import ParsedRequest
 from .wire.protocol import WireRequest, WireResponse
@@ -112,10 +111,7 @@ class ChimeProxyMock:
         self.faults.clear()
 
     # ---- faults ------------------------------------------------------------------------------------------
-    def inject(self, operation: str, *, error: str | None = None, times: int | None = 1, after: int = 0,
-               probability: float | None = None, seed: int | None = None,
-               latency: float | timedelta | None = None, connection_error: str | None = None,
-               match: Match | None = None, namespace: str | None = None, region: str | None = None) -> FaultRule:
+    def inject(self, operation: str, **options: Unpack[FaultOptions]) -> FaultRule:
         """Make the fake fail on matching requests as the service would; returns the rule (it counts hits).
 
         ``operation``: an operation name or ``"*"``. ``error``: a modeled exception name
@@ -128,9 +124,7 @@ class ChimeProxyMock:
         of input member -> value, or a callable on the parameters; ``namespace``/``region`` narrow further.
         See ``faults`` for how several rules combine.
         """
-        return self.faults.add(operation, error=error, times=times, after=after, probability=probability,
-                               seed=seed, latency=latency, connection_error=connection_error, match=match,
-                               namespace=namespace, region=region)
+        return self.faults.add(operation, **options)
 
     def _inject_spec(self, spec: Mapping[str, Any]) -> FaultRule:
         options = dict(spec)

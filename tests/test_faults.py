@@ -289,7 +289,7 @@ def test_connection_errors_are_botocores_own(chime_proxy: Any, plain: Any, voice
     ({"operation": "*", "error": "NotFoundException", "times": 0}, "times must be >= 1"),
     ({"operation": "*", "error": "NotFoundException", "after": -1}, "after must be >= 0"),
     ({"operation": "*", "error": "NotFoundException", "probability": 1.5}, "between 0 and 1"),
-    ({"operation": "*", "latency": -1}, "latency must be >= 0"),
+    ({"operation": "*", "latency": -1}, "latency must be between 0 and"),
 ])
 def test_misuse_is_refused_with_a_clear_message(chime_proxy: Any, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("=", "=")):
@@ -441,3 +441,28 @@ def test_typo(chime_proxy):
     result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["*unknown option(s)*'fault'*"])
     assert result.ret != 0
+
+
+def test_fault_options_are_declared_once() -> None:
+    """``FaultOptions`` (what inject, the marker and the server take) and ``FaultRule``'s fields agree."""
+    import dataclasses
+
+    from pytest_chime_proxy.faults import FAULT_OPTIONS, FaultRule
+
+    fields = [f.name for f in dataclasses.fields(FaultRule) if f.init and f.name not in ("operation", "seen", "hits")]
+    assert sorted(FAULT_OPTIONS) == sorted(fields)
+
+
+@pytest.mark.parametrize("latency", [1e13, float("inf"), float("nan"), -1, "5", True])
+def test_a_latency_that_cannot_be_applied_is_refused_and_changes_nothing(chime_proxy: Any, latency: Any) -> None:
+    before = chime_proxy.clock.time()
+    with pytest.raises(ValueError, match="latency"):
+        chime_proxy.inject("GetProxySession", latency=latency)
+    assert list(chime_proxy.faults) == [] and chime_proxy.clock.time() - before < 5
+
+
+def test_an_unknown_fault_option_is_named() -> None:
+    from pytest_chime_proxy import ChimeProxyMock
+
+    with pytest.raises(ValueError, match=r"unknown option\(s\) \['eror'\]"):
+        ChimeProxyMock().inject("GetProxySession", eror="NotFoundException")  # type: ignore[call-arg]
