@@ -1,15 +1,15 @@
 """The fake service: one call from an HTTP request to an HTTP response, with no transport of its own.
 
 Adapters (botocore, ``responses``, the HTTP server) build a ``WireRequest`` and send back what this returns.
-Between routing and execution sits the mock's own layer (fault rules, call recording), through the
-``before`` hook.
+A request is routed (``route``) and then executed (``execute``); the mock's own layer (fault rules, call
+recording) sits between the two.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from .domain.errors import ServiceError
 from .domain.state import DEFAULT_ACCOUNT, Backend, Scope
@@ -58,11 +58,35 @@ def account_for(access_key: str | None, default: str) -> str:
     return access_key if access_key and len(access_key) == 12 and access_key.isdigit() else default
 
 
-Before = Callable[[ParsedRequest, str], "WireResponse | None"]
+@dataclass(frozen=True)
+class Routed:
+    """A request the fake recognised as Chime's, routed: whose it is and which operation, or why not.
+
+    ``parsed`` is None when routing or parsing failed; ``refusal`` is then the service's error answer.
+    """
+
+    request: WireRequest
+    endpoint: routing.Endpoint
+    account: str
+    parsed: ParsedRequest | None
+    refusal: WireResponse | None = None
+
+    @property
+    def operation(self) -> str | None:
+        return self.parsed.operation.name if self.parsed else None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.parsed.params if self.parsed else {}
+
+    def exchange(self, response: WireResponse) -> Exchange:
+        """The exchange of this request with ``response`` as its answer."""
+        return Exchange(self.request, self.endpoint, self.account, self.operation, self.params, response)
 
 
 class FakeChime:
-    """Answers Chime requests from a ``Backend``."""
+    """Answers Chime requests from a ``Backend``: ``route`` then ``execute`` (what sits between the two, such
+    as fault rules, is the caller's)."""
 
     def __init__(self, backend: Backend | None = None, default_account: str = DEFAULT_ACCOUNT) -> None:
         self.backend = backend or Backend()
@@ -71,12 +95,9 @@ class FakeChime:
         # request, for as long as the account's state is the one the backend holds (reset() replaces it)
         self._scopes: dict[tuple[str, str, str], Scope] = {}
 
-    def handle(self, request: WireRequest, endpoint: routing.Endpoint | None = None,
-               before: Before | None = None) -> Exchange | None:
-        """Answer ``request``; None when its host is not a Chime endpoint (and no endpoint was given).
-
-        ``before`` may answer instead of the service (fault injection); it sees the routed request.
-        """
+    def route(self, request: WireRequest, endpoint: routing.Endpoint | None = None) -> Routed | None:
+        """Which endpoint, account and operation ``request`` is for; None when its host is not a Chime
+        endpoint (and no ``endpoint`` was given)."""
         host, path, query = protocol.split(request.url)
         if endpoint is None:
             endpoint = routing.resolve_host(host)
@@ -84,19 +105,29 @@ class FakeChime:
                 return None
         key, _ = credential(request.headers)
         account = account_for(key, self.default_account)
-        parsed: ParsedRequest | None = None
         try:
-            parsed = protocol.parse(endpoint, request, path, query)
-            response = before(parsed, account) if before else None
-            if response is None:
-                params = protocol.check(parsed)
-                with self.backend.lock:
-                    data = HANDLERS[parsed.operation.name](self._scope(account, endpoint), params)
-                response = protocol.success(parsed.operation, data)
+            return Routed(request, endpoint, account, protocol.parse(endpoint, request, path, query))
         except ServiceError as error:
-            response = protocol.failure(error, parsed.operation if parsed else None)
-        return Exchange(request, endpoint, account, parsed.operation.name if parsed else None,
-                        parsed.params if parsed else {}, response)
+            return Routed(request, endpoint, account, None, protocol.failure(error))
+
+    def execute(self, routed: Routed) -> WireResponse:
+        """The service's answer to a routed request: validated, run against the state, serialized."""
+        parsed = routed.parsed
+        if parsed is None:
+            assert routed.refusal is not None
+            return routed.refusal
+        try:
+            params = protocol.check(parsed)
+            with self.backend.lock:
+                data = HANDLERS[parsed.operation.name](self._scope(routed.account, routed.endpoint), params)
+            return protocol.success(parsed.operation, data)
+        except ServiceError as error:
+            return protocol.failure(error, parsed.operation)
+
+    def handle(self, request: WireRequest, endpoint: routing.Endpoint | None = None) -> Exchange | None:
+        """``route`` and ``execute`` in one: the exchange, or None for a request that is not Chime's."""
+        routed = self.route(request, endpoint)
+        return None if routed is None else routed.exchange(self.execute(routed))
 
     def _scope(self, account: str, endpoint: routing.Endpoint) -> Scope:
         """The scope of a request (called under the backend's lock)."""

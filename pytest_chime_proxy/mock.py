@@ -27,7 +27,7 @@ from .domain.model import ProxySession
 from .domain.state import Backend, Scope
 from .environment import FakeEnvironment
 from .options import MockOptions, OptionsError, validate
-from .fake import FakeChime
+from .fake import FakeChime, Routed
 from .faults import ConnectionFault, Decision, FaultOptions, FaultRule, Faults, Target
 from .wire import protocol, spec, validation
 from .wire.protocol import ParsedRequest
@@ -143,30 +143,27 @@ class ChimeProxyMock:
         for the adapter to turn into its transport's own error. ``read_timeout`` (seconds) is the client's,
         so that injected latency reaching it times out as it would. Every request is recorded in ``calls``.
         """
+        routed = self.fake.route(request, endpoint)
+        return None if routed is None else self.answer(routed, read_timeout=read_timeout)
+
+    def answer(self, routed: Routed, *, read_timeout: float | None = None) -> WireResponse:
+        """Answer a routed request: the fault rules first, then the service; recorded in ``calls``."""
         waited = lifecycle.backoff.take_pending()
-        seen: dict[str, Any] = {}
-
-        def before(parsed: ParsedRequest, account: str) -> WireResponse | None:
-            target = Target(parsed.endpoint.namespace, parsed.endpoint.region, account, parsed.operation.name,
-                            parsed.params, parsed.operation.errors)
-            decision = seen["decision"] = self.faults.decide(target)
-            seen["parsed"], seen["account"] = parsed, account
-            return self._apply(decision, parsed, read_timeout)
-
-        try:
-            # no rule, nothing to decide: the hook (a Target and a Decision per request) is skipped
-            exchange = self.fake.handle(request, endpoint=endpoint, before=before if self.faults else None)
-        except ConnectionFault as fault:
-            parsed, decision = seen["parsed"], seen["decision"]
-            self._record(request, parsed.endpoint, seen["account"], parsed.operation.name, parsed.params, None,
-                         fault.botocore_name, waited, decision, decision.rule or decision.fired[0])
-            raise
-        if exchange is None:
-            return None
-        decision = seen.get("decision", _NO_DECISION)
-        self._record(request, exchange.endpoint, exchange.account, exchange.operation, exchange.params,
-                     exchange.response, exchange.error_code, waited, decision, decision.rule)
-        return exchange.response
+        decision = _NO_DECISION
+        response: WireResponse | None = None
+        if self.faults and routed.parsed is not None:  # no rule, nothing to decide
+            parsed = routed.parsed
+            decision = self.faults.decide(Target(routed.endpoint.namespace, routed.endpoint.region, routed.account,
+                                                 parsed.operation.name, parsed.params, parsed.operation.errors))
+            try:
+                response = self._apply(decision, parsed, read_timeout)
+            except ConnectionFault as fault:
+                self._record(routed, None, fault.botocore_name, waited, decision, decision.rule or decision.fired[0])
+                raise
+        if response is None:
+            response = self.fake.execute(routed)
+        self._record(routed, response, response.headers.get("x-amzn-ErrorType"), waited, decision, decision.rule)
+        return response
 
     def _apply(self, decision: Decision, parsed: ParsedRequest, read_timeout: float | None) -> WireResponse | None:
         """Carry out what the fault rules decided: wait, break the connection, or answer an error."""
@@ -192,13 +189,14 @@ class ChimeProxyMock:
             else:
                 self.clock.advance(seconds=seconds)
 
-    def _record(self, request: WireRequest, endpoint: Endpoint, account: str, operation: str | None,
-                params: dict[str, Any], response: WireResponse | None, error_code: str | None, waited: float,
+    def _record(self, routed: Routed, response: WireResponse | None, error_code: str | None, waited: float,
                 decision: Decision, rule: FaultRule | None) -> None:
-        attempt, most = retry_header(request.headers)
-        self.calls.append(Call(redact(request), endpoint, account, operation, params, response,
-                               response.status if response is not None else None, error_code, attempt, most,
-                               waited, decision.latency, rule, self.clock.now()))
+        attempt, most = retry_header(routed.request.headers)
+        self.calls.append(Call(
+            request=redact(routed.request), endpoint=routed.endpoint, account=routed.account,
+            operation=routed.operation, params=routed.params, response=response,
+            status=response.status if response is not None else None, error_code=error_code, attempt=attempt,
+            max_attempts=most, backoff=waited, latency=decision.latency, fault=rule, time=self.clock.now()))
 
     # ---- helpers: the same domain code the API runs --------------------------------------------------------
     def _scope(self, region: str | None, account: str | None, namespace: str = "chime-sdk-voice") -> Scope:
