@@ -124,9 +124,9 @@ def _apply() -> None:
     from botocore.retries import bucket
 
     _saved_time = botocore.endpoint.time
-    botocore.endpoint.time = _RetryTime(_saved_time)  # type: ignore[attr-defined]
+    botocore.endpoint.time = _RetryTime(_saved_time)
     _saved_acquire = bucket.TokenBucket._acquire
-    bucket.TokenBucket._acquire = _acquire  # type: ignore[method-assign]
+    bucket.TokenBucket._acquire = _acquire
 
 
 def _remove() -> None:
@@ -134,8 +134,8 @@ def _remove() -> None:
     import botocore.endpoint
     from botocore.retries import bucket
 
-    botocore.endpoint.time = _saved_time  # type: ignore[attr-defined]
-    bucket.TokenBucket._acquire = _saved_acquire  # type: ignore[method-assign]
+    botocore.endpoint.time = _saved_time
+    bucket.TokenBucket._acquire = _saved_acquire
     _saved_time = _saved_acquire = None
 
 

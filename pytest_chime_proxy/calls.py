@@ -145,8 +145,9 @@ class CallLog:
         with self._lock:
             self._calls.clear()
 
-    def filter(self, operation: str | None = None, **where: Any) -> list[Call]:
-        """The calls whose attributes equal the given values, in order."""
+    def filter(self, operation: str | None = None, **where: Any) -> "CallLog":
+        """The calls whose attributes equal the given values, in order, as a new ``CallLog`` (so ``count``,
+        ``last`` and ``filter`` chain; it compares equal to a list of the same calls)."""
         unknown = set(where) - set(_FILTERS)
         if unknown:
             raise TypeError(f"calls.filter(): unknown filter(s) {sorted(unknown)}; known: {list(_FILTERS)}")
@@ -154,7 +155,9 @@ class CallLog:
             where["operation"] = operation
         with self._lock:
             calls = list(self._calls)
-        return [c for c in calls if all(getattr(c, name) == value for name, value in where.items())]
+        found = CallLog()
+        found._calls = [c for c in calls if all(getattr(c, name) == value for name, value in where.items())]
+        return found
 
     def count(self, operation: str | None = None, **where: Any) -> int:
         """How many calls match (all calls without arguments)."""

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from typing_extensions import Unpack
 
-from . import active, lifecycle
+from . import active, backoff, lifecycle
 from .calls import Call, CallLog, redact, retry_header
 
 from .domain import geo, proxy_sessions, voice_connectors
@@ -148,7 +148,7 @@ class ChimeProxyMock:
 
     def answer(self, routed: Routed, *, read_timeout: float | None = None) -> WireResponse:
         """Answer a routed request: the fault rules first, then the service; recorded in ``calls``."""
-        waited = lifecycle.backoff.take_pending()
+        waited = backoff.take_pending()
         decision = _NO_DECISION
         response: WireResponse | None = None
         if self.faults and routed.parsed is not None:  # no rule, nothing to decide
@@ -287,12 +287,13 @@ def _phone_numbers(where: str, numbers: Any) -> list[str]:
     """``numbers`` as a list of E.164 strings, or a ``ValueError`` that says what to pass."""
     if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Iterable):
         raise ValueError(f"{where}: phone numbers go in a list, like ['+19135550199']; got {numbers!r}")
-    numbers = list(numbers)
+    checked: list[str] = []
     for number in numbers:
         if not isinstance(number, str) or not _E164.fullmatch(number):
             raise ValueError(f"{where}: {number!r} is not an E.164 phone number; write it as a string with "
                              "its + and country code and digits only, like '+19135550199'")
-    return numbers
+        checked.append(number)
+    return checked
 
 
 def _check_input(where: str, operation: str, params: dict[str, Any]) -> None:

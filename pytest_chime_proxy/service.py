@@ -226,7 +226,7 @@ def _operation_name(function_name: str) -> str:
 
 
 HANDLERS: dict[str, Handler] = {
-    _operation_name(f.__name__): f  # type: ignore[misc]
+    _operation_name(f.__name__): f
     for f in (
         create_proxy_session, get_proxy_session, list_proxy_sessions, update_proxy_session, delete_proxy_session,
         put_voice_connector_proxy, get_voice_connector_proxy, delete_voice_connector_proxy,

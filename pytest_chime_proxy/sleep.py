@@ -49,13 +49,13 @@ async def _async_sleep(delay: float, result: Any = None) -> Any:
 
 
 def _apply() -> None:
-    time.sleep = _sleep
-    asyncio.sleep = _async_sleep  # type: ignore[assignment]
+    time.sleep = _sleep  # type: ignore[assignment]  # typeshed types the argument more widely
+    asyncio.sleep = _async_sleep
 
 
 def _remove() -> None:
-    time.sleep = _real_sleep
-    asyncio.sleep = _real_async_sleep  # type: ignore[assignment]
+    time.sleep = _real_sleep  # type: ignore[assignment]
+    asyncio.sleep = _real_async_sleep
 
 
 patch = SharedPatch(_apply, _remove)

@@ -64,14 +64,14 @@ def _apply() -> None:
     from aiobotocore.endpoint import AioEndpoint
 
     _original = AioEndpoint._send
-    AioEndpoint._send = _send  # type: ignore[method-assign]
+    AioEndpoint._send = _send
 
 
 def _remove() -> None:
     global _original
     from aiobotocore.endpoint import AioEndpoint
 
-    AioEndpoint._send = _original  # type: ignore[method-assign]
+    AioEndpoint._send = _original
     _original = None
 
 

@@ -107,9 +107,9 @@ def _apply() -> None:
 
     _AWSResponse = AWSResponse
     _original_send, _original_auth = Endpoint._send, RequestSigner.get_auth_instance
-    Endpoint._send = _send  # type: ignore[method-assign]
-    RequestSigner.get_auth_instance = _get_auth_instance  # type: ignore[method-assign]
-    RequestSigner.get_auth = _get_auth_instance  # type: ignore[method-assign]  # botocore's alias
+    Endpoint._send = _send
+    RequestSigner.get_auth_instance = _get_auth_instance
+    RequestSigner.get_auth = _get_auth_instance  # botocore's alias
 
 
 def _remove() -> None:
@@ -117,8 +117,8 @@ def _remove() -> None:
     from botocore.endpoint import Endpoint
     from botocore.signers import RequestSigner
 
-    Endpoint._send = _original_send  # type: ignore[method-assign]
-    RequestSigner.get_auth_instance = RequestSigner.get_auth = _original_auth  # type: ignore[method-assign]
+    Endpoint._send = _original_send
+    RequestSigner.get_auth_instance = RequestSigner.get_auth = _original_auth
     _original_send = _original_auth = None
 
 

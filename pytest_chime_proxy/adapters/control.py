@@ -134,7 +134,7 @@ def _faults_add(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str,
     opts = _options(body, _FAULT_OPTIONS, {"operation"})
     if "match" in opts and not isinstance(opts["match"], dict):
         raise ControlError(400, "match must be a JSON object of parameter -> value")
-    rule = mock.inject(opts.pop("operation"), **opts)  # type: ignore[attr-defined]
+    rule = mock.inject(opts.pop("operation"), **opts)
     return 201, {"rule": rule.describe()}
 
 

@@ -28,7 +28,8 @@ def _passthrough_urls() -> list[Any] | None:
     if config is None:  # moto not imported: nothing to keep out of the way
         return None
     core = getattr(config, "default_user_config", {}).setdefault("core", {})
-    return core.setdefault("passthrough", {}).setdefault("urls", [])
+    urls: list[Any] = core.setdefault("passthrough", {}).setdefault("urls", [])
+    return urls
 
 
 def _apply() -> None:

@@ -41,6 +41,7 @@ _CONNECTION_ERRORS = {"read_timeout": "ReadTimeout", "connect_timeout": "Connect
 def _make_route() -> Any:
     import responses
     from requests import exceptions as requests_errors
+    from urllib3 import HTTPResponse
 
     from ..wire import routing
 
@@ -75,7 +76,7 @@ def _make_route() -> Any:
                     raise getattr(requests_errors, _CONNECTION_ERRORS[kind])(str(error), request=request) from error
                 raise
             assert answer is not None  # matches() let only Chime hosts in
-            return responses.HTTPResponse(status=answer.status, reason=reasons.get(answer.status, ""),
+            return HTTPResponse(status=answer.status, reason=reasons.get(answer.status, ""),
                                           body=io.BytesIO(answer.body), headers=answer.headers,
                                           preload_content=False, decode_content=False)
 
