@@ -29,7 +29,9 @@ NUMBERS = ["+19135550199", "+19135550198"]
 def control(server: ChimeProxyServer, method: str, name: str, payload: Any = None) -> tuple[int, Any]:
     """Call the control API over HTTP; (status, decoded JSON)."""
     data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(f"{server.url}/_chime_proxy/{name}", data=data, method=method)
+    headers = {} if data is None else {"Content-Type": "application/json"}
+    request = urllib.request.Request(f"{server.url}/_chime_proxy/{name}", data=data, method=method,
+                                     headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.status, json.loads(answer.read())
@@ -268,7 +270,8 @@ def test_malformed_requests_get_a_4xx_and_the_server_lives_on(server: ChimeProxy
 def test_a_body_over_the_limit_is_refused_without_reading_it() -> None:
     with ChimeProxyServer(max_body=64) as small:
         body = json.dumps({"phone_numbers": ["+19135550199"] * 20}).encode()
-        request = urllib.request.Request(f"{small.url}/_chime_proxy/phone-numbers", data=body, method="POST")
+        request = urllib.request.Request(f"{small.url}/_chime_proxy/phone-numbers", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(request, timeout=10)
         assert caught.value.code == 413
@@ -346,6 +349,7 @@ def test_console_script_prints_its_url_and_serves(tmp_path: Path) -> None:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:"), url
+        assert process.stdout.readline().startswith("export AWS_ACCESS_KEY_ID=")
         vc = process.stdout.readline().split()[-1]
         c = client(url)
         session = c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"])
@@ -381,7 +385,8 @@ import pytest
 def test_own_server(chime_proxy_server, i):
     url = chime_proxy_server.url
     req = urllib.request.Request(url + "/_chime_proxy/voice-connectors", method="POST",
-                                 data=json.dumps({"name": f"vc{i}"}).encode())
+                                 data=json.dumps({"name": f"vc{i}"}).encode(),
+                                 headers={"Content-Type": "application/json"})
     urllib.request.urlopen(req, timeout=10).read()
     listed = json.load(urllib.request.urlopen(url + "/voice-connectors", timeout=10))  # ListVoiceConnectors
     names = [vc["Name"] for vc in listed["VoiceConnectors"]]
@@ -441,5 +446,6 @@ def test_main_serves_until_interrupted(monkeypatch: pytest.MonkeyPatch, capsys: 
     monkeypatch.setattr(module.ChimeProxyServer, "serve_forever", serve_then_interrupt)
     assert module.main(["--port", "0", "--quiet", "--region", "eu-west-1", "--voice-connector", "+19135550199"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("http://127.0.0.1:") and out[1].startswith("voice-connector ")
+    assert out[0].startswith("http://127.0.0.1:") and out[2].startswith("voice-connector ")
+    assert out[1] == "export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1"
     assert answered == [200]
