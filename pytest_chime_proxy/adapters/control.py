@@ -287,7 +287,7 @@ def _faults_add(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str,
     latency = opts.get("latency")
     if latency is not None and not 0 <= latency <= MAX_LATENCY:
         raise ControlError(400, f"latency must be between 0 and {MAX_LATENCY:.0f} seconds, got {latency}")
-    rule = mock.inject(opts.pop("operation"), **opts)  # type: ignore[attr-defined]
+    rule = mock.inject(opts.pop("operation"), **opts)
     return 201, {"rule": rule.describe()}
 
 

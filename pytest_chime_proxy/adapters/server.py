@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: the largest real request (a phone-number batch) is a few KiB
 # The call log's bound: far more calls than a test asserts on between two resets, while a soak test or a
-# long-lived server stays at a few tens of MB (a typical call, request and answer, keeps about 2-3 KB).
+# long-lived server stays at a few tens of MB (a typical call, request and answer, keeps a few KB).
 DEFAULT_MAX_CALLS = 10_000
 # The listen backlog: 100 clients connecting at once all wait in the kernel's queue instead of being dropped
 # (the stdlib's default is 5); the kernel caps it at net.core.somaxconn.
