@@ -128,22 +128,30 @@ class CallLog:
 
     ``count("CreateProxySession")``, ``last()``, ``filter(status=503)``, ``operations``, ``backoffs``.
     Filters are keyword equality on Call attributes (operation, namespace, region, status, error_code,
-    attempt, account).
+    attempt, account). ``maxlen`` (None: unbounded) keeps only the newest calls; ``dropped`` counts the
+    older ones forgotten since the last ``clear()``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, maxlen: int | None = None) -> None:
         self._calls: list[Call] = []
         self._lock = threading.Lock()
+        self.maxlen = maxlen
+        self.dropped = 0
 
     def append(self, call: Call) -> None:
-        """Record a call (adapters do this through the mock)."""
+        """Record a call (adapters do this through the mock); past ``maxlen``, the oldest is dropped."""
         with self._lock:
             self._calls.append(call)
+            if self.maxlen is not None and len(self._calls) > self.maxlen:
+                excess = len(self._calls) - self.maxlen
+                del self._calls[:excess]
+                self.dropped += excess
 
     def clear(self) -> None:
         """Forget every recorded call."""
         with self._lock:
             self._calls.clear()
+            self.dropped = 0
 
     def filter(self, operation: str | None = None, **where: Any) -> "CallLog":
         """The calls whose attributes equal the given values, in order, as a new ``CallLog`` (so ``count``,

@@ -17,7 +17,8 @@ from .service import HANDLERS
 from .wire import protocol, routing
 from .wire.protocol import ParsedRequest, WireRequest, WireResponse
 
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/")
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+_SCOPE_END = re.compile(r"[,\s]")  # what ends a Credential= component
 
 
 @dataclass
@@ -41,16 +42,24 @@ class Exchange:
 
 
 def credential(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """(access key id, signing region) from a SigV4 Authorization header."""
+    """(access key id, signing region) from a SigV4 Authorization header.
+
+    A match is tried only where a ``Credential=`` starts, and cannot run past the next comma or whitespace;
+    after a miss the search resumes beyond that delimiter, so a hostile header costs linear time.
+    """
     auth = headers.get("Authorization") or headers.get("authorization") or ""
     if isinstance(auth, bytes):
-        auth = auth.decode()
-    # a match starts at a "Credential=": trying the first one directly spares the scan of the whole header
+        auth = auth.decode(errors="replace")
     start = auth.find("Credential=")
-    if start < 0:
-        return None, None
-    m = _CREDENTIAL.match(auth, start) or _CREDENTIAL.search(auth, start)
-    return (m.group(1), m.group(2)) if m else (None, None)
+    while start >= 0:
+        m = _CREDENTIAL.match(auth, start)
+        if m:
+            return m.group(1), m.group(2)
+        end = _SCOPE_END.search(auth, start + 11)
+        if end is None:
+            break
+        start = auth.find("Credential=", end.end())
+    return None, None
 
 
 def account_for(access_key: str | None, default: str) -> str:

@@ -116,3 +116,81 @@ def test_aws_chime_create_proxy_session_legacy(chime_proxy_server: ChimeProxySer
     assert code != 0 and "NotFoundException" in err
     assert [(c.endpoint.namespace, c.operation) for c in chime_proxy_server.mock.calls] == [
         ("chime", "CreateProxySession"), ("chime", "GetProxySession")]
+
+
+# ---- the documented commands, as printed (issue 12 item 7) ----------------------------------------------------
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "server-and-integrations.md"
+DOC_URL, DOC_VC = "http://127.0.0.1:40123", "2e9mmp6hwjwkdtf0qme2wt"
+
+
+def doc_console_blocks() -> list[list[str]]:
+    """The docs' ```console blocks, each as its lines."""
+    import re
+
+    return [block.splitlines() for block in re.findall(r"```console\n(.*?)```", DOCS.read_text(), re.S)]
+
+
+def commands(block: list[str]) -> list[str]:
+    """The ``$ `` commands of a console block, continuation lines joined."""
+    found: list[str] = []
+    for line in block:
+        if line.startswith("$ "):
+            found.append(line[2:])
+        elif found and found[-1].endswith("\\"):
+            found[-1] = found[-1][:-1] + " " + line.strip()
+    return found
+
+
+def test_the_documented_server_commands_work_as_printed(tmp_path: Path) -> None:
+    """Start the server as the docs do, check it prints what the docs show, then run the docs' second block
+    through a shell with no credentials anywhere (a fresh HOME, no AWS_* variables), swapping in only the
+    URL and voice connector id this run printed."""
+    if not cli_models("chime-sdk-voice", "CreateProxySession"):
+        pytest.skip("this awscli's model has no chime-sdk-voice proxy commands")
+    server_block, client_block = doc_console_blocks()[:2]
+    start = commands(server_block)[0].split()
+    assert start[0] == "chime-proxy-server"
+    script = Path(sys.executable).with_name("chime-proxy-server")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(HOME=str(tmp_path), PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+               PYTHONUNBUFFERED="1", AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true")
+    process = subprocess.Popen([str(script), *start[1:], "--quiet"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        printed = [process.stdout.readline().rstrip("\n") for _ in range(3)]
+        url, vc = printed[0], printed[2].split()[-1]
+        shown = [line for line in server_block if not line.startswith("$ ")]
+        assert printed[1] == shown[1]  # the export line, exactly as documented
+        assert printed[2] == shown[2].replace(DOC_VC, vc) and printed[0].startswith("http://127.0.0.1:")
+        script_text = "set -e\n" + "\n".join(c.replace(DOC_URL, url).replace(DOC_VC, vc)
+                                             for c in commands(client_block))
+        assert commands(client_block)[0] == printed[1]  # the client shell runs what the server printed
+        done = subprocess.run(["bash", "-c", script_text], capture_output=True, text=True, env=env, timeout=180)
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+    assert done.returncode == 0, done.stderr
+    decoder, text = json.JSONDecoder(), done.stdout.strip()
+    created, end = decoder.raw_decode(text)
+    listed, _ = decoder.raw_decode(text[end:].lstrip())
+    session = created["ProxySession"]
+    assert (session["VoiceConnectorId"], session["Status"], session["Capabilities"]) == (vc, "Open", ["SMS", "Voice"])
+    assert [s["ProxySessionId"] for s in listed["ProxySessions"]] == [session["ProxySessionId"]]
+
+
+def test_server_environment_is_what_the_cli_needs(chime_proxy_server: ChimeProxyServer, vc: str,
+                                                  tmp_path: Path) -> None:
+    """``server.environment()`` alone (no other AWS_* variable, no config files) is enough for the CLI."""
+    if not cli_models("chime-sdk-voice", "CreateProxySession"):
+        pytest.skip("this awscli's model has no chime-sdk-voice proxy commands")
+    script = Path(sys.executable).with_name("aws")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "awscli"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(chime_proxy_server.environment(), HOME=str(tmp_path), AWS_PAGER="")
+    done = subprocess.run([*command, "chime-sdk-voice", "list-proxy-sessions", "--voice-connector-id", vc,
+                           "--endpoint-url", chime_proxy_server.url, "--output", "json"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ProxySessions"] == []
+    assert chime_proxy_server.mock.calls[-1].region == chime_proxy_server.region

@@ -29,7 +29,9 @@ NUMBERS = ["+19135550199", "+19135550198"]
 def control(server: ChimeProxyServer, method: str, name: str, payload: Any = None) -> tuple[int, Any]:
     """Call the control API over HTTP; (status, decoded JSON)."""
     data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(f"{server.url}/_chime_proxy/{name}", data=data, method=method)
+    headers = {} if data is None else {"Content-Type": "application/json"}
+    request = urllib.request.Request(f"{server.url}/_chime_proxy/{name}", data=data, method=method,
+                                     headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.status, json.loads(answer.read())
@@ -268,7 +270,8 @@ def test_malformed_requests_get_a_4xx_and_the_server_lives_on(server: ChimeProxy
 def test_a_body_over_the_limit_is_refused_without_reading_it() -> None:
     with ChimeProxyServer(max_body=64) as small:
         body = json.dumps({"phone_numbers": ["+19135550199"] * 20}).encode()
-        request = urllib.request.Request(f"{small.url}/_chime_proxy/phone-numbers", data=body, method="POST")
+        request = urllib.request.Request(f"{small.url}/_chime_proxy/phone-numbers", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(request, timeout=10)
         assert caught.value.code == 413
@@ -346,6 +349,7 @@ def test_console_script_prints_its_url_and_serves(tmp_path: Path) -> None:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:"), url
+        assert process.stdout.readline().startswith("export AWS_ACCESS_KEY_ID=")
         vc = process.stdout.readline().split()[-1]
         c = client(url)
         session = c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"])
@@ -381,7 +385,8 @@ import pytest
 def test_own_server(chime_proxy_server, i):
     url = chime_proxy_server.url
     req = urllib.request.Request(url + "/_chime_proxy/voice-connectors", method="POST",
-                                 data=json.dumps({"name": f"vc{i}"}).encode())
+                                 data=json.dumps({"name": f"vc{i}"}).encode(),
+                                 headers={"Content-Type": "application/json"})
     urllib.request.urlopen(req, timeout=10).read()
     listed = json.load(urllib.request.urlopen(url + "/voice-connectors", timeout=10))  # ListVoiceConnectors
     names = [vc["Name"] for vc in listed["VoiceConnectors"]]
@@ -441,5 +446,65 @@ def test_main_serves_until_interrupted(monkeypatch: pytest.MonkeyPatch, capsys: 
     monkeypatch.setattr(module.ChimeProxyServer, "serve_forever", serve_then_interrupt)
     assert module.main(["--port", "0", "--quiet", "--region", "eu-west-1", "--voice-connector", "+19135550199"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("http://127.0.0.1:") and out[1].startswith("voice-connector ")
+    assert out[0].startswith("http://127.0.0.1:") and out[2].startswith("voice-connector ")
+    assert out[1] == "export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1"
     assert answered == [200]
+
+
+# ---- clients that just work (issue 12 item 7) ------------------------------------------------------------------
+@pytest.fixture
+def no_aws_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No credentials anywhere a client looks: environment, config files, profile."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def test_client_helper_needs_no_credentials_or_region(no_aws_credentials: None, server: ChimeProxyServer,
+                                                      vc: str) -> None:
+    import boto3
+    from botocore.exceptions import NoCredentialsError
+
+    with pytest.raises(NoCredentialsError):  # what a bare client gets here: the helper is what makes it work
+        boto3.client("chime-sdk-voice", endpoint_url=server.url, region_name="us-east-1").list_proxy_sessions(
+            VoiceConnectorId=vc)
+    c = server.client()
+    session = c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
+                                     Capabilities=["Voice"])["ProxySession"]
+    assert session["Status"] == "Open"
+    assert c.meta.region_name == server.region == "us-east-1"
+    assert server.mock.calls[-1].region == "us-east-1" and server.mock.calls[-1].account == server.mock.account
+
+
+def test_client_helper_keyword_arguments_win(server: ChimeProxyServer) -> None:
+    _, body = control(server, "POST", "voice-connectors", {"phone_numbers": NUMBERS, "region": "eu-west-1"})
+    west = server.client(region_name="eu-west-1", aws_access_key_id="123456789012")
+    assert west.get_voice_connector_proxy(VoiceConnectorId=body["voice_connector_id"])
+    assert (server.mock.calls[-1].region, server.mock.calls[-1].account) == ("eu-west-1", "123456789012")
+    with pytest.raises(ValueError, match="service must be one of"):
+        server.client("s3")
+
+
+def test_client_helper_for_the_legacy_namespace(no_aws_credentials: None, server: ChimeProxyServer, vc: str) -> None:
+    from pytest_chime_proxy.plugin import legacy_chime_available
+
+    if not legacy_chime_available():
+        pytest.skip("the installed botocore has no legacy chime proxy operations (botocore <= 1.37.1 has)")
+    session = server.client("chime").create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
+                                                          Capabilities=["SMS"])["ProxySession"]
+    assert session["Status"] == "Open"
+    assert server.mock.calls[-1].endpoint.namespace == "chime"
+
+
+def test_the_docs_python_example_passes(pytester: pytest.Pytester) -> None:
+    import re
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "server-and-integrations.md"
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", docs.read_text(), re.S) if "chime_proxy_server" in b]
+    assert blocks
+    pytester.makepyfile(*blocks)
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=len(blocks))

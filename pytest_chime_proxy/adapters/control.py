@@ -13,27 +13,42 @@ POST        /_chime_proxy/voice-connectors   ``{"phone_numbers": [...], ...}``: 
                                              sessions (the keyword arguments of ``create_voice_connector``)
 POST        /_chime_proxy/activity           ``{"voice_connector_id", "proxy_session_id"}``: Open -> InProgress
 GET/POST    /_chime_proxy/clock              read it, or ``{"advance_seconds": n}`` / ``{"set": "<ISO 8601>"}``
-GET         /_chime_proxy/calls              the requests the fake answered (operation, status, error code)
+GET         /_chime_proxy/calls              the requests the fake answered (operation, status, error code), the
+                                             log's bound (``max_calls``) and how many old calls it dropped
 GET/POST/   /_chime_proxy/faults             list, add (the keyword arguments of ``inject``; ``match`` as a JSON
 DELETE                                       object), or clear fault rules -- only where the mock has ``inject``
 ==========  ===============================  =====================================================================
 
-Every answer is JSON; a misuse gets 400 (or 404/405) with ``{"Message": "..."}`` naming what was wrong. This
-module is pure: no sockets, so it is tested through the server and usable by any other transport.
+Every answer is JSON; a misuse gets 400 (or 404/405) with ``{"Message": "..."}`` naming what was wrong, and
+every field is checked (with the API's own validators where the API has the field) before anything changes.
+``guard`` is what a transport runs first: the control API changes state, so a browser page on another site
+must not reach it (403 for a Host or Origin that is not loopback, 415 for a body that is not JSON: the
+bodies a page may send cross-site without a preflight are text/plain, form-encoded or multipart).
+
+This module is pure: no sockets, so it is tested through the server and usable by any other transport.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
 from typing import TYPE_CHECKING, AbstractSet, Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 from ..domain.errors import ERRORS, ServiceError
+from ..faults import FAULT_OPTIONS
 
 if TYPE_CHECKING:
     from ..mock import ChimeProxyMock
 
 PREFIX = "/_chime_proxy/"
 Answer = tuple[int, dict[str, Any]]
+# A voice connector id that satisfies both namespaces' rules, for validating a helper's other fields with the
+# model of an operation that also requires one (the documented sample's id).
+_SAMPLE_VC = "abcdef1ghij2klmno3pqr4"
+_ACCOUNT = re.compile(r"[0-9]{12}")
+_NAMESPACES = ("chime-sdk-voice", "chime")
 
 
 class ControlError(Exception):
@@ -42,6 +57,61 @@ class ControlError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an IP literal, IPv6 with or without brackets) names this machine only."""
+    host = host.strip().strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761: always the loopback interface
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_of(value: str) -> str | None:
+    """The host part of a Host header value (``name``, ``name:port``, ``[v6]:port``); None when unparsable."""
+    try:
+        return urlsplit(f"//{value.strip()}").hostname
+    except ValueError:
+        return None
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    lowered = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == lowered), None)
+
+
+def guard(method: str, headers: Mapping[str, str], body: bytes, allow_remote: bool = False) -> Answer | None:
+    """The refusal for a control request that must not run (403/415), or None to carry it out.
+
+    Host must name loopback (unless ``allow_remote``: the server was deliberately exposed), Origin, when sent,
+    must be a loopback origin, and a body, or a Content-Type, must be JSON.
+    """
+    host = _header(headers, "Host")
+    if host is not None and not allow_remote:
+        name = _host_of(host)
+        if name is None or not is_loopback(name):
+            return 403, {"Message": f"the control API answers only requests for a loopback host; Host {host!r} "
+                                    f"is not one (use http://127.0.0.1:<port>, or start the server with "
+                                    f"--allow-remote)"}
+    origin = _header(headers, "Origin")
+    if origin is not None:
+        try:
+            origin_host = urlsplit(origin.strip()).hostname
+        except ValueError:
+            origin_host = None
+        if origin_host is None or not is_loopback(origin_host):
+            return 403, {"Message": f"the control API refuses requests from web pages of other origins "
+                                    f"(Origin {origin!r}); call it from your test code, not a browser"}
+    content_type = _header(headers, "Content-Type")
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    is_json = media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    if (content_type is not None or body.strip()) and not is_json:
+        return 415, {"Message": f"the control API takes JSON bodies: send Content-Type: application/json "
+                                f"(got {content_type!r})"}
+    return None
 
 
 def _options(body: Mapping[str, Any], allowed: AbstractSet[str],
@@ -55,11 +125,43 @@ def _options(body: Mapping[str, Any], allowed: AbstractSet[str],
     return dict(body)
 
 
+def _api_check(namespace: str, operation: str, params: dict[str, Any], fields: Mapping[str, str]) -> None:
+    """Validate ``params`` with the API's own validator for ``operation``'s input, in the API's words but
+    naming the control API's fields (``fields``: API member in lowerCamel -> control field)."""
+    from ..wire import spec, validation
+
+    given = {member: value for member, value in params.items() if value is not None}
+    try:
+        validation.validate(spec.load(namespace).operations[operation], given)
+    except validation.InvalidInput as error:
+        message = str(error)
+        for member, name in fields.items():
+            message = message.replace(f"at '{member}", f"at '{name}")
+        raise ControlError(400, message) from None
+
+
+def _check_type(opts: Mapping[str, Any], name: str, kinds: tuple[type, ...], what: str) -> None:
+    """Refuse a field of the wrong JSON type (a JSON true is no number, a number no string)."""
+    if name in opts:
+        value = opts[name]
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            raise ControlError(400, f"{name} must be {what}, got {json.dumps(value)[:80]}")
+
+
+def _check_scope(opts: Mapping[str, Any]) -> None:
+    """``account`` and ``region``: where a helper puts things."""
+    _check_type(opts, "account", (str, type(None)), "a 12-digit account id")
+    if opts.get("account") is not None and not _ACCOUNT.fullmatch(opts["account"]):
+        raise ControlError(400, f"account must be a 12-digit account id, got {opts['account']!r}")
+    _check_type(opts, "region", (str, type(None)), "a region name")
+
+
 def _health(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     return 200, {"status": "ok", **info}
 
 
 def _reset(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+    _options(body, set())
     mock.reset()
     faults = getattr(mock, "faults", None)
     if faults is not None:
@@ -69,23 +171,54 @@ def _reset(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]
 
 def _phone_numbers(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     opts = _options(body, {"phone_numbers", "account", "product_type"}, {"phone_numbers"})
+    _check_scope(opts)
+    _api_check("chime-sdk-voice", "CreatePhoneNumberOrder",
+               {"E164PhoneNumbers": opts["phone_numbers"],
+                "ProductType": opts.get("product_type", "VoiceConnector")},
+               {"e164PhoneNumbers": "phone_numbers", "productType": "product_type"})
     acquired = mock.order_phone_numbers(opts.pop("phone_numbers"), **opts)
     return 201, {"acquired": acquired}
 
 
 _VC_OPTIONS = {"phone_numbers", "name", "region", "account", "countries", "default_session_expiry_minutes",
                "proxy", "require_encryption"}
+_VC_FIELDS = {"name": "name", "requireEncryption": "require_encryption", "awsRegion": "region",
+              "e164PhoneNumbers": "phone_numbers", "phoneNumberPoolCountries": "countries",
+              "defaultSessionExpiryMinutes": "default_session_expiry_minutes"}
 
 
 def _voice_connectors(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     opts = _options(body, _VC_OPTIONS)
     opts.setdefault("region", info.get("region"))
+    _check_scope(opts)
+    for flag in ("proxy", "require_encryption"):
+        _check_type(opts, flag, (bool,), "true or false")
+    # a field left out takes the helper's default, which is valid: the API requires some of these members
+    checks = [
+        ("CreateVoiceConnector", {"Name": opts.get("name", "pytest-chime-proxy"),
+                                  "RequireEncryption": opts.get("require_encryption", True),
+                                  "AwsRegion": opts.get("region")}),
+        ("AssociatePhoneNumbersWithVoiceConnector", {"VoiceConnectorId": _SAMPLE_VC,
+                                                     "E164PhoneNumbers": opts.get("phone_numbers", [])}),
+        ("PutVoiceConnectorProxy", {"VoiceConnectorId": _SAMPLE_VC,
+                                    "PhoneNumberPoolCountries": opts.get("countries", ["US"]),
+                                    "DefaultSessionExpiryMinutes": opts.get("default_session_expiry_minutes", 60)}),
+    ]
+    for operation, params in checks:
+        _api_check("chime-sdk-voice", operation, params, _VC_FIELDS)
+    if opts.get("default_session_expiry_minutes", 60) < 1:  # as PutVoiceConnectorProxy refuses it
+        raise ControlError(400, f"Value '{opts['default_session_expiry_minutes']}' at 'default_session_expiry_minutes' "
+                                "failed to satisfy constraint: Member must have value greater than or equal to 1")
     return 201, {"voice_connector_id": mock.create_voice_connector(**opts)}
 
 
 def _activity(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     opts = _options(body, {"voice_connector_id", "proxy_session_id", "region", "account"},
                     {"voice_connector_id", "proxy_session_id"})
+    _check_scope(opts)
+    _api_check("chime", "GetProxySession", {"VoiceConnectorId": opts["voice_connector_id"],
+                                            "ProxySessionId": opts["proxy_session_id"]},
+               {"voiceConnectorId": "voice_connector_id", "proxySessionId": "proxy_session_id"})
     session = mock.simulate_activity(opts.pop("voice_connector_id"), opts.pop("proxy_session_id"), **opts)
     return 200, {"status": session.Status}
 
@@ -94,18 +227,18 @@ def _clock(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]
     opts = _options(body, {"advance_seconds", "set"})
     if len(opts) > 1:
         raise ControlError(400, "give advance_seconds or set, not both")
-    if "advance_seconds" in opts:
-        seconds = opts["advance_seconds"]
-        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
-            raise ControlError(400, "advance_seconds must be a number")
-        mock.clock.advance(seconds=seconds)
+    _check_type(opts, "advance_seconds", (int, float), "a number")
+    _check_type(opts, "set", (str, int, float), "ISO 8601 text or epoch seconds")
+    if "advance_seconds" in opts:  # the clock refuses (ValueError: 400) a move it cannot make, changing nothing
+        mock.clock.advance(seconds=opts["advance_seconds"])
     elif "set" in opts:
         mock.clock.set(opts["set"])
     return 200, {"now": mock.clock.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")}
 
 
 def _calls(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
-    return 200, {"calls": [
+    calls = mock.calls
+    return 200, {"max_calls": getattr(calls, "maxlen", None), "dropped": getattr(calls, "dropped", 0), "calls": [
         {"method": c.request.method, "url": c.request.url,
          "namespace": c.endpoint.namespace if c.endpoint else None,
          "region": c.endpoint.region if c.endpoint else None, "account": c.account, "operation": c.operation,
@@ -114,8 +247,18 @@ def _calls(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]
     ]}
 
 
-_FAULT_OPTIONS = {"operation", "error", "times", "after", "probability", "seed", "latency", "connection_error",
-                  "match", "namespace", "region"}
+_FAULT_OPTIONS = {"operation", *FAULT_OPTIONS}
+
+
+_NULL = type(None)
+_FAULT_TYPES: tuple[tuple[str, tuple[type, ...], str], ...] = (
+    ("operation", (str,), "an operation name or \"*\""), ("error", (str, _NULL), "an error name"),
+    ("times", (int, _NULL), "an integer or null"), ("after", (int,), "an integer"),
+    ("probability", (int, float, _NULL), "a number"), ("seed", (int, _NULL), "an integer or null"),
+    ("latency", (int, float, _NULL), "a number of seconds"),
+    ("connection_error", (str, _NULL), "a connection error kind"), ("namespace", (str, _NULL), "a namespace"),
+    ("region", (str, _NULL), "a region name"),
+)
 
 
 def _fault_rules(mock: "ChimeProxyMock") -> Any:
@@ -134,6 +277,10 @@ def _faults_add(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str,
     opts = _options(body, _FAULT_OPTIONS, {"operation"})
     if "match" in opts and not isinstance(opts["match"], dict):
         raise ControlError(400, "match must be a JSON object of parameter -> value")
+    for name, kinds, what in _FAULT_TYPES:
+        _check_type(opts, name, kinds, what)
+    if opts.get("namespace") is not None and opts["namespace"] not in _NAMESPACES:
+        raise ControlError(400, f"namespace must be one of {list(_NAMESPACES)}, got {opts['namespace']!r}")
     rule = mock.inject(opts.pop("operation"), **opts)
     return 201, {"rule": rule.describe()}
 
@@ -156,6 +303,10 @@ ROUTES: dict[str, dict[str, Route]] = {
 }
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def handle(mock: "ChimeProxyMock", method: str, path: str, body: bytes,
            info: Mapping[str, Any] | None = None) -> Answer:
     """Carry out one control request (``path`` starts with ``PREFIX``); (status, JSON object) to send back.
@@ -171,9 +322,10 @@ def handle(mock: "ChimeProxyMock", method: str, path: str, body: bytes,
     if route is None:
         return 405, {"Message": f"{path} takes {sorted(methods)}, not {method}"}
     try:
-        decoded = json.loads(body) if body.strip() else {}
-    except ValueError:
-        return 400, {"Message": "the control request body is not valid JSON"}
+        decoded = json.loads(body, parse_constant=_no_constant) if body.strip() else {}
+    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than the parser goes
+        reason = "nested too deeply" if isinstance(error, RecursionError) else "not valid JSON"
+        return 400, {"Message": f"the control request body is {reason}"}
     if not isinstance(decoded, dict):
         return 400, {"Message": "the control request body must be a JSON object"}
     try:

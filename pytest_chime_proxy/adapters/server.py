@@ -14,10 +14,18 @@ Routing rules, because the host no longer tells which endpoint a client meant:
   get the server's ``--region``. The legacy API answers from its home region, as its real endpoint does.
 - account: the access key id, by moto's rule (12 digits name the account), as in-process.
 
-Robustness: loopback only unless told otherwise; a port in use fails at once with the OS error; bodies over
-``max_body`` bytes get 413 and chunked bodies 411 without being read; a malformed request line or header
-gets 400 (431 for too many headers); an unknown method 405; a path that no Chime operation has 404; nothing
-a client sends stops the server. Every error answer is JSON with ``Message``.
+Credentials: clients sign with any keys; ``CREDENTIALS`` are the fake ones the server prints (as shell
+``export`` lines) and ``ChimeProxyServer.client()`` uses, so that the AWS CLI and SDKs, which refuse to send
+an unsigned request, work without a real account.
+
+Robustness: loopback only unless ``allow_remote`` (``--allow-remote``, with a warning); a port in use fails
+at once with the OS error; bodies over ``max_body`` bytes get 413 and chunked bodies 411 without being read;
+a malformed request line or header, a repeated Content-Length or Host, or a Content-Length that is not a
+plain number gets 400 (431 for too many headers); an unknown method 405; a path that no Chime operation has
+404; JSON nested too deeply 400; nothing a client sends stops the server. Every error answer is JSON with
+``Message``. The listen backlog holds ``REQUEST_QUEUE_SIZE`` connections; the call log keeps the newest
+``max_calls`` calls. The control API refuses non-loopback Host/Origin (403) and non-JSON bodies (415), so a
+web page cannot drive it (``control.guard``).
 
 Faults: rules added in-process (``server.mock.inject``) or through ``/_chime_proxy/faults`` apply as they do
 in-process; over HTTP every injected connection error (whatever its kind) is the connection closed without an
@@ -27,10 +35,12 @@ answer, which clients report as a closed connection (botocore: ``ConnectionClose
 from __future__ import annotations
 
 import argparse
+import email.errors
 import json
 import socket
 import sys
 import threading
+import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import urlsplit
@@ -41,6 +51,14 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: the largest real request (a phone-number batch) is a few KiB
+# The call log's bound: far more calls than a test asserts on between two resets, while a soak test or a
+# long-lived server stays at a few tens of MB (a typical call, request and answer, keeps a few KB).
+DEFAULT_MAX_CALLS = 10_000
+# The listen backlog: 100 clients connecting at once all wait in the kernel's queue instead of being dropped
+# (the stdlib's default is 5); the kernel caps it at net.core.somaxconn.
+REQUEST_QUEUE_SIZE = 1024
+# The fake credentials clients sign with: AWS SDKs refuse to send a request without any.
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 NAMESPACES = ("chime-sdk-voice", "chime")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
 
@@ -60,6 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as SDK connection pools expect
     server_version = "pytest-chime-proxy"
     timeout = 30  # a client that stops sending mid-request frees its thread after this many seconds
+    disable_nagle_algorithm = True  # headers and body go out at once: no delayed-ACK stall per keep-alive request
     server: "_HTTPServer"
 
     # ---- answering ---------------------------------------------------------------------------------------
@@ -121,22 +140,28 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ---- reading -----------------------------------------------------------------------------------------
     def _read_body(self) -> bytes | None:
-        """The request body, or None after answering 4xx for one that cannot or must not be read."""
+        """The request body, or None after answering 4xx for one that cannot or must not be read.
+
+        One Content-Length of plain digits only: two of them (equal or not), a sign, a list or a Python-only
+        spelling such as ``1_0`` is the shape of request smuggling, so it is refused rather than guessed at.
+        """
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self.close_connection = True
             self._send_json(411, {"Message": "chunked request bodies are not accepted; send Content-Length"})
             return None
-        raw = self.headers.get("Content-Length")
-        if raw is None:
-            return b""
-        try:
-            length = int(raw)
-            if length < 0:
-                raise ValueError
-        except ValueError:
+        values = self.headers.get_all("Content-Length") or []
+        if len(values) > 1:
             self.close_connection = True
-            self._send_json(400, {"Message": f"invalid Content-Length {raw!r}"})
+            self._send_json(400, {"Message": f"{len(values)} Content-Length headers {values}; send exactly one"})
             return None
+        if not values:
+            return b""
+        raw = values[0].strip()
+        if not (raw.isascii() and raw.isdigit()):
+            self.close_connection = True
+            self._send_json(400, {"Message": f"invalid Content-Length {values[0]!r}; it must be a number of bytes"})
+            return None
+        length = int(raw)
         limit = self.server.app.max_body
         if length > limit:
             self.close_connection = True
@@ -150,8 +175,13 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _handle(self) -> None:
-        if self.headers.defects:  # e.g. a header line without a colon
-            self.send_error(400, "malformed request headers", "; ".join(map(str, self.headers.defects)))
+        defects = [d for d in self.headers.defects if not isinstance(d, _BODY_DEFECTS)]
+        if defects:  # e.g. a header line without a colon
+            self.send_error(400, "malformed request headers", "; ".join(type(d).__name__ for d in defects))
+            return
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:  # RFC 9112 3.2: a server must answer 400 to more than one Host
+            self.send_error(400, "more than one Host header", ", ".join(map(repr, hosts)))
             return
         body = self._read_body()
         if body is None:
@@ -174,6 +204,11 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
 
+# What the stdlib's header parser reports about a multipart body it never sees: no fault of the headers.
+_BODY_DEFECTS = (email.errors.StartBoundaryNotFoundDefect, email.errors.MultipartInvariantViolationDefect,
+                 email.errors.CloseBoundaryNotFoundDefect)
+
+
 class _DropConnection(Exception):
     """A fault rule asked for a broken connection: close the socket without an answer."""
 
@@ -181,7 +216,18 @@ class _DropConnection(Exception):
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False  # a port in use is an error at once, not a silent share
+    request_queue_size = REQUEST_QUEUE_SIZE
     app: "ChimeProxyServer"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that resets or drops its connection is no error of the server's: one line, and nothing
+        with ``quiet``; anything else keeps the stdlib's traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            if not self.app.quiet:
+                print(f"chime-proxy-server: connection from {client_address[0]} ended: {error}", file=sys.stderr)
+            return
+        super().handle_error(request, client_address)
 
 
 class _HTTPServer6(_HTTPServer):
@@ -192,21 +238,37 @@ class ChimeProxyServer:
     """The fake served over HTTP on ``host:port`` (port 0: any free port; see ``url``).
 
     ``mock`` is the state it serves (a fresh ``ChimeProxyMock`` unless given; it is not started, so this
-    process's own botocore calls are not intercepted). Use as a context manager or ``start()``/``stop()``.
+    process's own botocore calls are not intercepted); its call log is bounded to the newest ``max_calls``
+    calls (None: unbounded). A ``host`` beyond loopback needs ``allow_remote=True`` (and warns): the fake
+    has no authentication. Use as a context manager or ``start()``/``stop()``; ``client()`` gives a boto3
+    client pointed at it.
     """
 
     def __init__(self, mock: "ChimeProxyMock | None" = None, *, host: str = DEFAULT_HOST, port: int = 0,
                  namespace: str = "chime-sdk-voice", region: str | None = None,
-                 max_body: int = DEFAULT_MAX_BODY, quiet: bool = True) -> None:
+                 max_body: int = DEFAULT_MAX_BODY, max_calls: int | None = DEFAULT_MAX_CALLS, quiet: bool = True,
+                 allow_remote: bool = False) -> None:
+        from .control import is_loopback
+
         if namespace not in NAMESPACES:
             raise ValueError(f"namespace must be one of {NAMESPACES}, got {namespace!r}")
         if max_body < 0:
             raise ValueError("max_body must be >= 0 bytes")
+        if max_calls is not None and (isinstance(max_calls, bool) or not isinstance(max_calls, int)
+                                      or max_calls < 1):
+            raise ValueError(f"max_calls must be a whole number >= 1 (or None: unbounded), got {max_calls!r}")
+        if not is_loopback(host):
+            if not allow_remote:
+                raise ValueError(f"host {host!r} is not loopback: anyone who can reach it could drive the fake; "
+                                 f"pass allow_remote=True (--allow-remote) if that is what you want")
+            warnings.warn(remote_warning(host), RuntimeWarning, stacklevel=2)
         if mock is None:
             from ..mock import ChimeProxyMock
 
             mock = ChimeProxyMock(region=region) if region else ChimeProxyMock()
         self.mock = mock
+        self.mock.calls.maxlen = max_calls
+        self.allow_remote = allow_remote
         self.host, self.port = host, port
         self.namespace = namespace
         self.region = region or mock.region
@@ -264,6 +326,26 @@ class ChimeProxyServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def environment(self) -> dict[str, str]:
+        """The environment a CLI or SDK needs to call the server: fake credentials and the server's region."""
+        return {**CREDENTIALS, "AWS_DEFAULT_REGION": self.region}
+
+    def client(self, service: str = "chime-sdk-voice", **kwargs: Any) -> Any:
+        """A boto3 client for ``service`` (``chime-sdk-voice``, or the legacy ``chime`` under ``/chime``)
+        pointed at the server, with fake credentials and the server's region; ``kwargs`` go to
+        ``boto3.client`` and win (``region_name=``, ``config=`` ...)."""
+        import boto3
+
+        if service not in NAMESPACES:
+            raise ValueError(f"service must be one of {NAMESPACES}, got {service!r}")
+        options: dict[str, Any] = {
+            "endpoint_url": self.url + ("/chime" if service == "chime" else ""), "region_name": self.region,
+            "aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        }
+        options.update(kwargs)
+        return boto3.client(service, **options)
+
     def info(self) -> dict[str, Any]:
         """What ``/_chime_proxy/health`` reports: where it listens and how it routes."""
         return {"url": self.url, "default_namespace": self.namespace, "region": self.region,
@@ -277,7 +359,8 @@ class ChimeProxyServer:
         parts = urlsplit(target)
         path = parts.path or "/"
         if path.startswith(control.PREFIX) or path == control.PREFIX.rstrip("/"):
-            status, payload = control.handle(self.mock, method, path, body, self.info())
+            refused = control.guard(method, headers, body, self.allow_remote)
+            status, payload = refused or control.handle(self.mock, method, path, body, self.info())
             return status, {"Content-Type": "application/json"}, json.dumps(payload).encode()
         response = self._service(method, path, parts.query, headers, body)
         return response.status, response.headers, response.body
@@ -308,6 +391,16 @@ class ChimeProxyServer:
         return answer
 
 
+def remote_warning(host: str) -> str:
+    return (f"chime-proxy-server listens on {host}, beyond loopback: anyone who can reach this machine can "
+            f"read and change the fake's state (it has no authentication)")
+
+
+def export_line(environment: dict[str, str]) -> str:
+    """``export NAME=value ...``: what a shell needs before ``aws ... --endpoint-url`` can sign its calls."""
+    return "export " + " ".join(f"{name}={value}" for name, value in environment.items())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The console script's options."""
     parser = argparse.ArgumentParser(
@@ -315,7 +408,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the pytest-chime-proxy fake of the Amazon Chime proxy-session API over HTTP. "
                     "Point any SDK's endpoint_url at the printed URL (add /chime for the legacy chime API); "
                     "arrange state through the control API under /_chime_proxy/.")
-    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback); "
+                                                              "beyond loopback needs --allow-remote")
+    parser.add_argument("--allow-remote", action="store_true",
+                        help="allow a --host beyond loopback (the fake has no authentication: a warning is printed)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
     parser.add_argument("--namespace", choices=NAMESPACES, default="chime-sdk-voice",
                         help="API for paths without a /chime or /chime-sdk-voice prefix (default: %(default)s)")
@@ -324,6 +420,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=None, help="seed for reproducible generated ids")
     parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY,
                         help="largest request body in bytes; larger ones get 413 (default: %(default)s)")
+    parser.add_argument("--max-calls", type=int, default=DEFAULT_MAX_CALLS,
+                        help="calls the call log keeps (/_chime_proxy/calls); older ones are dropped "
+                             "(default: %(default)s)")
     parser.add_argument("--voice-connector", action="append", default=[], metavar="NUMBERS",
                         help="create a voice connector ready for proxy sessions with these comma-separated "
                              "numbers and print its id (repeatable)")
@@ -332,22 +431,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``chime-proxy-server``: serve until interrupted. Prints the URL (and any voice connector ids) first."""
+    """``chime-proxy-server``: serve until interrupted. Prints the URL, the ``export`` line of fake credentials
+    and region for the AWS CLI, and any voice connector ids first."""
     args = build_parser().parse_args(argv)
     from ..mock import ChimeProxyMock
+    from .control import is_loopback
 
     options: dict[str, Any] = {"region": args.region, "seed": args.seed}
     if args.account:
         options["account"] = args.account
     mock = ChimeProxyMock(**options)
-    server = ChimeProxyServer(mock, host=args.host, port=args.port, namespace=args.namespace,
-                              region=args.region, max_body=args.max_body, quiet=args.quiet)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # said below, in the console's own words
+            server = ChimeProxyServer(mock, host=args.host, port=args.port, namespace=args.namespace,
+                                      region=args.region, max_body=args.max_body, max_calls=args.max_calls,
+                                      quiet=args.quiet, allow_remote=args.allow_remote)
+    except ValueError as error:
+        print(f"chime-proxy-server: {error}", file=sys.stderr)
+        return 2
     try:
         server.start()
     except OSError as error:
         print(f"chime-proxy-server: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2
+    if args.allow_remote and not is_loopback(args.host):
+        print(f"chime-proxy-server: WARNING: {remote_warning(args.host)}", file=sys.stderr, flush=True)
     print(server.url, flush=True)
+    print(export_line(server.environment()), flush=True)
     for numbers in args.voice_connector:
         vc = mock.create_voice_connector([n.strip() for n in numbers.split(",") if n.strip()])
         print(f"voice-connector {vc}", flush=True)

@@ -2,21 +2,50 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Union
 
 When = Union[datetime, str, float, int]
 
+# The instants the clock may show: what ``datetime`` can hold, with a day at the start and a year at the end
+# to spare, so that real time passing (the clock follows ``time.time()`` unless pinned) and the arithmetic
+# done on its readings (expiry, ``timedelta`` sums) cannot step outside them.
+EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
+LATEST = datetime(9999, 1, 1, tzinfo=timezone.utc)
+_EARLIEST_TS, _LATEST_TS = EARLIEST.timestamp(), LATEST.timestamp()
+
 
 def _timestamp(when: When) -> float:
+    """Epoch seconds of ``when``; ValueError (never OverflowError or TypeError) for what is no instant."""
+    if isinstance(when, bool) or not isinstance(when, (datetime, str, float, int)):
+        raise ValueError(f"a time is a datetime, ISO 8601 text or epoch seconds, not {type(when).__name__}")
     if isinstance(when, (int, float)):
-        return float(when)
-    if isinstance(when, str):
-        when = datetime.fromisoformat(when.replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.timestamp()
+        try:
+            seconds = float(when)
+        except OverflowError:  # an int too large for a float
+            seconds = math.inf
+    else:
+        if isinstance(when, str):
+            try:
+                when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError(f"not an ISO 8601 time: {when!r} (e.g. 2024-05-01T10:00:00Z)") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        try:
+            seconds = when.timestamp()
+        except (OverflowError, ValueError):  # an aware time just outside datetime's range in UTC
+            seconds = math.inf
+    _check_range(seconds, repr(when))
+    return seconds
+
+
+def _check_range(seconds: float, what: str) -> None:
+    if not math.isfinite(seconds) or not _EARLIEST_TS <= seconds <= _LATEST_TS:
+        what = what if len(what) <= 60 else what[:57] + "..."
+        raise ValueError(f"the clock cannot show {what}: it runs from {EARLIEST.date()} to {LATEST.date()}")
 
 
 class Clock:
@@ -41,16 +70,31 @@ class Clock:
 
     def advance(self, delta: timedelta | float | None = None, *, days: float = 0, hours: float = 0,
                 minutes: float = 0, seconds: float = 0) -> datetime:
-        """Move time forward (``advance(minutes=61)``, ``advance(timedelta(hours=1))`` or seconds); returns now."""
-        step = delta.total_seconds() if isinstance(delta, timedelta) else float(delta or 0)
-        step += timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds).total_seconds()
+        """Move time forward (``advance(minutes=61)``, ``advance(timedelta(hours=1))`` or seconds); returns now.
+
+        A move that is not a finite number, goes backwards or would leave the clock's range (``LATEST``) is
+        refused with ValueError before anything changes.
+        """
+        parts = [delta.total_seconds() if isinstance(delta, timedelta) else delta or 0,
+                 days * 86400, hours * 3600, minutes * 60, seconds]
+        try:
+            step = math.fsum(float(part) for part in parts)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"clock.advance() takes numbers of days/hours/minutes/seconds or a timedelta, "
+                             f"got {parts!r}") from None
+        if not math.isfinite(step):
+            raise ValueError(f"clock.advance(): the step must be a finite number of seconds, got {step}")
         if step < 0:
             raise ValueError("the clock only moves forward; use set() to go to an earlier time")
+        _check_range(self.time() + step, f"now + {step} seconds")
         self._offset += step
         return self.now()
 
     def set(self, when: When) -> datetime:
-        """Pin the clock at ``when`` (a datetime, ISO 8601 text or epoch seconds); it stays there until moved."""
+        """Pin the clock at ``when`` (a datetime, ISO 8601 text or epoch seconds); it stays there until moved.
+
+        What is no instant in the clock's range is refused with ValueError before anything changes.
+        """
         self._pinned = _timestamp(when)
         self._offset = 0.0
         return self.now()

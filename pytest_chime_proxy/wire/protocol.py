@@ -111,6 +111,8 @@ def parse(endpoint: routing.Endpoint, request: WireRequest, path: str, query: di
                 decoded = json.loads(request.body)
             except ValueError:
                 raise BadRequest("The request body is not valid JSON") from None
+            except RecursionError:  # nested deeper than the parser goes: no request of the model is
+                raise BadRequest("The request body is not valid JSON: it is nested too deeply") from None
             if not isinstance(decoded, dict):
                 raise BadRequest("The request body must be a JSON object")
             body_members = plan.body

@@ -1,0 +1,484 @@
+"""The server under hostile conditions (issue 11 items 3-6): every attack is made against a real running server on
+127.0.0.1, with raw sockets where the attack needs bytes no client library sends, and each test checks both the
+answer and that a refused request changed nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_chime_proxy.faults import MAX_LATENCY
+from pytest_chime_proxy.adapters.server import REQUEST_QUEUE_SIZE, ChimeProxyServer
+
+NUMBERS = ["+19135550199", "+19135550198"]
+PAIR = ["+14015550101", "+12065550100"]
+JSON = {"Content-Type": "application/json"}
+
+
+def http(server: ChimeProxyServer, method: str, path: str, body: bytes | None = None,
+         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+    """One request through urllib; (status, headers, decoded JSON body or None)."""
+    request = urllib.request.Request(server.url + path, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            status, got, raw = answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        status, got, raw = error.code, dict(error.headers), error.read()
+    return status, got, json.loads(raw) if raw else None
+
+
+def control(server: ChimeProxyServer, method: str, name: str, payload: Any = None) -> tuple[int, Any]:
+    body = None if payload is None else json.dumps(payload).encode()
+    status, _, decoded = http(server, method, f"/_chime_proxy/{name}", body, JSON if body is not None else None)
+    return status, decoded
+
+
+def raw_exchange(server: ChimeProxyServer, data: bytes, timeout: float = 10) -> bytes:
+    """Send bytes on a fresh connection, then read until the server closes it."""
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def statuses(raw: bytes) -> list[int]:
+    """The status codes of every answer in a byte stream (more than one means a second request was read)."""
+    return [int(line.split(b" ", 2)[1]) for line in raw.split(b"\r\n") if line.startswith(b"HTTP/1.")]
+
+
+@pytest.fixture
+def server(chime_proxy_server: ChimeProxyServer) -> ChimeProxyServer:
+    return chime_proxy_server
+
+
+@pytest.fixture
+def vc(server: ChimeProxyServer) -> str:
+    status, body = control(server, "POST", "voice-connectors", {"phone_numbers": NUMBERS})
+    assert status == 201, body
+    return str(body["voice_connector_id"])
+
+
+def state(server: ChimeProxyServer) -> tuple[list[str], list[str], list[Any]]:
+    """What a refused request must not change: connectors, numbers (through the API) and fault rules."""
+    client = server.client()
+    connectors = [v["VoiceConnectorId"] for v in client.list_voice_connectors()["VoiceConnectors"]]
+    numbers = [n["E164PhoneNumber"] for n in client.list_phone_numbers()["PhoneNumbers"]]
+    return connectors, numbers, control(server, "GET", "faults")[1]["rules"]
+
+
+# ---- item 3: a clock move that cannot be made changes nothing --------------------------------------------------
+@pytest.mark.parametrize("payload", [
+    b'{"advance_seconds": 1e13}', b'{"advance_seconds": 1e400}', b'{"advance_seconds": NaN}',
+    b'{"advance_seconds": Infinity}', b'{"set": "9999-12-31T23:00:00Z"}', b'{"set": 1e20}', b'{"set": true}',
+    b'{"set": "next tuesday"}',
+])
+def test_a_clock_move_that_cannot_be_made_is_a_400_and_changes_nothing(server: ChimeProxyServer, vc: str,
+                                                                      payload: bytes) -> None:
+    assert control(server, "POST", "clock", {"set": "2024-05-01T10:00:00Z"})[0] == 200
+    status, _, body = http(server, "POST", "/_chime_proxy/clock", payload, JSON)
+    assert status == 400, body
+    assert body["Message"]
+    assert control(server, "GET", "clock") == (200, {"now": "2024-05-01T10:00:00.000Z"})
+    session = server.client().create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
+                                                   Capabilities=["Voice"])["ProxySession"]
+    assert session["CreatedTimestamp"].isoformat().startswith("2024-05-01T10:00:00")
+    assert control(server, "POST", "clock", {"advance_seconds": 61})[1] == {"now": "2024-05-01T10:01:01.000Z"}
+    assert server.errors == []
+
+
+def test_the_refusal_says_what_the_clock_can_show(server: ChimeProxyServer) -> None:
+    status, body = control(server, "POST", "clock", {"advance_seconds": 1e13})
+    assert status == 400 and "9999-01-01" in body["Message"]
+
+
+@pytest.mark.parametrize("latency", [b"1e13", b"1e400", b"-1", b"NaN", b'"slow"', b"true",
+                                     str(MAX_LATENCY + 1).encode()])
+def test_a_fault_latency_that_cannot_be_applied_is_refused(server: ChimeProxyServer, vc: str,
+                                                           latency: bytes) -> None:
+    body = b'{"operation": "*", "times": null, "latency": ' + latency + b"}"
+    status, _, answer = http(server, "POST", "/_chime_proxy/faults", body, JSON)
+    assert status == 400, answer
+    assert control(server, "GET", "faults") == (200, {"rules": []})
+    assert server.client().list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
+    assert server.errors == []
+
+
+def test_the_largest_latency_applies_and_the_server_keeps_answering(server: ChimeProxyServer, vc: str) -> None:
+    control(server, "POST", "clock", {"set": "2024-05-01T10:00:00Z"})
+    status, _ = control(server, "POST", "faults", {"operation": "ListProxySessions", "latency": MAX_LATENCY,
+                                                   "times": 2})
+    assert status == 201
+    client = server.client()
+    for _ in range(3):
+        assert client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
+    assert control(server, "GET", "clock")[1] == {"now": "2024-05-03T10:00:00.000Z"}  # two days of latency
+
+
+# ---- item 4: the server under hostile input ---------------------------------------------------------------------
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 100_000, b'{"Name": ' + b"[" * 5000 + b"]" * 5000 + b"}"])
+def test_deeply_nested_json_is_a_400_on_the_service_path(server: ChimeProxyServer, vc: str, body: bytes) -> None:
+    status, headers, answer = http(server, "POST", f"/voice-connectors/{vc}/proxy-sessions", body, JSON)
+    assert status == 400, answer
+    assert headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert server.client().list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
+    assert server.errors == []
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"phone_numbers": ' + b"[" * 100_000])
+def test_deeply_nested_json_is_a_400_on_the_control_path(server: ChimeProxyServer, body: bytes) -> None:
+    status, _, answer = http(server, "POST", "/_chime_proxy/voice-connectors", body, JSON)
+    assert status == 400 and "nested too deeply" in answer["Message"]
+    assert state(server) == ([], [], [])
+    assert server.errors == []
+
+
+def test_the_listen_backlog_holds_a_hundred_connections(server: ChimeProxyServer) -> None:
+    """The kernel's accept queue of the listening socket (``ss`` shows it as Send-Q) is at least 100."""
+    assert REQUEST_QUEUE_SIZE >= 100
+    ss = shutil.which("ss")
+    if ss is None:
+        pytest.skip("no `ss` here to read the listening socket's backlog")
+    port = server.url.rsplit(":", 1)[1]
+    listing = subprocess.run([ss, "-ltnH", f"sport = :{port}"], capture_output=True, text=True, timeout=10).stdout
+    backlog = int(listing.split()[2])  # State Recv-Q Send-Q ...: Send-Q of a listening socket is its backlog
+    somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text()) if Path(
+        "/proc/sys/net/core/somaxconn").exists() else REQUEST_QUEUE_SIZE
+    assert backlog == min(REQUEST_QUEUE_SIZE, somaxconn) and backlog >= 100
+
+
+def test_a_hundred_simultaneous_clients_are_all_answered(server: ChimeProxyServer) -> None:
+    """100 clients connect at the same instant (a barrier) and each must be answered: bounded to 100
+    connections and 60 seconds."""
+    port = int(server.url.rsplit(":", 1)[1])
+    start = threading.Barrier(100)
+    results: list[int | str] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        try:
+            start.wait(timeout=30)
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+                sock.sendall(b"GET /_chime_proxy/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                data = b""
+                while chunk := sock.recv(65536):
+                    data += chunk
+            outcome: int | str = statuses(data)[0]
+        except Exception as error:  # noqa: BLE001 - counted and shown below
+            outcome = repr(error)
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=one) for _ in range(100)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert time.monotonic() - began < 60
+    assert sorted(results, key=str) == [200] * 100
+
+
+def test_a_huge_authorization_header_is_parsed_in_linear_time(server: ChimeProxyServer, vc: str) -> None:
+    """65 KB of ``Credential=`` (the quadratic case of a regex search) is answered at once, and so is everyone
+    else meanwhile."""
+    hostile = "AWS4-HMAC-SHA256 " + "Credential=" * 5900
+    port = int(server.url.rsplit(":", 1)[1])
+    request = (f"GET /voice-connectors/{vc}/proxy-sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               f"Authorization: {hostile}\r\nConnection: close\r\n\r\n").encode()
+    began = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    elapsed = time.monotonic() - began
+    assert statuses(data) == [200]  # unsigned-looking: the server's region and default account
+    assert elapsed < 1.0, f"{elapsed:.2f}s for one request"
+    assert server.mock.calls[-1].region == server.region
+
+
+@pytest.mark.parametrize("lengths", [(b"4", b"4"), (b"0", b"44"), (b"44", b"0")])
+def test_repeated_content_length_is_refused_and_smuggles_nothing(server: ChimeProxyServer, vc: str,
+                                                                 lengths: tuple[bytes, bytes]) -> None:
+    smuggled = b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+    body = b"{}\r\n" + smuggled
+    data = (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + lengths[0] + b"\r\nContent-Length: " + lengths[1] + b"\r\n\r\n" + body)
+    raw = raw_exchange(server, data)
+    assert statuses(raw) == [400], raw
+    assert b"Content-Length" in raw
+    assert state(server)[0] == [vc]  # neither the request nor the one hidden in its body reset anything
+
+
+@pytest.mark.parametrize("value", [b"+2", b"1_0", b"0x2", b"2, 2", b" 2 2", b"\xd9\xa2"])
+def test_a_content_length_that_is_not_plain_digits_is_refused(server: ChimeProxyServer, vc: str,
+                                                              value: bytes) -> None:
+    data = (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + value + b"\r\n\r\n{}")
+    assert statuses(raw_exchange(server, data)) == [400]
+    assert state(server)[0] == [vc]
+
+
+def test_two_host_headers_are_refused(server: ChimeProxyServer, vc: str) -> None:
+    data = (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n"
+            b"Content-Length: 0\r\n\r\n")
+    assert statuses(raw_exchange(server, data)) == [400]
+    assert state(server)[0] == [vc]
+
+
+def _console(*args: str) -> subprocess.Popen[str]:
+    script = Path(sys.executable).with_name("chime-proxy-server")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "pytest_chime_proxy.adapters.server"]
+    return subprocess.Popen([*command, "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def _reset_connections(url: str, count: int) -> None:
+    """Open connections, send half a request, and abort them (RST) while the server reads."""
+    port = int(url.rsplit(":", 1)[1])
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(b"GET /_chime_proxy/health HTTP/1.1\r\nHost: 127.")
+        time.sleep(0.05)  # the server is now blocked reading the rest
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    time.sleep(0.3)
+    with urllib.request.urlopen(url + "/_chime_proxy/health", timeout=10) as answer:
+        assert answer.status == 200  # and the server lives on
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_a_reset_connection_prints_nothing_with_quiet_and_one_line_without(quiet: bool) -> None:
+    process = _console(*(["--quiet"] if quiet else []))
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        _reset_connections(url, 3)
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=20)
+    assert "Traceback" not in err
+    if quiet:
+        assert err == ""
+    else:
+        resets = [line for line in err.splitlines() if "ended:" in line]
+        assert len(resets) == 3 and all("Connection reset" in line for line in resets), err
+
+
+def test_the_call_log_keeps_the_newest_max_calls() -> None:
+    with ChimeProxyServer(max_calls=5) as small:
+        vc = small.mock.create_voice_connector(NUMBERS)
+        client = small.client()
+        for size in range(1, 9):
+            client.list_proxy_sessions(VoiceConnectorId=vc, MaxResults=size)
+        status, body = control(small, "GET", "calls")
+        assert status == 200
+        assert (body["max_calls"], body["dropped"]) == (5, 3)
+        assert [call["url"].rsplit("=", 1)[1] for call in body["calls"]] == ["4", "5", "6", "7", "8"]
+        assert control(small, "POST", "reset")[0] == 200
+        assert control(small, "GET", "calls")[1] == {"max_calls": 5, "dropped": 0, "calls": []}
+
+
+def test_the_call_log_stays_bounded_under_a_stream_of_requests() -> None:
+    """2,000 requests (bounded) through a log of 100: it holds 100, the newest, and counts the rest."""
+    with ChimeProxyServer(max_calls=100) as small:
+        port = int(small.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            stream = sock.makefile("rb")
+            for i in range(2000):
+                sock.sendall(f"GET /voice-connectors?max-results={i % 99 + 1} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                             .encode())
+                assert stream.readline().startswith(b"HTTP/1.1 200")
+                length = 0
+                while (line := stream.readline()) != b"\r\n":
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                stream.read(length)
+        assert len(small.mock.calls) == 100
+        assert small.mock.calls.dropped == 1900
+        assert small.mock.calls[-1].request.url.endswith(f"max-results={1999 % 99 + 1}")
+
+
+def test_console_script_takes_max_calls() -> None:
+    process = _console("--quiet", "--max-calls", "2")
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        for _ in range(3):
+            urllib.request.urlopen(url + "/voice-connectors", timeout=10).read()
+        with urllib.request.urlopen(url + "/_chime_proxy/calls", timeout=10) as answer:
+            body = json.loads(answer.read())
+        assert (body["max_calls"], body["dropped"], len(body["calls"])) == (2, 1, 2)
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_console_script_refuses_a_bad_max_calls(value: str) -> None:
+    process = _console("--max-calls", value)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and out == ""
+    assert "max-calls" in err or "max_calls" in err
+
+
+# ---- item 5: the control API is not reachable from a web page -------------------------------------------------
+@pytest.mark.parametrize("headers", [
+    {"Origin": "http://evil.example", "Content-Type": "text/plain"},
+    {"Origin": "https://evil.example", "Content-Type": "application/json"},
+    {"Origin": "null", "Content-Type": "application/json"},
+    {"Host": "evil.example", "Content-Type": "application/json"},  # DNS rebinding: the attacker's name, our IP
+    {"Host": "127.0.0.1.evil.example:80", "Content-Type": "application/json"},
+])
+@pytest.mark.parametrize(("method", "name", "payload"), [
+    ("POST", "reset", b"{}"),
+    ("POST", "faults", b'{"operation": "*", "error": "ServiceFailureException", "times": null}'),
+    ("POST", "voice-connectors", b"{}"),
+    ("POST", "clock", b'{"advance_seconds": 86400}'),
+    ("GET", "calls", None),
+])
+def test_a_foreign_host_or_origin_gets_403_and_changes_nothing(server: ChimeProxyServer, vc: str,
+                                                               headers: dict[str, str], method: str, name: str,
+                                                               payload: bytes | None) -> None:
+    before, clock = state(server), control(server, "GET", "clock")[1]["now"][:16]
+    status, _, body = http(server, method, f"/_chime_proxy/{name}", payload, headers)
+    assert status == 403, body
+    assert "control API" in body["Message"]
+    assert state(server) == before
+    assert control(server, "GET", "clock")[1]["now"][:16] == clock
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", None])
+def test_a_body_that_is_not_json_gets_415_and_changes_nothing(server: ChimeProxyServer, vc: str,
+                                                              content_type: str | None) -> None:
+    """The bodies a page can send cross-site without a CORS preflight; and a body with no type at all."""
+    before = state(server)
+    port = int(server.url.rsplit(":", 1)[1])
+    type_line = b"" if content_type is None else f"Content-Type: {content_type}\r\n".encode()
+    body = b'{"operation": "*", "error": "ServiceFailureException", "times": null}'
+    raw = raw_exchange(server, b"POST /_chime_proxy/faults HTTP/1.1\r\nHost: 127.0.0.1:" + str(port).encode()
+                       + b"\r\n" + type_line + b"Content-Length: " + str(len(body)).encode()
+                       + b"\r\nConnection: close\r\n\r\n" + body)
+    assert statuses(raw) == [415], raw
+    assert b"application/json" in raw
+    assert state(server) == before
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "LOCALHOST.", "127.0.0.2", "[::1]"])
+def test_loopback_hosts_and_origins_are_served(server: ChimeProxyServer, host: str) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    status, _, body = http(server, "POST", "/_chime_proxy/clock", b'{"advance_seconds": 1}',
+                           {**JSON, "Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"})
+    assert status == 200, body
+
+
+def test_binding_beyond_loopback_needs_allow_remote_and_warns() -> None:
+    """Nothing is bound here: the refusal comes before the socket, and the warning at construction."""
+    with pytest.raises(ValueError, match="allow_remote"):
+        ChimeProxyServer(host="0.0.0.0")
+    with pytest.raises(ValueError, match="allow_remote"):
+        ChimeProxyServer(host="::")
+    with pytest.warns(RuntimeWarning, match="beyond loopback"):
+        remote = ChimeProxyServer(host="0.0.0.0", allow_remote=True)
+    assert remote.allow_remote and remote._server is None
+
+
+def test_console_script_refuses_a_remote_host_without_the_flag() -> None:
+    process = _console("--host", "0.0.0.0")
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and out == ""
+    assert "--allow-remote" in err
+
+
+# ---- item 6: the control API validates every field before any change ---------------------------------------
+@pytest.mark.parametrize(("payload", "says"), [
+    ({"phone_numbers": [123]}, "phone_numbers.1.member"),
+    ({"phone_numbers": "+19135550115"}, "phone_numbers"),
+    ({"phone_numbers": ["+1 913 555 0114"]}, "pattern"),
+    ({"phone_numbers": NUMBERS, "name": {"a": 1}}, "'name'"),
+    ({"phone_numbers": NUMBERS, "name": ""}, "'name'"),
+    ({"phone_numbers": NUMBERS, "default_session_expiry_minutes": 0}, "default_session_expiry_minutes"),
+    ({"phone_numbers": NUMBERS, "default_session_expiry_minutes": "60"}, "default_session_expiry_minutes"),
+    ({"phone_numbers": NUMBERS, "countries": ["usa"]}, "countries"),
+    ({"phone_numbers": NUMBERS, "region": "us-east-l"}, "'region'"),
+    ({"phone_numbers": NUMBERS, "proxy": "yes"}, "proxy"),
+    ({"phone_numbers": NUMBERS, "require_encryption": 1}, "require_encryption"),
+    ({"phone_numbers": NUMBERS, "account": "12345"}, "account"),
+])
+def test_a_connector_with_a_bad_field_leaves_nothing_behind(server: ChimeProxyServer, payload: dict[str, Any],
+                                                            says: str) -> None:
+    status, body = control(server, "POST", "voice-connectors", payload)
+    assert status == 400, body
+    assert says in body["Message"]
+    assert state(server) == ([], [], [])
+    for account in ("123456789012", "111122223333"):  # nor in another account
+        assert server.client(aws_access_key_id=account).list_phone_numbers()["PhoneNumbers"] == []
+
+
+@pytest.mark.parametrize(("payload", "says"), [
+    ({"phone_numbers": [123]}, "phone_numbers.1.member"),
+    ({"phone_numbers": ["+19135550111"], "product_type": "Fax"}, "product_type"),
+    ({"phone_numbers": ["+19135550111"], "account": 123456789012}, "account"),
+])
+def test_an_order_with_a_bad_field_orders_nothing(server: ChimeProxyServer, payload: dict[str, Any],
+                                                  says: str) -> None:
+    status, body = control(server, "POST", "phone-numbers", payload)
+    assert status == 400 and says in body["Message"], body
+    assert state(server) == ([], [], [])
+
+
+@pytest.mark.parametrize(("payload", "says"), [
+    ({"operation": "*", "error": "ServiceFailureException", "times": "3"}, "times"),
+    ({"operation": "*", "error": "ServiceFailureException", "probability": "half"}, "probability"),
+    ({"operation": "*", "error": "ServiceFailureException", "namespace": "chime-sdk-meetings"}, "namespace"),
+    ({"operation": 7, "error": "ServiceFailureException"}, "operation"),
+    ({"operation": "*", "error": ["ServiceFailureException"]}, "error"),
+    ({"operation": "*", "error": "ServiceFailureException", "after": True}, "after"),
+])
+def test_a_fault_with_a_bad_field_adds_no_rule(server: ChimeProxyServer, vc: str, payload: dict[str, Any],
+                                               says: str) -> None:
+    status, body = control(server, "POST", "faults", payload)
+    assert status == 400 and says in body["Message"], body
+    assert control(server, "GET", "faults") == (200, {"rules": []})
+    assert server.client().list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
+
+
+@pytest.mark.parametrize("payload", [
+    {"voice_connector_id": 5, "proxy_session_id": "x"},
+    {"voice_connector_id": "vc", "proxy_session_id": " "},
+    {"voice_connector_id": "vc", "proxy_session_id": "x", "account": "me"},
+])
+def test_activity_with_a_bad_field_is_a_400(server: ChimeProxyServer, payload: dict[str, Any]) -> None:
+    status, body = control(server, "POST", "activity", payload)
+    assert status == 400, body
+
+
+def test_reset_takes_no_fields(server: ChimeProxyServer, vc: str) -> None:
+    status, body = control(server, "POST", "reset", {"everything": True})
+    assert status == 400 and "everything" in body["Message"]
+    assert state(server)[0] == [vc]
