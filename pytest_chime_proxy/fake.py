@@ -71,14 +71,19 @@ def account_for(access_key: str | None, default: str) -> str:
 class Routed:
     """A request the fake recognised as Chime's, routed: whose it is and which operation, or why not.
 
-    ``parsed`` is None when routing or parsing failed; ``refusal`` is then the service's error answer.
+    ``parsed`` is None when routing or parsing failed; ``error`` then says why and ``refusal`` is the
+    service's answer to it.
     """
 
     request: WireRequest
     endpoint: routing.Endpoint
     account: str
     parsed: ParsedRequest | None
-    refusal: WireResponse | None = None
+    error: ServiceError | None = None
+
+    @property
+    def refusal(self) -> WireResponse | None:
+        return None if self.error is None else protocol.failure(self.error)
 
     @property
     def operation(self) -> str | None:
@@ -117,7 +122,7 @@ class FakeChime:
         try:
             return Routed(request, endpoint, account, protocol.parse(endpoint, request, path, query))
         except ServiceError as error:
-            return Routed(request, endpoint, account, None, protocol.failure(error))
+            return Routed(request, endpoint, account, None, error)
 
     def execute(self, routed: Routed) -> WireResponse:
         """The service's answer to a routed request: validated, run against the state, serialized."""

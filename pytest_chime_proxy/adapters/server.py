@@ -366,29 +366,28 @@ class ChimeProxyServer:
         return response.status, response.headers, response.body
 
     def _service(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> "WireResponse":
+        from ..domain.errors import UnknownRoute
         from ..fake import credential
+        from ..faults import ConnectionFault
         from ..wire import protocol, routing
 
         namespace, path = split_namespace(path, self.namespace)
         _, signed_region = credential(headers)
         region = routing.LEGACY_HOME_REGION if namespace == "chime" else (signed_region or self.region)
         url = f"{self.url}{path}{'?' + query if query else ''}"
-        _, _, parsed_query = protocol.split(url)
-        if routing.route(namespace, method, path, parsed_query) is None:
+        routed = self.mock.fake.route(protocol.WireRequest(method, url, headers, body),
+                                      routing.Endpoint(namespace, region))
+        assert routed is not None  # an explicit endpoint always routes
+        if isinstance(routed.error, UnknownRoute):
             message = (f"no {namespace} operation at {method} {path}; the legacy chime API is under /chime/, "
                        f"the control API under /_chime_proxy/")
             status, error_body = 404, json.dumps({"Code": "NotFound", "Message": message}).encode()
             return protocol.WireResponse(status, {"Content-Type": "application/json",
                                                   "x-amzn-ErrorType": "UnknownOperationException"}, error_body)
-        request = protocol.WireRequest(method, url, headers, body)
         try:
-            answer = self.mock.dispatch(request, endpoint=routing.Endpoint(namespace, region))
-        except Exception as error:
-            if type(error).__name__ == "ConnectionFault":  # an injected broken connection (faults.py)
-                raise _DropConnection() from error
-            raise
-        assert answer is not None  # an explicit endpoint always gets an answer
-        return answer
+            return self.mock.answer(routed)
+        except ConnectionFault as error:  # an injected broken connection
+            raise _DropConnection() from error
 
 
 def remote_warning(host: str) -> str:

@@ -58,6 +58,10 @@ class NotEmulated(ServiceError):
     fallback = "NotImplementedException"
 
 
+class UnknownRoute(NotEmulated):
+    """No operation of the namespace has this method and path (the server answers it 404; in-process 501)."""
+
+
 class Injected(ServiceError):
     """An error of any modeled type, for fault injection."""
 

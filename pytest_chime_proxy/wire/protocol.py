@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import routing, serialize, validation
 from . import spec as _spec
-from ..domain.errors import BadRequest, NotEmulated, ServiceError, error_body
+from ..domain.errors import BadRequest, NotEmulated, ServiceError, UnknownRoute, error_body
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
@@ -92,11 +92,11 @@ def _plan(op: _spec.Operation) -> _Plan:
 def parse(endpoint: routing.Endpoint, request: WireRequest, path: str, query: dict[str, list[str]]) -> ParsedRequest:
     """Route a request of ``endpoint``'s namespace and read its input members (not yet validated).
 
-    Raises NotEmulated for a route the fake does not answer and BadRequest for a body that is not JSON.
+    Raises UnknownRoute for a path no operation has, NotEmulated for a route the fake does not answer and BadRequest for a body that is not JSON.
     """
     found = routing.route(endpoint.namespace, request.method, path, query)
     if found is None:
-        raise NotEmulated(f"{endpoint.namespace} has no operation at {request.method} {path}")
+        raise UnknownRoute(f"{endpoint.namespace} has no operation at {request.method} {path}")
     op, path_params = found
     if not op.emulated:
         raise NotEmulated(
