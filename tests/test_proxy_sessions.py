@@ -22,7 +22,7 @@ DOCUMENTED_SAMPLE = (
     '"123a4bc5-67d8-901e-2f3g-h4ghjk56789l","Status":"Open","UpdatedTimestamp":"2020-04-15T16:10:10.288Z",'
     '"VoiceConnectorId":"abcdef1ghij2klmno3pqr4"}}'
 )
-DOCUMENTED_PAGE_CAP = {"chime": 99, "chime-sdk-voice": 100}  # ListProxySessions MaxResults, DESIGN.md
+DOCUMENTED_PAGE_CAP = {"chime": 99, "chime-sdk-voice": 100}  # ListProxySessions MaxResults in each model
 # The documented sample's participants and proxy number.
 SAMPLE_PARTICIPANTS = ["+14015550101", "+12065550100"]
 SAMPLE_PROXY_NUMBER = "+19135550199"
@@ -394,7 +394,7 @@ def test_the_aws_cli_example_gives_the_documented_output(client: Any, namespace:
     assert printed == expected  # timestamps included: the CLI prints the service's ISO text as documented
 
 
-# ---- how errors are encoded (DESIGN.md: header for the exception, legacy Code/Message in the body) ------------
+# ---- how errors are encoded (x-amzn-ErrorType header for the exception, legacy Code/Message in the body) -----
 @pytest.mark.parametrize(("provoke", "exception", "status", "legacy_code"), [
     (lambda c, vc: c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId="missing"), "NotFoundException", 404,
      "NotFound"),

@@ -1,6 +1,6 @@
 """How botocore's retry modes treat each Chime failure, proved with real clients against injected faults.
 
-The facts (DESIGN.md, checked against botocore): ``legacy`` retries 429 and 5xx; ``standard`` and
+The facts (checked against botocore's retry handlers): ``legacy`` retries 429 and 5xx; ``standard`` and
 ``adaptive`` retry 5xx but not 429 ThrottledClientException (its code is not in botocore's throttling list
 and the model does not mark it retryable); 400s are never retried; ``max_attempts`` counts retries, so
 ``max_attempts=4`` is 5 attempts; connection errors are retried in every mode. The fake only answers as the

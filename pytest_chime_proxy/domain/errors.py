@@ -1,6 +1,7 @@
 """The service's modeled errors, raised by the domain and encoded by the wire layer.
 
-Status codes and the legacy ``Code`` values come from the models (ErrorCode enum); see DESIGN.md.
+Status codes and the legacy ``Code`` values come from the models (the legacy ErrorCode enum and each
+error shape's httpStatusCode).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ keys sorted, timestamps ISO 8601 UTC with milliseconds (``2020-04-15T16:10:10.28
 from __future__ import annotations
 
 import json
+import linecache
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Callable
@@ -83,7 +84,10 @@ def writer(namespace: str, shape_name: str) -> Writer:
             item = expression(shape["member"]["shape"], "v")
             body = "list(value)" if item == "v" else f"[{item} for v in value]"
             source = f"def {fn}(value):\n    return None if value is None else {body}\n"
-        exec(compile(source, f"<writer {namespace} {name}>", "exec"), env)  # noqa: S102 - our own source
+        filename = f"<pytest-chime-proxy writer {namespace} {name}>"
+        # registered with linecache, so tracebacks and inspect.getsource show the generated code
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(compile(source, filename, "exec"), env)  # noqa: S102 - our own source
         return fn
 
     fn = build(shape_name)
