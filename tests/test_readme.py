@@ -1,4 +1,5 @@
-"""The README's examples run as written: every ```python block that defines tests is a passing test file."""
+"""The README's and docs' examples run as written: every ```python block that defines tests is a passing test
+file."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-BLOCKS = [b for b in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "def test_" in b]
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCKS = [b for page in PAGES for b in re.findall(r"```python\n(.*?)```", page.read_text(), re.S) if "def test_" in b]
 
 
 def test_readme_has_runnable_examples() -> None:
