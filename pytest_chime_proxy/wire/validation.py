@@ -25,13 +25,12 @@ from . import spec as _spec
 _INT_RANGE = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
-def _service_limits() -> dict[str, dict[str, int]]:
-    """Limits the service enforces beyond the models, by member name (both namespaces): a session lasts at
-    most MAX_EXPIRY_MINUTES, and a default expiry under a minute would make sessions that cannot last."""
+def _service_limits() -> dict[str, tuple[int | None, int]]:
+    """(minimum, maximum) the service enforces beyond the models, by member name (both namespaces): a session
+    lasts at most MAX_EXPIRY_MINUTES, and a default expiry under a minute would make sessions that cannot last."""
     from ..domain.proxy_sessions import MAX_EXPIRY_MINUTES
 
-    return {"ExpiryMinutes": {"le": MAX_EXPIRY_MINUTES},
-            "DefaultSessionExpiryMinutes": {"ge": 1, "le": MAX_EXPIRY_MINUTES}}
+    return {"ExpiryMinutes": (None, MAX_EXPIRY_MINUTES), "DefaultSessionExpiryMinutes": (1, MAX_EXPIRY_MINUTES)}
 
 
 class InvalidInput(Exception):
@@ -111,7 +110,10 @@ def _model(namespace: str, shape_name: str) -> Any:
 
             def member_annotation(member: str, ref: dict[str, Any]) -> Any:
                 inner = annotation(ref["shape"])
-                return Annotated[inner, Field(**limits[member])] if member in limits else inner
+                if member not in limits:
+                    return inner
+                low, high = limits[member]
+                return Annotated[inner, Field(ge=low, le=high)]
 
             fields = {
                 member: (member_annotation(member, ref), ...) if member in shape.get("required", ())
