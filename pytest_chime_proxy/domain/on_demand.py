@@ -16,6 +16,8 @@ Other countries have no range here: a connector pooled only in them must associa
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import geo
 
 ON_DEMAND_POOL_SIZE = 100
@@ -35,26 +37,27 @@ def is_nanp(country: str) -> bool:
     return phonenumbers.country_code_for_region(country) == 1
 
 
+@lru_cache(maxsize=1024)
 def area_code_in(country: str, area_code: str) -> bool:
     """Whether ``area_code`` belongs to the NANP ``country`` (a 555-01xx number of it is the country's)."""
     return geo.country(f"+1{area_code}5550100") == country
 
 
-def numbers(country: str, area_code: str | None, size: int) -> list[str]:
-    """The first ``size`` numbers of the fictional range for ``country`` (and NANP ``area_code``); [] if none."""
+@lru_cache(maxsize=1024)
+def numbers(country: str, area_code: str | None, size: int) -> tuple[str, ...]:
+    """The first ``size`` numbers of the fictional range for ``country`` (and NANP ``area_code``); () if none."""
     if country == "GB":
         prefix, capacity = _GB_RANGE
-        return [f"{prefix}{k:03d}" for k in range(min(size, capacity))]
+        return tuple(f"{prefix}{k:03d}" for k in range(min(size, capacity)))
     if area_code is None or not is_nanp(country) or not area_code_in(country, area_code):
-        return []
-    return [f"+1{area_code}55501{k:02d}" for k in range(min(size, 100))]
+        return ()
+    return tuple(f"+1{area_code}55501{k:02d}" for k in range(min(size, 100)))
 
 
 def default_area_code(country: str, first_participant: str) -> str | None:
     """The area code of an on-demand number in ``country`` when no GeoMatchParams names one: the first
-    participant's when they are in that country, else the country's default."""
-    if geo.country(first_participant) == country:
-        own = geo.area_code(first_participant)
-        if own is not None:
-            return own
+    participant's when they are in that country (their area code is one of its), else the country's default."""
+    own = geo.area_code(first_participant)
+    if own is not None and is_nanp(country) and area_code_in(country, own):
+        return own
     return DEFAULT_AREA_CODES.get(country)

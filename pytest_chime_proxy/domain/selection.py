@@ -57,7 +57,9 @@ def _on_demand(tier: Tier, countries: list[str], first: str, size: int) -> list[
     country, area = tier
     if country is not None:
         targets = [country] if country in countries else []
-    else:
+    elif len(countries) == 1:
+        targets = list(countries)
+    else:  # the first participant's country first
         own = geo.country(first)
         targets = ([own] if own in countries else []) + [c for c in countries if c != own]
     found: list[str] = []
