@@ -9,7 +9,8 @@ Invariants, checked on every request:
   never a validation error;
 - a rejected request changes no state;
 - after every valid request the state is consistent: each live session has two different participants
-  sharing one proxy number from the pool, no proxy number proxies the same participant in two live sessions,
+  sharing one proxy number from the pool (or the on-demand range), no proxy number proxies the same
+  participant in two live sessions of a region, nor itself,
   and List (all pages) returns exactly the sessions Get finds, with the same contents.
 
 Example counts are modest so the suite stays quick; ``HYPOTHESIS_PROFILE=thorough`` runs many more.
@@ -88,6 +89,12 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+# limits the service enforces beyond the models, by member (README: the 720-minute limit; a default expiry >= 1)
+SERVICE_LIMITS = {"ExpiryMinutes": (1, 720), "DefaultSessionExpiryMinutes": (1, 720)}
+# the fake's fictional on-demand numbers (README: the on-demand pool)
+ON_DEMAND = re.compile(r"\+1\d{3}55501\d\d|\+442079460\d{3}")
+
+
 def problems(namespace: str, shape_name: str, value: Any, path: str = "") -> list[str]:
     """The AWS-style paths of every member of ``value`` that breaks ``shape_name``'s constraints.
 
@@ -122,7 +129,11 @@ def problems(namespace: str, shape_name: str, value: Any, path: str = "") -> lis
                 if member in shape.get("required", ()):
                     found.append(child)
                 continue
-            found += problems(namespace, ref["shape"], value[member], child)
+            own = problems(namespace, ref["shape"], value[member], child)
+            if not own and member in SERVICE_LIMITS:
+                low, high = SERVICE_LIMITS[member]
+                own = [child] if not low <= value[member] <= high else []
+            found += own
     return found
 
 
@@ -240,10 +251,10 @@ def live_sessions(backend: Backend) -> list[Any]:
 def assert_consistent(backend: Backend) -> None:
     """The selection rules hold for every live session of every connector."""
     for account in backend.accounts.values():
+        seen: dict[tuple[str, str, str], str] = {}  # the busy rule spans the connectors of a region
         for vc in account.voice_connectors.values():
             pool = {n.E164PhoneNumber for n in account.phone_numbers.values()
                     if n.VoiceConnectorId == vc.VoiceConnectorId}
-            seen: dict[tuple[str, str], str] = {}
             for s in vc.sessions.values():
                 numbers = [p for p, _ in s.Participants]
                 proxies = {proxy for _, proxy in s.Participants}
@@ -252,9 +263,10 @@ def assert_consistent(backend: Backend) -> None:
                 if s.Status == "Closed":
                     continue
                 proxy = proxies.pop()
-                assert proxy in pool, (proxy, pool)
+                assert proxy in pool or ON_DEMAND.fullmatch(proxy), (proxy, pool)
                 for number in numbers:
-                    key = ("+" + number.lstrip("+"), proxy)
+                    assert "+" + number.lstrip("+") != proxy, f"{number} proxies itself in {s.ProxySessionId}"
+                    key = (vc.AwsRegion, "+" + number.lstrip("+"), proxy)
                     assert key not in seen, f"{proxy} proxies {number} in {seen[key]} and {s.ProxySessionId}"
                     seen[key] = s.ProxySessionId
 

@@ -52,13 +52,15 @@ def test_a_pool_built_through_the_api_serves_sessions(client: Any) -> None:
     assert session["Participants"][0]["ProxyPhoneNumber"] in NUMBERS
 
 
-def test_a_connector_without_numbers_has_no_pool(client: Any) -> None:
+def test_a_connector_without_numbers_gets_fictional_ones_on_demand(client: Any) -> None:
     vc = _vc(client)
     client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=60,
                                      PhoneNumberPoolCountries=["US"])
-    with pytest.raises(client.exceptions.BadRequestException, match="associate"):
-        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                    Capabilities=["Voice"])
+    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101",
+                                                                                       "+12065550100"],
+                                          Capabilities=["Voice"])["ProxySession"]
+    assert session["Participants"][0]["ProxyPhoneNumber"] == "+14015550100"  # 555-01xx in the first's area code
+    assert client.list_phone_numbers()["PhoneNumbers"] == []  # the service's number, not the account's
 
 
 def test_ordering_an_owned_number_fails_for_that_number(client: Any) -> None:
@@ -148,9 +150,10 @@ def test_a_deleted_number_leaves_the_pool_and_can_be_ordered_again(client: Any, 
     client.delete_phone_number(PhoneNumberId=NUMBERS[0])
     result = client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=NUMBERS[:1])
     assert [e["ErrorCode"] for e in result["PhoneNumberErrors"]] == ["NotFound"]
-    with pytest.raises(client.exceptions.BadRequestException):
-        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                    Capabilities=["Voice"])
+    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101",
+                                                                                       "+12065550100"],
+                                          Capabilities=["Voice"])["ProxySession"]
+    assert session["Participants"][0]["ProxyPhoneNumber"] != NUMBERS[0]  # on demand instead
     assert _order(client, NUMBERS[:1])["Status"] == "Successful"
 
 

@@ -286,6 +286,62 @@ def test_update_without_expiry_keeps_it(client: Any, vc: str) -> None:
     assert updated["ExpiryMinutes"] == 30 and updated["Capabilities"] == ["SMS", "Voice"]
 
 
+def test_shortening_below_the_elapsed_time_closes_the_session_now(client: Any, chime_proxy: Any, vc: str) -> None:
+    """Assumption: the shortened session ends at once; its timestamps are the update's, never in the past."""
+    chime_proxy.clock.set("2024-05-06T07:08:09.000Z")
+    created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
+                                          Capabilities=["Voice"])["ProxySession"]
+    chime_proxy.clock.advance(minutes=8)
+    result = client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"],
+                                         Capabilities=["Voice"], ExpiryMinutes=5)
+    assert result["ResponseMetadata"]["HTTPStatusCode"] == 201
+    updated = result["ProxySession"]
+    now = created["CreatedTimestamp"] + timedelta(minutes=8)
+    assert (updated["Status"], updated["ExpiryMinutes"]) == ("Closed", 5)
+    assert updated["UpdatedTimestamp"] == updated["EndedTimestamp"] == now
+    chime_proxy.clock.advance(minutes=1)
+    got = client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"])["ProxySession"]
+    assert got == updated
+    assert _pair(1)[0] not in {p["PhoneNumber"] for s in client.list_proxy_sessions(
+        VoiceConnectorId=vc, Status="Open")["ProxySessions"] for p in s["Participants"]}
+
+
+# ---- the twelve-hour limit (AWS's launch post: "up to twelve hours"; the sample: "1-720" minutes) -------------
+@pytest.mark.parametrize("minutes", [721, 100000])
+def test_a_session_longer_than_720_minutes_is_refused_on_create(client: Any, vc: str, minutes: int) -> None:
+    with pytest.raises(client.exceptions.BadRequestException) as excinfo:
+        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"],
+                                    ExpiryMinutes=minutes)
+    assert excinfo.value.response["Error"]["Message"] == (
+        f"1 validation error detected: Value '{minutes}' at 'expiryMinutes' failed to satisfy constraint: "
+        "Member must have value less than or equal to 720")
+    assert client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
+    made = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"],
+                                       ExpiryMinutes=720)["ProxySession"]
+    assert made["ExpiryMinutes"] == 720
+
+
+@pytest.mark.parametrize("minutes", [721, 100000])
+def test_a_session_longer_than_720_minutes_is_refused_on_update(client: Any, vc: str, minutes: int) -> None:
+    created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
+                                          Capabilities=["Voice"], ExpiryMinutes=30)["ProxySession"]
+    with pytest.raises(client.exceptions.BadRequestException, match="less than or equal to 720"):
+        client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"],
+                                    Capabilities=["SMS"], ExpiryMinutes=minutes)
+    got = client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"])["ProxySession"]
+    assert got == created
+
+
+@pytest.mark.parametrize("minutes", [721, 100000])
+def test_a_default_expiry_over_720_minutes_is_refused(client: Any, chime_proxy: Any, vc: str, minutes: int) -> None:
+    with pytest.raises(client.exceptions.BadRequestException, match="defaultSessionExpiryMinutes.*720"):
+        client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=minutes,
+                                         PhoneNumberPoolCountries=["GB"])
+    assert client.get_voice_connector_proxy(VoiceConnectorId=vc)["Proxy"]["PhoneNumberCountries"] == ["US"]
+    with pytest.raises(Exception, match="less than or equal to 720"):  # the helper goes through the same rule
+        chime_proxy.create_voice_connector([], default_session_expiry_minutes=minutes)
+
+
 def test_update_unknown_session_is_not_found(client: Any, vc: str) -> None:
     with pytest.raises(client.exceptions.NotFoundException):
         client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId="missing", Capabilities=["Voice"])
@@ -411,6 +467,8 @@ def test_errors_carry_the_header_and_the_legacy_body(client: Any, chime_proxy: A
     assert answer.headers["x-amzn-RequestId"] == excinfo.value.response["ResponseMetadata"]["RequestId"]
     body = json.loads(answer.body)
     assert body["Code"] == legacy_code and body["Message"] == excinfo.value.response["Error"]["Message"]
+    assert body["RequestId"] == answer.headers["x-amzn-RequestId"]  # as Chime writes its errors
+    assert answer.body == json.dumps(body, separators=(",", ":")).encode()  # compact, like its success bodies
     assert excinfo.value.response["Error"]["Code"] == exception
 
 

@@ -1,16 +1,20 @@
 """Proxy-number selection as documented: sticky behaviour, geographic matching, no shared proxy numbers.
 
 Documented (CreateProxySession): NumberSelectionBehavior PreferSticky / AvoidSticky; GeoMatchLevel Country /
-AreaCode with GeoMatchParams. Assumptions of the fake, tested as such: without a NumberSelectionBehavior the
-fake prefers sticky; otherwise it takes the lowest free number of the pool; without GeoMatchParams the
-geographic match is made against the first participant (request order); a pool without a fitting free number
-is a 400 BadRequestException.
+AreaCode with GeoMatchParams, both worded as preferences. Assumptions of the fake, tested as such: without a
+NumberSelectionBehavior the fake prefers sticky; otherwise it takes the lowest free number of the pool;
+without GeoMatchParams the geographic match is made against the first participant (request order); a geo
+match that cannot be met falls back (area code, then country, then any pool number); a connector with no
+numbers of its pool countries gets fictional numbers on demand; a pool with no free number at all is a 400
+BadRequestException. A number proxying a participant on one connector is busy for them on every connector of
+the region, and nobody is given their own number.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import boto3
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -123,11 +127,90 @@ def test_numbers_outside_the_pool_countries_are_never_used(client: Any, chime_pr
         _proxy(client, vc, [A, C])
 
 
-def test_a_pool_without_numbers_of_its_countries_says_so(client: Any, chime_proxy: Any) -> None:
+def test_a_connector_without_numbers_of_its_countries_gets_them_on_demand(client: Any, chime_proxy: Any) -> None:
+    """The GB number is outside the US pool: fictional US numbers (555-01xx, in A's area code 401) are used."""
     vc = chime_proxy.create_voice_connector([GB_NUMBER], countries=["US"])
+    assert _proxy(client, vc, [A, B]) == "+14015550100"
+    assert _proxy(client, vc, [A, C]) == "+14015550102"  # 0100 is busy for A, and 0101 is A itself
+
+
+def test_countries_without_a_fictional_range_need_associated_numbers(client: Any, chime_proxy: Any) -> None:
+    vc = chime_proxy.create_voice_connector([], countries=["DE"])
     with pytest.raises(client.exceptions.BadRequestException) as excinfo:
         _proxy(client, vc, [A, B])
-    assert "US" in excinfo.value.response["Error"]["Message"]
+    message = excinfo.value.response["Error"]["Message"]
+    assert "DE" in message and "associate numbers" in message
+    assert client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
+
+
+# ---- nobody proxies themselves; the busy rule spans the region's connectors ----------------------------------
+def test_a_participant_that_is_a_pool_number_never_gets_itself(client: Any, vc: str) -> None:
+    assert _proxy(client, vc, [N1, A]) == N2
+    assert _proxy(client, vc, [B, N1]) == N3  # not itself, whichever side it is on; N2 already proxies it
+
+
+def test_a_number_busy_for_a_participant_on_one_connector_is_busy_on_another(client: Any,
+                                                                              chime_proxy: Any) -> None:
+    first, second = chime_proxy.create_voice_connector([]), chime_proxy.create_voice_connector([])
+    assert _proxy(client, first, [A, B]) == "+14015550100"
+    assert _proxy(client, second, [A, C]) == "+14015550102"  # A already talks through 0100 on ``first``
+    assert _proxy(client, second, [D, E]) == "+16175550100"  # other people: the range starts again
+
+
+def test_an_associated_number_moved_to_another_connector_stays_busy(client: Any, chime_proxy: Any) -> None:
+    first = chime_proxy.create_voice_connector([N1])
+    second = chime_proxy.create_voice_connector([N2])
+    assert _proxy(client, first, [A, B]) == N1
+    client.disassociate_phone_numbers_from_voice_connector(VoiceConnectorId=second, E164PhoneNumbers=[N2])
+    client.disassociate_phone_numbers_from_voice_connector(VoiceConnectorId=first, E164PhoneNumbers=[N1])
+    client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=second, E164PhoneNumbers=[N1])
+    with pytest.raises(client.exceptions.BadRequestException, match="exhausted"):
+        _proxy(client, second, [A, C])
+    assert _proxy(client, second, [C, D]) == N1
+
+
+def test_connectors_of_another_region_do_not_count(chime_proxy: Any) -> None:
+    east = chime_proxy.create_voice_connector([], region="us-east-1")
+    west = chime_proxy.create_voice_connector([], region="us-west-2")
+    east_client = boto3.client("chime-sdk-voice", region_name="us-east-1")
+    west_client = boto3.client("chime-sdk-voice", region_name="us-west-2")
+    assert _proxy(east_client, east, [A, B]) == _proxy(west_client, west, [A, C]) == "+14015550100"
+
+
+# ---- the on-demand pool -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("countries", "participants", "extra", "expected"), [
+    (["US"], [A, B], {}, "+14015550100"),  # the first participant's area code
+    (["US"], [A, B], {"GeoMatchParams": {"Country": "US", "AreaCode": "205"}}, "+12055550100"),
+    (["US", "CA"], [A, B], {"GeoMatchParams": {"Country": "CA", "AreaCode": ""}}, "+16045550100"),
+    (["US"], [GB_NUMBER, A], {}, "+19135550100"),  # a GB participant: the US default area code
+    (["GB"], [A, B], {}, "+442079460000"),  # Ofcom's drama range
+    (["US"], [A, B], {"GeoMatchParams": {"Country": "GB", "AreaCode": ""}}, "+14015550100"),  # GB not pooled
+    (["US"], [A, B], {"GeoMatchParams": {"Country": "US", "AreaCode": "604"}}, "+14015550100"),  # 604 is CA
+])
+def test_on_demand_numbers_are_fictional_and_follow_country_and_area_code(
+        client: Any, chime_proxy: Any, countries: list[str], participants: list[str], extra: dict[str, Any],
+        expected: str) -> None:
+    vc = chime_proxy.create_voice_connector([], countries=countries)
+    assert _proxy(client, vc, participants, **extra) == expected
+    assert client.list_phone_numbers()["PhoneNumbers"] == []  # the service's numbers, not the account's
+
+
+def test_on_demand_pool_exhaustion_is_a_clear_bad_request_and_changes_nothing(
+        client: Any, chime_proxy: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_chime_proxy.domain import on_demand
+
+    monkeypatch.setattr(on_demand, "ON_DEMAND_POOL_SIZE", 2)
+    vc = chime_proxy.create_voice_connector([], countries=["US"])
+    params = {"GeoMatchParams": {"Country": "US", "AreaCode": "205"}}
+    assert {_proxy(client, vc, [A, B], **params), _proxy(client, vc, [A, C], **params)} == {
+        "+12055550100", "+12055550101"}
+    # 205 is full for A: a preference, so another area code of the country serves
+    assert _proxy(client, vc, [A, D], **params) == "+14015550100"
+    with pytest.raises(client.exceptions.BadRequestException) as excinfo:  # 401's other number is A itself
+        _proxy(client, vc, [A, E], **params)
+    message = excinfo.value.response["Error"]["Message"]
+    assert "exhausted" in message and vc in message and A in message
+    assert len(client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"]) == 3
 
 
 # ---- geographic matching ------------------------------------------------------------------------------------
@@ -163,30 +246,35 @@ def test_geo_area_code_without_params_matches_the_first_participant(client: Any,
     assert _proxy(client, world_vc, ["+16045550999", C], GeoMatchLevel="AreaCode") == CA_NUMBER
 
 
-@pytest.mark.parametrize(("level", "params", "named"), [
-    ("Country", {"Country": "FR", "AreaCode": ""}, "FR"),
-    ("AreaCode", {"Country": "US", "AreaCode": "415"}, "415"),
-    ("AreaCode", None, "401"),  # A, the first participant, is a 401 number; no 401 number in the pool
+def test_geo_match_params_alone_are_honoured(client: Any, world_vc: str) -> None:
+    session = client.create_proxy_session(VoiceConnectorId=world_vc, ParticipantPhoneNumbers=[A, C],
+                                          Capabilities=["Voice"],
+                                          GeoMatchParams={"Country": "US", "AreaCode": "206"})["ProxySession"]
+    assert session["Participants"][0]["ProxyPhoneNumber"] == SEATTLE
+    assert "GeoMatchLevel" not in session  # sent as null: nothing was asked for it
+
+
+@pytest.mark.parametrize(("participants", "level", "params", "expected"), [
+    ([A, B], "Country", {"Country": "FR", "AreaCode": ""}, SEATTLE),  # no FR number: the lowest of the pool
+    ([A, B], "AreaCode", {"Country": "US", "AreaCode": "415"}, SEATTLE),  # no 415: the lowest US number
+    ([A, B], "AreaCode", None, SEATTLE),  # A is a 401 number; no 401 number in the pool: the lowest US one
+    (["+442079460999", A], "AreaCode", {"Country": "GB", "AreaCode": "415"}, GB_NUMBER),  # GB has no area codes
 ])
-def test_geo_match_that_fits_nothing_is_a_clear_bad_request(client: Any, world_vc: str, level: str,
-                                                             params: dict[str, str] | None, named: str) -> None:
+def test_a_geo_match_that_cannot_be_met_falls_back(client: Any, world_vc: str, participants: list[str],
+                                                   level: str, params: dict[str, str] | None,
+                                                   expected: str) -> None:
+    """GeoMatchLevel is documented as "the preference for matching": the area code, else the country, else
+    any number of the pool."""
     extra: dict[str, Any] = {"GeoMatchLevel": level}
     if params is not None:
         extra["GeoMatchParams"] = params
-    with pytest.raises(client.exceptions.BadRequestException) as excinfo:
-        _proxy(client, world_vc, [A, B], **extra)
-    message = excinfo.value.response["Error"]["Message"]
-    assert named in message and "GeoMatchLevel" in message
-    assert client.list_proxy_sessions(VoiceConnectorId=world_vc)["ProxySessions"] == []
+    assert _proxy(client, world_vc, participants, **extra) == expected
 
 
-def test_geo_area_code_outside_the_nanp_never_matches(client: Any, world_vc: str) -> None:
-    """Assumption (domain/geo.py): only +1 numbers have area codes, so AreaCode matching fails elsewhere."""
-    with pytest.raises(client.exceptions.BadRequestException) as excinfo:
-        _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="AreaCode")
-    message = excinfo.value.response["Error"]["Message"]
-    assert "GeoMatchLevel AreaCode" in message and "+442079460999 has none" in message
-    assert _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="Country") == GB_NUMBER
+def test_geo_area_code_outside_the_nanp_falls_back_to_the_country(client: Any, world_vc: str) -> None:
+    """Assumption (domain/geo.py): only +1 numbers have area codes, so an AreaCode match elsewhere is the
+    country's."""
+    assert _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="AreaCode") == GB_NUMBER
 
 
 def test_geo_match_respects_busy_numbers(client: Any, chime_proxy: Any) -> None:
@@ -194,8 +282,7 @@ def test_geo_match_respects_busy_numbers(client: Any, chime_proxy: Any) -> None:
     first = _proxy(client, vc, [B, A], GeoMatchLevel="AreaCode")
     second = _proxy(client, vc, [B, C], GeoMatchLevel="AreaCode")
     assert {first, second} == {SEATTLE, "+12065550113"}
-    with pytest.raises(client.exceptions.BadRequestException, match="206"):
-        _proxy(client, vc, [B, D], GeoMatchLevel="AreaCode")
+    assert _proxy(client, vc, [B, D], GeoMatchLevel="AreaCode") == N1  # both 206 numbers busy for B
 
 
 # ---- the invariant, over random histories --------------------------------------------------------------------

@@ -371,7 +371,8 @@ def test_the_generator_covers_patterns_enums_lengths_and_ranges_in_both_namespac
 @pytest.mark.parametrize("value", [2**31, 10**20])
 def test_integers_beyond_32_bits_are_a_bad_request(chime_proxy: Any, chime_sdk_voice: Any, ctx: Context,
                                                    operation: str, member: str, field: str, value: int) -> None:
-    """Assumption (no source gives the service's words): an out-of-range integer is reported like a maximum."""
+    """Assumption (no source gives the service's words): an out-of-range integer is reported like a maximum;
+    for these two members the service's own limit (720 minutes) is the maximum named."""
     request = {"VoiceConnectorId": ctx.vc, member: value, **{
         "create_proxy_session": {"ParticipantPhoneNumbers": ["+14015550102", "+12065550102"],
                                  "Capabilities": ["Voice"]},
@@ -380,18 +381,18 @@ def test_integers_beyond_32_bits_are_a_bad_request(chime_proxy: Any, chime_sdk_v
     state = copy.deepcopy(chime_proxy.backend.accounts)
     with pytest.raises(chime_sdk_voice.exceptions.BadRequestException) as excinfo:
         getattr(chime_sdk_voice, operation)(**request)
-    assert f"at '{field}' failed to satisfy constraint: Member must have value less than or equal to 2147483647" \
+    assert f"at '{field}' failed to satisfy constraint: Member must have value less than or equal to 720" \
         in excinfo.value.response["Error"]["Message"]
     assert chime_proxy.backend.accounts == state
     assert len(chime_sdk_voice.list_proxy_sessions(VoiceConnectorId=ctx.vc)["ProxySessions"]) == 1
 
 
 def test_the_largest_expiry_never_breaks_the_fake(chime_proxy: Any, chime_sdk_voice: Any, ctx: Context) -> None:
-    chime_proxy.clock.set("9990-01-01T00:00:00Z")  # expiry would fall past the year 9999
+    chime_proxy.clock.set("9998-12-31T23:00:00Z")  # an hour before the end of the clock's range
     session = chime_sdk_voice.create_proxy_session(
         VoiceConnectorId=ctx.vc, ParticipantPhoneNumbers=["+14015550103", "+12065550103"], Capabilities=["Voice"],
-        ExpiryMinutes=2**31 - 1)["ProxySession"]
-    chime_proxy.clock.advance(days=365)
+        ExpiryMinutes=720)["ProxySession"]
+    chime_proxy.clock.advance(minutes=59)
     got = chime_sdk_voice.get_proxy_session(VoiceConnectorId=ctx.vc, ProxySessionId=session["ProxySessionId"])
     assert got["ProxySession"]["Status"] == "Open"
     assert len(chime_sdk_voice.list_proxy_sessions(VoiceConnectorId=ctx.vc)["ProxySessions"]) == 2

@@ -7,7 +7,8 @@ in-process calls (state, recorded calls, fault rules), so there is no second imp
 Routing rules, because the host no longer tells which endpoint a client meant:
 
 - namespace: a path under ``/chime/`` is the legacy ``chime`` API and one under ``/chime-sdk-voice/`` the
-  ``chime-sdk-voice`` API (point ``endpoint_url`` at ``<url>/chime``); any other path is the server's default
+  ``chime-sdk-voice`` API (point ``endpoint_url`` at ``<url>/chime``), as is one under ``/console/`` (the
+  legacy endpoint's own prefix, ``https://service.chime.aws.amazon.com/console``); any other path is the server's default
   namespace (``chime-sdk-voice`` unless ``--namespace chime``). Both APIs share their URIs, so nothing else
   could tell them apart: both sign as service ``chime``.
 - region: the SigV4 credential scope of the request (what the client was configured with); unsigned requests
@@ -69,6 +70,10 @@ def split_namespace(path: str, default: str) -> tuple[str, str]:
         prefix = f"/{namespace}"
         if path == prefix or path.startswith(prefix + "/"):
             return namespace, path[len(prefix):] or "/"
+    from ..wire.routing import CONSOLE_PREFIX
+
+    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+        return "chime", path  # the legacy endpoint's own prefix (routing strips it)
     return default, path
 
 

@@ -15,6 +15,10 @@ from .model import ProxySession, VoiceConnector
 from .selection import choose
 from .state import Scope
 
+MAX_EXPIRY_MINUTES = 720
+"""Sessions last "up to twelve hours" (AWS's launch post for proxy phone sessions; AWS's sample documents its
+expiry as "1-720" minutes); the models give ExpiryMinutes and DefaultSessionExpiryMinutes no maximum."""
+
 
 def _end(session: ProxySession) -> datetime | None:
     """When the session expires; None past the last representable instant (year 9999): never reached."""
@@ -61,9 +65,20 @@ def _refresh_all(scope: Scope, vc: VoiceConnector) -> None:
     vc.next_expiry = next_expiry
 
 
+def _related(scope: Scope, vc: VoiceConnector, wanted: set[str]) -> list[ProxySession]:
+    """The sessions of ``wanted`` on every connector of the account in ``vc``'s region, expiry applied:
+    a number proxying a participant on one connector is busy for them on all (the rule is per participant)."""
+    now_ts = scope.backend.clock.time()
+    related = {s.ProxySessionId: s for other in scope.account.voice_connectors.values()
+               if other.AwsRegion == vc.AwsRegion for n in wanted for s in other.by_number.get(n, {}).values()}
+    return [refresh(s, now_ts) for s in related.values()]
+
+
 def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list[str],
            expiry_minutes: int | None = None, name: str | None = None, behavior: str | None = None,
-           geo_level: str | None = None, geo_params: dict[str, str] | None = None) -> ProxySession:
+           geo_level: str | None = None, geo_params: dict[str, str] | None = None, *,
+           on_demand_pool_size: int | None = None) -> ProxySession:
+    """A new session; ``on_demand_pool_size``: see ``selection.choose`` (default ``ON_DEMAND_POOL_SIZE``)."""
     vc = scope.voice_connector(vc_id)
     _proxy_ready(vc)
     assert vc.proxy is not None
@@ -71,9 +86,8 @@ def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list
         raise BadRequest("ParticipantPhoneNumbers must be two different phone numbers")
     _refresh_all(scope, vc)
     wanted = {geo.e164(p) for p in participants}
-    related = {s.ProxySessionId: s for n in wanted for s in vc.by_number.get(n, {}).values()}
-    proxy = choose(vc, phone_numbers.pool(scope, vc_id), participants, related.values(), behavior, geo_level,
-                   geo_params)
+    proxy = choose(vc, phone_numbers.pool(scope, vc_id), participants, _related(scope, vc, wanted), behavior,
+                   geo_level, geo_params, on_demand_pool_size)
     now = scope.now
     scope.account.session_seq += 1
     session = ProxySession(
@@ -115,10 +129,16 @@ def update(scope: Scope, vc_id: str, session_id: str, capabilities: list[str],
     session.Capabilities = sorted(set(capabilities))
     if expiry_minutes is not None:
         session.ExpiryMinutes = expiry_minutes  # counted from creation, like the original expiry
-    session.UpdatedTimestamp = scope.now
+    now = scope.now
+    session.UpdatedTimestamp = now
+    end = _end(session)
+    if end is not None and end <= now:
+        # shortened below the time already elapsed: the session ends now, never at a moment in the past
+        session.Status = "Closed"
+        session.EndedTimestamp = now
     vc = scope.voice_connector(vc_id)
     vc.next_expiry = min(vc.next_expiry, _ends(session))
-    return refresh(session, scope.backend.clock.time())
+    return session
 
 
 def delete(scope: Scope, vc_id: str, session_id: str) -> None:

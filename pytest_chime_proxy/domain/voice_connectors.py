@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .errors import BadRequest, Conflict, NotFound
 from .model import ProxyConfig, VoiceConnector
+from .proxy_sessions import MAX_EXPIRY_MINUTES
 from .state import Scope
 
 
@@ -49,6 +50,9 @@ def put_proxy(scope: Scope, vc_id: str, default_expiry: int, countries: list[str
         # The model types this as a bare Integer; a session cannot last under a minute (ExpiryMinutes >= 1).
         raise BadRequest(f"Value '{default_expiry}' at 'defaultSessionExpiryMinutes' failed to satisfy constraint: "
                          "Member must have value greater than or equal to 1")
+    if default_expiry > MAX_EXPIRY_MINUTES:
+        raise BadRequest(f"Value '{default_expiry}' at 'defaultSessionExpiryMinutes' failed to satisfy constraint: "
+                         f"Member must have value less than or equal to {MAX_EXPIRY_MINUTES}")
     vc.proxy = ProxyConfig(default_expiry, sorted(dict.fromkeys(countries)), fallback, bool(disabled))
     vc.UpdatedTimestamp = scope.now
     return vc.proxy

@@ -158,11 +158,12 @@ def failure(error: ServiceError, op: _spec.Operation | None = None) -> WireRespo
 
     The ``x-amzn-ErrorType`` header is what makes botocore raise ``client.exceptions.<Name>``; the body's
     ``Code``/``Message`` are the legacy error members (the chime-sdk-voice shapes declare none; botocore
-    reads ``Message`` for the text either way).
+    reads ``Message`` for the text either way) and its ``RequestId`` is the ``x-amzn-RequestId`` header's.
     """
     name = error.error_type
     if op is not None and op.errors and name not in op.errors and error.fallback in op.errors:
         name = error.fallback  # an error this operation's model does not declare: use the one it does
-    status, payload = error_body(name, str(error))
-    headers = {"x-amzn-RequestId": request_id(), "x-amzn-ErrorType": name, **JSON_HEADERS}
+    rid = request_id()
+    status, payload = error_body(name, str(error), rid)
+    headers = {"x-amzn-RequestId": rid, "x-amzn-ErrorType": name, **JSON_HEADERS}
     return WireResponse(status, headers, payload)

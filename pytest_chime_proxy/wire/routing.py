@@ -13,6 +13,8 @@ _VOICE_HOST = re.compile(r"^voice-chime(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.c
 # botocore 1.37.1 sends legacy calls to chime.us-east-1.amazonaws.com; the REST reference to the global host
 _LEGACY_HOST = re.compile(r"^(?:chime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com|service\.chime\.aws\.amazon\.com)$")
 LEGACY_HOME_REGION = "us-east-1"
+# AWS's samples and most published Chime code call the legacy API at https://service.chime.aws.amazon.com/console
+CONSOLE_PREFIX = "/console"
 
 
 @dataclass(frozen=True)
@@ -96,11 +98,15 @@ def _matcher(namespace: str, method: str, slashes: int, first: str | None) -> _M
 def route(namespace: str, method: str, path: str, query: dict[str, list[str]]) -> tuple[_spec.Operation, dict[str, str]] | None:
     """The operation for ``method path?query`` and its raw (still percent-encoded) path parameters.
 
+    The legacy namespace also answers under ``CONSOLE_PREFIX``, as its real endpoint does.
+
     The first route of ``_table``'s order whose pattern matches the whole path and whose query literals are
     all present; ``_candidates`` only leaves out routes that cannot match. The path is matched against all
     candidates at once (``_matcher``); only when the route it finds needs query literals the request lacks
     are the candidates tried one by one.
     """
+    if namespace == "chime" and (path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/")):
+        path = path[len(CONSOLE_PREFIX):] or "/"
     parts = path.split("/", 2)
     first = parts[1] if len(parts) > 1 else None
     method = method.upper()

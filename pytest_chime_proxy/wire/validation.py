@@ -25,6 +25,14 @@ from . import spec as _spec
 _INT_RANGE = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
+def _service_limits() -> dict[str, tuple[int | None, int]]:
+    """(minimum, maximum) the service enforces beyond the models, by member name (both namespaces): a session
+    lasts at most MAX_EXPIRY_MINUTES, and a default expiry under a minute would make sessions that cannot last."""
+    from ..domain.proxy_sessions import MAX_EXPIRY_MINUTES
+
+    return {"ExpiryMinutes": (None, MAX_EXPIRY_MINUTES), "DefaultSessionExpiryMinutes": (1, MAX_EXPIRY_MINUTES)}
+
+
 class InvalidInput(Exception):
     """The input broke one or more of the model's constraints; ``str()`` is the service's message."""
 
@@ -98,9 +106,18 @@ def _model(namespace: str, shape_name: str) -> Any:
             ann = Annotated[list[annotation(shape["member"]["shape"])],  # type: ignore[misc]
                             Field(min_length=shape.get("min"), max_length=shape.get("max"))]
         elif kind == "structure":
+            limits = _service_limits()
+
+            def member_annotation(member: str, ref: dict[str, Any]) -> Any:
+                inner = annotation(ref["shape"])
+                if member not in limits:
+                    return inner
+                low, high = limits[member]
+                return Annotated[inner, Field(ge=low, le=high)]
+
             fields = {
-                member: (annotation(ref["shape"]), ...) if member in shape.get("required", ())
-                else (Optional[annotation(ref["shape"])], None)
+                member: (member_annotation(member, ref), ...) if member in shape.get("required", ())
+                else (Optional[member_annotation(member, ref)], None)
                 for member, ref in shape.get("members", {}).items()
             }
             ann = pydantic.create_model(  # type: ignore[call-overload]
