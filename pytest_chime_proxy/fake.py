@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 
 from .domain.errors import ServiceError
 from .domain.state import DEFAULT_ACCOUNT, Backend, Scope
-from .service import HANDLERS
+from . import service
 from .wire import protocol, routing
 from .wire.protocol import ParsedRequest, WireRequest, WireResponse
 
@@ -86,12 +86,13 @@ class FakeChime:
         account = account_for(key, self.default_account)
         parsed: ParsedRequest | None = None
         try:
+            service.admit(self.backend, endpoint.namespace, account)
             parsed = protocol.parse(endpoint, request, path, query)
             response = before(parsed, account) if before else None
             if response is None:
                 params = protocol.check(parsed)
                 with self.backend.lock:
-                    data = HANDLERS[parsed.operation.name](self._scope(account, endpoint), params)
+                    data = service.handler(parsed.operation.name)(self._scope(account, endpoint), params)
                 response = protocol.success(parsed.operation, data)
         except ServiceError as error:
             response = protocol.failure(error, parsed.operation if parsed else None)
