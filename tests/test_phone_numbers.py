@@ -1,8 +1,8 @@
 """The phone-number inventory, and building a proxy pool the way a real account does.
 
 order -> list -> get -> create connector -> associate -> put proxy -> sessions, all through the API.
-Assumptions of the fake (documented in ``domain/phone_numbers.py``), tested as such: an order completes at
-once; a number already in the inventory fails individually (order status Partial / Failed); a deleted number
+Assumptions of the fake (documented in ``domain/phone_numbers.py``), tested as such: an order completes after
+the backend's ``order_delay`` (``_order`` waits for it on the fake's clock); a number already in the inventory fails individually (order status Partial / Failed); a deleted number
 goes to DeleteInProgress and leaves every pool; an associated number must be disassociated before deletion.
 """
 
@@ -16,7 +16,15 @@ NUMBERS = ["+19135550101", "+19135550102"]
 
 
 def _order(client: Any, numbers: list[str], product: str = "VoiceConnector") -> dict[str, Any]:
-    return client.create_phone_number_order(ProductType=product, E164PhoneNumbers=numbers)["PhoneNumberOrder"]
+    """Order and wait, as real code does: the order is Processing until the fake's clock passes its delay."""
+    from pytest_chime_proxy import current_mock
+
+    order = client.create_phone_number_order(ProductType=product, E164PhoneNumbers=numbers)["PhoneNumberOrder"]
+    assert order["Status"] == "Processing"
+    mock = current_mock()
+    assert mock is not None
+    mock.clock.advance(mock.backend.order_delay)
+    return client.get_phone_number_order(PhoneNumberOrderId=order["PhoneNumberOrderId"])["PhoneNumberOrder"]
 
 
 def _vc(client: Any) -> str:
