@@ -6,8 +6,9 @@ no test hooks of its own. ``examples/test_masking_app.py`` tests it against the 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from botocore.exceptions import ClientError
 
@@ -27,11 +28,20 @@ class MaskedRide:
 
 
 def provision(client: Any, numbers: Iterable[str], *, name: str = "rides", countries: Iterable[str] = ("US",),
-              default_minutes: int = 60) -> str:
-    """Set up an account for masking, the way an operator does it once: order the numbers, create a voice
-    connector, associate the numbers with it and turn the proxy on. Returns the voice connector id."""
+              default_minutes: int = 60, poll_seconds: float = 15,
+              sleep: Callable[[float], None] = time.sleep) -> str:
+    """Set up an account for masking, the way an operator does it once: order the numbers and wait for the
+    order to complete (orders are Processing for a while), create a voice connector, associate the numbers
+    with it and turn the proxy on. Returns the voice connector id."""
     numbers = list(numbers)
-    client.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=numbers)
+    order = client.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=numbers)
+    order_id = order["PhoneNumberOrder"]["PhoneNumberOrderId"]
+    while order["PhoneNumberOrder"]["Status"] == "Processing":
+        sleep(poll_seconds)
+        order = client.get_phone_number_order(PhoneNumberOrderId=order_id)
+    if order["PhoneNumberOrder"]["Status"] != "Successful":
+        raise RuntimeError(f"the phone number order ended {order['PhoneNumberOrder']['Status']}: "
+                           f"{order['PhoneNumberOrder']['OrderedPhoneNumbers']}")
     vc = client.create_voice_connector(Name=name, RequireEncryption=True)["VoiceConnector"]["VoiceConnectorId"]
     errors = client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=numbers)
     if errors["PhoneNumberErrors"]:

@@ -12,15 +12,17 @@ import boto3
 import pytest
 from masking_app import MaskingService, NoProxyNumberAvailable, provision
 
-from pytest_chime_proxy import mock_chime_proxy
+from pytest_chime_proxy import current_mock, mock_chime_proxy
 
 RIDER, DRIVER, OTHER_DRIVER = "+14015550101", "+12065550100", "+13125550102"
 POOL = ["+19135550101", "+19135550102"]
 
 
 @pytest.fixture
-def app(chime_sdk_voice: Any) -> MaskingService:
-    return MaskingService(chime_sdk_voice, provision(chime_sdk_voice, POOL))
+def app(chime_proxy: Any, chime_sdk_voice: Any) -> MaskingService:
+    # the order is Processing for a while, as in AWS: provision's polling waits on the fake's clock
+    return MaskingService(chime_sdk_voice, provision(chime_sdk_voice, POOL,
+                                                     sleep=lambda s: chime_proxy.clock.advance(seconds=s)))
 
 
 def test_rider_and_driver_share_one_masked_number(app: MaskingService, chime_sdk_voice: Any) -> None:
@@ -87,5 +89,6 @@ def test_local_numbers(chime_sdk_voice: Any, voice_connector: str) -> None:
 @mock_chime_proxy
 def test_without_fixtures() -> None:
     client = boto3.client("chime-sdk-voice", region_name="us-east-1")
-    app = MaskingService(client, provision(client, ["+19135550150"], default_minutes=20))
+    app = MaskingService(client, provision(client, ["+19135550150"], default_minutes=20,
+                                           sleep=lambda s: current_mock().clock.advance(seconds=s)))
     assert app.start_ride("r1", RIDER, DRIVER).expires_in_minutes == 20

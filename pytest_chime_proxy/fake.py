@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from .domain.errors import ServiceError
 from .domain.state import DEFAULT_ACCOUNT, Backend, Scope
-from .service import HANDLERS
+from . import service
 from .wire import protocol, routing
 from .wire.protocol import ParsedRequest, WireRequest, WireResponse
 
@@ -120,6 +120,7 @@ class FakeChime:
         key, _ = credential(request.headers)
         account = account_for(key, self.default_account)
         try:
+            service.admit(self.backend, endpoint.namespace, account)
             return Routed(request, endpoint, account, protocol.parse(endpoint, request, path, query))
         except ServiceError as error:
             return Routed(request, endpoint, account, None, error)
@@ -133,7 +134,7 @@ class FakeChime:
         try:
             params = protocol.check(parsed)
             with self.backend.lock:
-                data = HANDLERS[parsed.operation.name](self._scope(routed.account, routed.endpoint), params)
+                data = service.handler(parsed.operation.name)(self._scope(routed.account, routed.endpoint), params)
             return protocol.success(parsed.operation, data)
         except ServiceError as error:
             return protocol.failure(error, parsed.operation)

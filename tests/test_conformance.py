@@ -397,7 +397,8 @@ def wire_request(namespace: str, model: dict[str, Any], operation: str, params: 
         body_patch(decoded)
         body = json.dumps(decoded).encode()
     query = urlencode(serialized["query_string"], doseq=True) if serialized["query_string"] else ""
-    url = HOSTS[namespace] + serialized["url_path"] + (f"?{query}" if query else "")
+    path = serialized["url_path"]  # may hold the route's own query literal (?operation=put), as botocore joins it
+    url = HOSTS[namespace] + path + (f"{'&' if '?' in path else '?'}{query}" if query else "")
     return WireRequest(serialized["method"], url, dict(serialized["headers"]), body)
 
 
@@ -598,7 +599,9 @@ class Scenario:
         self.call("GetVoiceConnector", VoiceConnectorId=vc_id)
         self.call("ListVoiceConnectors", MaxResults=1)
         self.call("UpdateVoiceConnector", VoiceConnectorId=vc_id, Name="renamed", RequireEncryption=False)
+        self.call("SearchAvailablePhoneNumbers", AreaCode="913", MaxResults=2)
         order = self.call("CreatePhoneNumberOrder", ProductType="VoiceConnector", E164PhoneNumbers=numbers)
+        self.fake.backend.clock.advance(self.fake.backend.order_delay)  # orders are Processing for a while
         self.call("GetPhoneNumberOrder", PhoneNumberOrderId=order["PhoneNumberOrder"]["PhoneNumberOrderId"])
         self.call("AssociatePhoneNumbersWithVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers)
         self.call("ListPhoneNumbers", FilterName="VoiceConnectorId", FilterValue=vc_id)
@@ -616,6 +619,27 @@ class Scenario:
         self.call("UpdateProxySession", VoiceConnectorId=vc_id, ProxySessionId=sid, Capabilities=["SMS"])
         self.call("DeleteProxySession", VoiceConnectorId=vc_id, ProxySessionId=sid)
         self.call("DeleteVoiceConnectorProxy", VoiceConnectorId=vc_id)
+        self.call("PutVoiceConnectorTermination", VoiceConnectorId=vc_id, Termination={
+            "CpsLimit": 2, "DefaultPhoneNumber": numbers[0], "CallingRegions": ["US"],
+            "CidrAllowedList": ["10.0.0.0/24"], "Disabled": False})
+        self.call("GetVoiceConnectorTermination", VoiceConnectorId=vc_id)
+        self.call("DeleteVoiceConnectorTermination", VoiceConnectorId=vc_id)
+        self.call("PutVoiceConnectorOrigination", VoiceConnectorId=vc_id, Origination={"Disabled": False, "Routes": [
+            {"Host": "10.0.0.1", "Port": 5060, "Protocol": "TCP", "Priority": 1, "Weight": 1}]})
+        self.call("GetVoiceConnectorOrigination", VoiceConnectorId=vc_id)
+        self.call("DeleteVoiceConnectorOrigination", VoiceConnectorId=vc_id)
+        self.call("PutVoiceConnectorLoggingConfiguration", VoiceConnectorId=vc_id,
+                  LoggingConfiguration={"EnableSIPLogs": True})
+        self.call("GetVoiceConnectorLoggingConfiguration", VoiceConnectorId=vc_id)
+        self.call("PutVoiceConnectorStreamingConfiguration", VoiceConnectorId=vc_id, StreamingConfiguration={
+            "DataRetentionInHours": 24, "Disabled": False, "StreamingNotificationTargets": [
+                {"NotificationTarget": "EventBridge"}]})
+        self.call("GetVoiceConnectorStreamingConfiguration", VoiceConnectorId=vc_id)
+        self.call("DeleteVoiceConnectorStreamingConfiguration", VoiceConnectorId=vc_id)
+        self.call("PutVoiceConnectorTerminationCredentials", VoiceConnectorId=vc_id,
+                  Credentials=[{"Username": "sip-user", "Password": "sip-secret"}])
+        self.call("ListVoiceConnectorTerminationCredentials", VoiceConnectorId=vc_id)
+        self.call("DeleteVoiceConnectorTerminationCredentials", VoiceConnectorId=vc_id, Usernames=["sip-user"])
         self.call("DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[1:])
         self.call("DeletePhoneNumber", PhoneNumberId=numbers[1])
         self.call("DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[:1])

@@ -1,30 +1,40 @@
 """The phone-number inventory, and building a proxy pool the way a real account does.
 
 order -> list -> get -> create connector -> associate -> put proxy -> sessions, all through the API.
-Assumptions of the fake (documented in ``domain/phone_numbers.py``), tested as such: an order completes at
-once; a number already in the inventory fails individually (order status Partial / Failed); a deleted number
+Assumptions of the fake (documented in ``domain/phone_numbers.py``), tested as such: an order completes after
+the backend's ``order_delay`` (``_order`` waits for it on the fake's clock); a number already in the inventory fails individually (order status Partial / Failed); a deleted number
 goes to DeleteInProgress and leaves every pool; an associated number must be disassociated before deletion.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
 NUMBERS = ["+19135550101", "+19135550102"]
 
 
-def _order(client: Any, numbers: list[str], product: str = "VoiceConnector") -> dict[str, Any]:
-    return client.create_phone_number_order(ProductType=product, E164PhoneNumbers=numbers)["PhoneNumberOrder"]
+@pytest.fixture
+def order(client: Any, chime_proxy: Any) -> Callable[..., dict[str, Any]]:
+    """Order and wait, as real code does: the order is Processing until the fake's clock passes its delay."""
+
+    def place(numbers: list[str], product: str = "VoiceConnector", via: Any = None) -> dict[str, Any]:
+        api = via or client
+        created = api.create_phone_number_order(ProductType=product, E164PhoneNumbers=numbers)["PhoneNumberOrder"]
+        assert created["Status"] == "Processing"
+        chime_proxy.clock.advance(chime_proxy.backend.order_delay)
+        return api.get_phone_number_order(PhoneNumberOrderId=created["PhoneNumberOrderId"])["PhoneNumberOrder"]
+
+    return place
 
 
 def _vc(client: Any) -> str:
     return client.create_voice_connector(Name="rides", RequireEncryption=True)["VoiceConnector"]["VoiceConnectorId"]
 
 
-def test_a_pool_built_through_the_api_serves_sessions(client: Any) -> None:
-    order = _order(client, NUMBERS)
+def test_a_pool_built_through_the_api_serves_sessions(client: Any, order: Any) -> None:
+    order = order(NUMBERS)
     assert order["Status"] == "Successful" and order["ProductType"] == "VoiceConnector"
     assert sorted((n["E164PhoneNumber"], n["Status"]) for n in order["OrderedPhoneNumbers"]) == [
         (n, "Acquired") for n in NUMBERS]
@@ -63,16 +73,16 @@ def test_a_connector_without_numbers_gets_fictional_ones_on_demand(client: Any) 
     assert client.list_phone_numbers()["PhoneNumbers"] == []  # the service's number, not the account's
 
 
-def test_ordering_an_owned_number_fails_for_that_number(client: Any) -> None:
-    _order(client, NUMBERS[:1])
-    partial = _order(client, NUMBERS)
+def test_ordering_an_owned_number_fails_for_that_number(client: Any, order: Any) -> None:
+    order(NUMBERS[:1])
+    partial = order(NUMBERS)
     assert partial["Status"] == "Partial"
     assert dict((n["E164PhoneNumber"], n["Status"]) for n in partial["OrderedPhoneNumbers"]) == {
         NUMBERS[0]: "Failed", NUMBERS[1]: "Acquired"}
-    assert _order(client, NUMBERS)["Status"] == "Failed"
+    assert order(NUMBERS)["Status"] == "Failed"
 
 
-def test_unknown_order_and_number_are_not_found(client: Any) -> None:
+def test_unknown_order_and_number_are_not_found(client: Any, order: Any) -> None:
     with pytest.raises(client.exceptions.NotFoundException):
         client.get_phone_number_order(PhoneNumberOrderId="00000000-0000-4000-8000-000000000000")
     for call in (client.get_phone_number, client.delete_phone_number):
@@ -80,8 +90,8 @@ def test_unknown_order_and_number_are_not_found(client: Any) -> None:
             call(PhoneNumberId="+19135550199")
 
 
-def test_list_filters_by_connector_status_and_paging(client: Any) -> None:
-    _order(client, NUMBERS + ["+19135550103"])
+def test_list_filters_by_connector_status_and_paging(client: Any, order: Any) -> None:
+    order(NUMBERS + ["+19135550103"])
     vc = _vc(client)
     client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=NUMBERS[1:])
     on_vc = client.list_phone_numbers(FilterName="VoiceConnectorId", FilterValue=vc)["PhoneNumbers"]
@@ -96,8 +106,8 @@ def test_list_filters_by_connector_status_and_paging(client: Any) -> None:
     assert "NextToken" not in rest
 
 
-def test_associating_unknown_or_foreign_numbers_reports_per_number_errors(client: Any) -> None:
-    _order(client, NUMBERS)
+def test_associating_unknown_or_foreign_numbers_reports_per_number_errors(client: Any, order: Any) -> None:
+    order(NUMBERS)
     first, second = _vc(client), _vc(client)
     client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=first, E164PhoneNumbers=NUMBERS[:1])
     result = client.associate_phone_numbers_with_voice_connector(
@@ -108,8 +118,8 @@ def test_associating_unknown_or_foreign_numbers_reports_per_number_errors(client
     assert [n["E164PhoneNumber"] for n in on_second] == [NUMBERS[1]]  # the good number went through
 
 
-def test_force_associate_moves_a_number(client: Any) -> None:
-    _order(client, NUMBERS[:1])
+def test_force_associate_moves_a_number(client: Any, order: Any) -> None:
+    order(NUMBERS[:1])
     first, second = _vc(client), _vc(client)
     client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=first, E164PhoneNumbers=NUMBERS[:1])
     result = client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=second,
@@ -119,15 +129,15 @@ def test_force_associate_moves_a_number(client: Any) -> None:
     assert [a["Value"] for a in associations] == [second]
 
 
-def test_numbers_of_another_product_type_cannot_join_a_pool(client: Any) -> None:
-    _order(client, NUMBERS[:1], product="SipMediaApplicationDialIn")
+def test_numbers_of_another_product_type_cannot_join_a_pool(client: Any, order: Any) -> None:
+    order(NUMBERS[:1], product="SipMediaApplicationDialIn")
     vc = _vc(client)
     result = client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=NUMBERS[:1])
     assert [e["ErrorCode"] for e in result["PhoneNumberErrors"]] == ["BadRequest"]
 
 
-def test_disassociating_a_number_not_on_the_connector_reports_it(client: Any) -> None:
-    _order(client, NUMBERS[:1])
+def test_disassociating_a_number_not_on_the_connector_reports_it(client: Any, order: Any) -> None:
+    order(NUMBERS[:1])
     vc = _vc(client)
     result = client.disassociate_phone_numbers_from_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=NUMBERS[:1])
     assert [(e["PhoneNumberId"], e["ErrorCode"]) for e in result["PhoneNumberErrors"]] == [(NUMBERS[0], "NotFound")]
@@ -144,7 +154,7 @@ def test_an_associated_number_cannot_be_deleted(client: Any, chime_proxy: Any) -
     assert deleted["Status"] == "DeleteInProgress" and "DeletionTimestamp" in deleted
 
 
-def test_a_deleted_number_leaves_the_pool_and_can_be_ordered_again(client: Any, chime_proxy: Any) -> None:
+def test_a_deleted_number_leaves_the_pool_and_can_be_ordered_again(client: Any, chime_proxy: Any, order: Any) -> None:
     vc = chime_proxy.create_voice_connector(NUMBERS[:1])
     client.disassociate_phone_numbers_from_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=NUMBERS[:1])
     client.delete_phone_number(PhoneNumberId=NUMBERS[0])
@@ -154,7 +164,7 @@ def test_a_deleted_number_leaves_the_pool_and_can_be_ordered_again(client: Any, 
                                                                                        "+12065550100"],
                                           Capabilities=["Voice"])["ProxySession"]
     assert session["Participants"][0]["ProxyPhoneNumber"] != NUMBERS[0]  # on demand instead
-    assert _order(client, NUMBERS[:1])["Status"] == "Successful"
+    assert order(NUMBERS[:1])["Status"] == "Successful"
 
 
 def test_disassociating_removes_the_number_from_the_pool(client: Any, chime_proxy: Any) -> None:
@@ -167,16 +177,16 @@ def test_disassociating_removes_the_number_from_the_pool(client: Any, chime_prox
         assert session["Participants"][0]["ProxyPhoneNumber"] == NUMBERS[1]
 
 
-def test_the_inventory_belongs_to_the_account_not_the_region(chime_proxy: Any) -> None:
+def test_the_inventory_belongs_to_the_account_not_the_region(chime_proxy: Any, order: Any) -> None:
     import boto3
 
     east = boto3.client("chime-sdk-voice", region_name="us-east-1")
     west = boto3.client("chime-sdk-voice", region_name="us-west-2")
-    _order(east, NUMBERS[:1])
+    order(via=east, numbers=NUMBERS[:1])
     assert [n["E164PhoneNumber"] for n in west.list_phone_numbers()["PhoneNumbers"]] == NUMBERS[:1]
 
 
-def test_an_empty_order_is_a_bad_request(client: Any) -> None:
+def test_an_empty_order_is_a_bad_request(client: Any, order: Any) -> None:
     with pytest.raises(client.exceptions.BadRequestException, match="at least one"):
         client.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=[])
 

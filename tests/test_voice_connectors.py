@@ -163,3 +163,141 @@ def test_the_global_legacy_endpoint_sees_every_region(chime_client: Any, chime_p
     vc = _create(west)["VoiceConnectorId"]
     assert chime_client.get_voice_connector(VoiceConnectorId=vc)["VoiceConnector"]["AwsRegion"] == "us-west-2"
     assert [v["VoiceConnectorId"] for v in chime_client.list_voice_connectors()["VoiceConnectors"]] == [vc]
+
+
+# ---- the settings provisioning code puts next to the proxy --------------------------------------------------------
+TERMINATION = {"CallingRegions": ["US", "CA"], "CidrAllowedList": ["10.0.0.0/24"], "DefaultPhoneNumber": "+19135550101"}
+
+
+def test_termination_is_put_got_and_deleted_with_its_documented_default(client: Any, chime_proxy: Any) -> None:
+    vc = _create(client)["VoiceConnectorId"]
+    with pytest.raises(client.exceptions.NotFoundException, match="PutVoiceConnectorTermination"):
+        client.get_voice_connector_termination(VoiceConnectorId=vc)
+    put = client.put_voice_connector_termination(VoiceConnectorId=vc, Termination=TERMINATION)["Termination"]
+    assert put == {**TERMINATION, "CpsLimit": 1, "Disabled": False}  # CpsLimit: "Default value of 1"
+    assert client.get_voice_connector_termination(VoiceConnectorId=vc)["Termination"] == put
+    changed = client.put_voice_connector_termination(VoiceConnectorId=vc, Termination={**TERMINATION, "CpsLimit": 5,
+                                                                                     "Disabled": True})
+    assert changed["Termination"]["CpsLimit"] == 5 and changed["Termination"]["Disabled"] is True
+    deleted = client.delete_voice_connector_termination(VoiceConnectorId=vc)
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    with pytest.raises(client.exceptions.NotFoundException):
+        client.get_voice_connector_termination(VoiceConnectorId=vc)
+
+
+@pytest.mark.parametrize(("termination", "message"), [
+    ({"CidrAllowedList": ["10.0.0.0/24"]}, "CallingRegions is required"),
+    ({"CallingRegions": ["US"]}, "CidrAllowedList is required"),
+    ({"CallingRegions": ["USA"], "CidrAllowedList": ["10.0.0.0/24"]}, "alpha-2"),
+    ({"CallingRegions": ["US"], "CidrAllowedList": ["10.0.0.1/24"]}, "not a network in CIDR format"),
+    ({"CallingRegions": ["US"], "CidrAllowedList": ["example.com"]}, "not a network in CIDR format"),
+    ({**TERMINATION, "DefaultPhoneNumber": "0123"}, "termination.defaultPhoneNumber"),
+    ({**TERMINATION, "CpsLimit": 0}, "cpsLimit"),
+])
+def test_a_bad_termination_is_refused_and_changes_nothing(client: Any, chime_proxy: Any,
+                                                          termination: dict[str, Any], message: str) -> None:
+    from botocore.exceptions import ParamValidationError
+
+    vc = _create(client)["VoiceConnectorId"]
+    client.put_voice_connector_termination(VoiceConnectorId=vc, Termination=TERMINATION)
+    try:
+        client.put_voice_connector_termination(VoiceConnectorId=vc, Termination=termination)
+    except ParamValidationError:
+        assert message == "cpsLimit"  # botocore checks minima itself: never sent
+    except client.exceptions.BadRequestException as error:
+        assert message in str(error)
+    else:
+        pytest.fail(f"accepted {termination}")
+    assert client.get_voice_connector_termination(VoiceConnectorId=vc)["Termination"]["CallingRegions"] == ["US", "CA"]
+
+
+def test_origination_routes_get_the_documented_defaults(client: Any, chime_proxy: Any) -> None:
+    encrypted = _create(client)["VoiceConnectorId"]
+    plain = client.create_voice_connector(Name="plain", RequireEncryption=False)["VoiceConnector"]["VoiceConnectorId"]
+    route = {"Host": "sip.example.com", "Priority": 1, "Weight": 10}
+    for vc, protocol in ((encrypted, "TCP"), (plain, "UDP")):
+        put = client.put_voice_connector_origination(VoiceConnectorId=vc, Origination={"Routes": [route]})
+        assert put["Origination"] == {"Disabled": False, "Routes": [{**route, "Port": 5060, "Protocol": protocol}]}
+        assert client.get_voice_connector_origination(VoiceConnectorId=vc)["Origination"] == put["Origination"]
+    client.delete_voice_connector_origination(VoiceConnectorId=plain)
+    with pytest.raises(client.exceptions.NotFoundException):
+        client.get_voice_connector_origination(VoiceConnectorId=plain)
+
+
+@pytest.mark.parametrize(("origination", "message"), [
+    ({}, "Routes .1 to 20 SIP hosts. or Disabled"),
+    ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1}] * 21}, "1 to 20 routes, not 21"),
+    ({"Routes": [{"Host": "a", "Weight": 1}]}, "Routes.1 lacks Priority"),
+    ({"Routes": [{"Host": "a", "Priority": 101, "Weight": 1}]}, "less than or equal to 100"),
+    ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1, "Protocol": "SCTP"}]}, "enum value set: \\[TCP, UDP\\]"),
+    ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1, "Port": 65536}]}, "less than or equal to 65535"),
+])
+def test_a_bad_origination_is_refused(client: Any, chime_proxy: Any, origination: dict[str, Any],
+                                      message: str) -> None:
+    vc = _create(client)["VoiceConnectorId"]
+    with pytest.raises(client.exceptions.BadRequestException, match=message):
+        client.put_voice_connector_origination(VoiceConnectorId=vc, Origination=origination)
+    with pytest.raises(client.exceptions.NotFoundException):
+        client.get_voice_connector_origination(VoiceConnectorId=vc)
+
+
+def test_logging_is_off_until_put(client: Any, chime_proxy: Any) -> None:
+    vc = _create(client)["VoiceConnectorId"]
+    off = client.get_voice_connector_logging_configuration(VoiceConnectorId=vc)["LoggingConfiguration"]
+    assert off == {"EnableSIPLogs": False, "EnableMediaMetricLogs": False}
+    client.put_voice_connector_logging_configuration(VoiceConnectorId=vc, LoggingConfiguration={"EnableSIPLogs": True})
+    on = client.get_voice_connector_logging_configuration(VoiceConnectorId=vc)["LoggingConfiguration"]
+    assert on["EnableSIPLogs"] is True
+    assert not hasattr(client, "delete_voice_connector_logging_configuration")  # the models have no Delete
+
+
+def test_streaming_is_put_got_and_deleted(client: Any, chime_proxy: Any) -> None:
+    vc = _create(client)["VoiceConnectorId"]
+    config = {"DataRetentionInHours": 24, "Disabled": False,
+              "StreamingNotificationTargets": [{"NotificationTarget": "SQS"}]}
+    client.put_voice_connector_streaming_configuration(VoiceConnectorId=vc, StreamingConfiguration=config)
+    got = client.get_voice_connector_streaming_configuration(VoiceConnectorId=vc)["StreamingConfiguration"]
+    assert {k: got[k] for k in config} == config
+    with pytest.raises(client.exceptions.BadRequestException, match="enum value set"):
+        client.put_voice_connector_streaming_configuration(VoiceConnectorId=vc, StreamingConfiguration={
+            **config, "StreamingNotificationTargets": [{"NotificationTarget": "Kafka"}]})
+    client.delete_voice_connector_streaming_configuration(VoiceConnectorId=vc)
+    with pytest.raises(client.exceptions.NotFoundException, match="streaming configuration"):
+        client.get_voice_connector_streaming_configuration(VoiceConnectorId=vc)
+
+
+def test_termination_credentials_never_come_back_in_clear(client: Any, chime_proxy: Any) -> None:
+    vc = _create(client)["VoiceConnectorId"]
+    secret = "correct horse battery staple"
+    client.put_voice_connector_termination_credentials(
+        VoiceConnectorId=vc, Credentials=[{"Username": "pbx-b", "Password": secret},
+                                          {"Username": "pbx-a", "Password": "another one"}])
+    listed = client.list_voice_connector_termination_credentials(VoiceConnectorId=vc)
+    assert listed["Usernames"] == ["pbx-a", "pbx-b"]
+    for call in chime_proxy.calls:
+        assert secret.encode() not in (call.response.body if call.response is not None else b"")
+    stored = chime_proxy.backend.account(chime_proxy.account).voice_connectors[vc].credentials
+    assert secret not in json.dumps(stored)
+    from pytest_chime_proxy.domain import connector_settings
+
+    scope = chime_proxy._scope(None, None)
+    assert connector_settings.password_matches(scope, vc, "pbx-b", secret)
+    assert not connector_settings.password_matches(scope, vc, "pbx-b", "guess")
+
+    with pytest.raises(client.exceptions.NotFoundException):
+        client.delete_voice_connector_termination_credentials(VoiceConnectorId=vc, Usernames=["pbx-a", "nobody"])
+    assert client.list_voice_connector_termination_credentials(VoiceConnectorId=vc)["Usernames"] == ["pbx-a", "pbx-b"]
+    client.delete_voice_connector_termination_credentials(VoiceConnectorId=vc, Usernames=["pbx-a"])
+    assert client.list_voice_connector_termination_credentials(VoiceConnectorId=vc)["Usernames"] == ["pbx-b"]
+    with pytest.raises(client.exceptions.BadRequestException, match="Credentials.1 lacks Password"):
+        client.put_voice_connector_termination_credentials(VoiceConnectorId=vc, Credentials=[{"Username": "x"}])
+
+
+def test_settings_of_an_unknown_connector_are_not_found(client: Any, chime_proxy: Any) -> None:
+    vc = _create(client)["VoiceConnectorId"]
+    client.put_voice_connector_termination(VoiceConnectorId=vc, Termination=TERMINATION)
+    client.delete_voice_connector(VoiceConnectorId=vc)
+    for call in (client.get_voice_connector_termination, client.get_voice_connector_logging_configuration,
+                 client.list_voice_connector_termination_credentials):
+        with pytest.raises(client.exceptions.NotFoundException, match=vc):
+            call(VoiceConnectorId=vc)

@@ -19,16 +19,11 @@ import botocore.session
 
 OUT = Path(__file__).resolve().parent.parent / "pytest_chime_proxy" / "wire" / "specs"
 
-# The operations the fake answers; every other operation of the namespace is routed too, but only to
-# answer "not emulated" loudly.
-EMULATED = [
-    "CreateProxySession", "GetProxySession", "ListProxySessions", "UpdateProxySession", "DeleteProxySession",
-    "PutVoiceConnectorProxy", "GetVoiceConnectorProxy", "DeleteVoiceConnectorProxy",
-    "CreateVoiceConnector", "GetVoiceConnector", "ListVoiceConnectors", "UpdateVoiceConnector",
-    "DeleteVoiceConnector",
-    "CreatePhoneNumberOrder", "GetPhoneNumberOrder", "ListPhoneNumbers", "GetPhoneNumber", "DeletePhoneNumber",
-    "AssociatePhoneNumbersWithVoiceConnector", "DisassociatePhoneNumbersFromVoiceConnector",
-]
+# The operations the fake answers are the ones ``service.py`` registers; every other operation of the
+# namespace is routed too, but only to answer "not emulated" loudly.
+sys.path.insert(0, str(OUT.parents[2]))
+from pytest_chime_proxy.service import emulated  # noqa: E402 - after the path that finds this checkout
+
 KEEP = ("type", "required", "members", "member", "min", "max", "pattern", "enum", "sensitive",
         "location", "locationName", "shape", "timestampFormat", "error", "exception")
 
@@ -59,7 +54,10 @@ def snapshot(service: str) -> dict:
             walk(shape["member"]["shape"])
 
     operations = {}
-    for name in EMULATED:
+    for name in emulated():
+        if name not in raw["operations"]:
+            raise SystemExit(f"botocore {botocore.__version__}'s {service} model has no operation {name}; "
+                             "use the botocore named in this module's docstring")
         op = raw["operations"][name]
         operations[name] = {
             "http": {"method": op["http"]["method"], "requestUri": op["http"]["requestUri"],

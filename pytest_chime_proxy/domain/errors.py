@@ -42,6 +42,10 @@ class NotFound(ServiceError):
     error_type = "NotFoundException"
 
 
+class Forbidden(ServiceError):
+    error_type = "ForbiddenException"
+
+
 class Conflict(ServiceError):
     """Conflicting state (an operation whose model lacks ConflictException answers BadRequest instead)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass
@@ -30,16 +31,22 @@ class PhoneNumber:
 
 @dataclass
 class PhoneNumberOrder:
+    """An order: every number ``Processing`` until ``ready_at`` on the mock's clock, then its ``outcome``."""
+
     PhoneNumberOrderId: str
     ProductType: str
-    OrderedPhoneNumbers: list[tuple[str, str]]  # (E.164 number, Acquired | Failed)
+    OrderedPhoneNumbers: list[tuple[str, str]]  # (E.164 number, Processing | Acquired | Failed)
     CreatedTimestamp: datetime
     UpdatedTimestamp: datetime
     Name: str | None = None
+    outcome: list[tuple[str, str]] = field(default_factory=list)  # (E.164 number, Acquired | Failed)
+    ready_at: datetime | None = None  # when processing ends; None once settled
 
     @property
     def Status(self) -> str:
         statuses = {status for _, status in self.OrderedPhoneNumbers}
+        if "Processing" in statuses:
+            return "Processing"
         if statuses == {"Acquired"}:
             return "Successful"
         return "Failed" if statuses == {"Failed"} else "Partial"
@@ -94,6 +101,8 @@ class VoiceConnector:
     IntegrationType: str | None = None
     NetworkType: str | None = None
     proxy: ProxyConfig | None = None
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # Termination, Origination, ... as put
+    credentials: dict[str, str] = field(default_factory=dict)  # termination username -> salted password hash
     sessions: dict[str, ProxySession] = field(default_factory=dict)
     sticky: dict[frozenset[str], str] = field(default_factory=dict)  # participant pair -> last proxy number
     # indexes that keep create and list independent of how many sessions the connector holds:

@@ -13,14 +13,17 @@ import string
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .clock import Clock
 from .errors import NotFound
 from .model import PhoneNumber, PhoneNumberOrder, VoiceConnector
+from .quotas import QuotaOption, Quotas
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
+# No published figure says how long an order stays Processing; a few minutes makes polling code poll.
+DEFAULT_ORDER_DELAY = timedelta(minutes=5)
 
 
 @dataclass
@@ -32,6 +35,7 @@ class AccountState:
     orders: dict[str, PhoneNumberOrder] = field(default_factory=dict)
     voice_connectors: dict[str, VoiceConnector] = field(default_factory=dict)
     session_seq: int = 0
+    next_settle: float = float("inf")  # no order completes and no deleted number goes before this (epoch s)
 
 
 class Backend:
@@ -41,7 +45,18 @@ class Backend:
     server), and every operation is a read-modify-write of one account.
     """
 
-    def __init__(self, clock: Clock | None = None, seed: int | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, seed: int | None = None, *,
+                 order_delay: timedelta | float = DEFAULT_ORDER_DELAY, quotas: QuotaOption = False,
+                 legacy_cutoff: bool = False) -> None:
+        """``order_delay``: how long a phone-number order stays Processing on the clock (seconds or a
+        timedelta). ``quotas``: False, True (AWS's defaults) or overrides (``{"voice_connectors_per_region":
+        5}``). ``legacy_cutoff``: answer every legacy ``chime`` call as AWS now answers new accounts."""
+        delay = order_delay if isinstance(order_delay, timedelta) else timedelta(seconds=order_delay)
+        if delay < timedelta(0):
+            raise ValueError(f"order_delay must not be negative, not {order_delay!r}")
+        self.order_delay = delay
+        self.quotas: Quotas | None = Quotas.of(quotas)
+        self.legacy_cutoff = legacy_cutoff
         self.clock = clock or Clock()
         self.accounts: dict[str, AccountState] = {}
         self.lock = threading.RLock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import quotas
 from .errors import BadRequest, Conflict, NotFound
 from .model import ProxyConfig, VoiceConnector
 from .proxy_sessions import MAX_EXPIRY_MINUTES
@@ -12,9 +13,14 @@ def create(scope: Scope, name: str, require_encryption: bool, aws_region: str | 
            integration_type: str | None = None, network_type: str | None = None) -> VoiceConnector:
     """A new connector, living in ``aws_region`` or, when absent, the endpoint's region (legacy: us-east-1)."""
     now = scope.now
+    region = aws_region or scope.region
+    limits = scope.backend.quotas
+    if limits is not None:
+        held = sum(1 for vc in scope.account.voice_connectors.values() if vc.AwsRegion == region)
+        quotas.check(limits.voice_connectors_per_region, held, 1, f"voice connectors in {region}")
     vc = VoiceConnector(
         VoiceConnectorId=scope.backend.new_voice_connector_id(), Name=name,
-        AwsRegion=aws_region or scope.region, RequireEncryption=require_encryption,
+        AwsRegion=region, RequireEncryption=require_encryption,
         CreatedTimestamp=now, UpdatedTimestamp=now, account=scope.account.account_id,
         namespace=scope.namespace, IntegrationType=integration_type, NetworkType=network_type,
     )
