@@ -8,6 +8,7 @@ rule that answered. Pure: no botocore.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -35,9 +36,31 @@ def _redact_key(match: "re.Match[str]") -> str:
     return match.group(1) + (key if kept else key[:4] + REDACTED)
 
 
+SECRET_MEMBERS = frozenset({"Password"})  # input members that carry a secret (termination credentials)
+
+
+def redact_params(value: Any) -> Any:
+    """Input members (nested) with the values of ``SECRET_MEMBERS`` replaced by ``REDACTED``."""
+    if isinstance(value, dict):
+        return {k: REDACTED if k in SECRET_MEMBERS else redact_params(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_params(v) for v in value]
+    return value
+
+
+def _redact_body(body: bytes) -> bytes:
+    if not any(f'"{name}"'.encode() in body for name in SECRET_MEMBERS):
+        return body
+    try:
+        return json.dumps(redact_params(json.loads(body))).encode()
+    except ValueError:
+        return b'"REDACTED: a body that names a secret member and is not JSON"'
+
+
 def redact(request: WireRequest) -> WireRequest:
     """``request`` without secrets, as it is kept in the call log: the access key id (but for the fake key or
-    an account id), the signature and any session token are replaced by ``REDACTED``."""
+    an account id), the signature, any session token and secret members of the body (``SECRET_MEMBERS``)
+    are replaced by ``REDACTED``."""
     headers: dict[str, str] = {}
     for name, value in request.headers.items():
         lowered = name.lower()
@@ -46,7 +69,7 @@ def redact(request: WireRequest) -> WireRequest:
         elif lowered in _SECRET_HEADERS:
             value = REDACTED
         headers[name] = value
-    return WireRequest(request.method, request.url, headers, request.body)
+    return WireRequest(request.method, request.url, headers, _redact_body(request.body))
 
 
 def retry_header(headers: Mapping[str, Any]) -> tuple[int | None, int | None]:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from typing_extensions import Unpack
 
 from . import active, backoff, lifecycle
-from .calls import Call, CallLog, redact, retry_header
+from .calls import Call, CallLog, redact, redact_params, retry_header
 
 from .domain import geo, proxy_sessions, voice_connectors
 from .domain import phone_numbers as inventory
@@ -44,8 +44,9 @@ class ChimeProxyMock:
     """A fake Amazon Chime proxy-session service.
 
     Options (keyword arguments, see ``options.MockOptions``): ``region``, ``account``, ``seed``, ``clock``,
-    ``real_sleep``, ``virtual_sleep``, ``faults``, ``assert_all_faults_hit``. A wrong option raises
-    ``OptionsError`` before anything is built.
+    ``real_sleep``, ``virtual_sleep``, ``faults``, ``assert_all_faults_hit``, ``order_delay``, ``quotas``,
+    ``legacy_cutoff``, ``on_demand_pool_size``. A wrong option raises ``OptionsError`` before anything is
+    built.
     """
 
     def __init__(self, **options: Unpack[MockOptions]) -> None:
@@ -56,7 +57,12 @@ class ChimeProxyMock:
         self.region: str = values["region"]
         self.account: str = values["account"]
         self.clock: Clock = values["clock"] or Clock()
-        self.backend = Backend(self.clock, values["seed"])
+        try:
+            self.backend = Backend(self.clock, values["seed"], order_delay=values["order_delay"],
+                                   quotas=values["quotas"], legacy_cutoff=values["legacy_cutoff"],
+                                   on_demand_pool_size=values["on_demand_pool_size"])
+        except ValueError as error:  # a quota name the backend does not know, say
+            raise OptionsError(f"ChimeProxyMock: {error}") from None
         self.fake = FakeChime(self.backend, self.account)
         self.calls = CallLog()
         self.faults = Faults()
@@ -192,9 +198,11 @@ class ChimeProxyMock:
     def _record(self, routed: Routed, response: WireResponse | None, error_code: str | None, waited: float,
                 decision: Decision, rule: FaultRule | None) -> None:
         attempt, most = retry_header(routed.request.headers)
+        request = redact(routed.request)  # the same body object back when it names no secret member
+        params = routed.params if request.body is routed.request.body else redact_params(routed.params)
         self.calls.append(Call(
-            request=redact(routed.request), endpoint=routed.endpoint, account=routed.account,
-            operation=routed.operation, params=routed.params, response=response,
+            request=request, endpoint=routed.endpoint, account=routed.account,
+            operation=routed.operation, params=params, response=response,
             status=response.status if response is not None else None, error_code=error_code, attempt=attempt,
             max_attempts=most, backoff=waited, latency=decision.latency, fault=rule, time=self.clock.now()))
 

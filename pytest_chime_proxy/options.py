@@ -9,12 +9,15 @@ they name for every mock made in the session, fixtures and decorators alike.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import Annotated, TypedDict
 
 from .domain.clock import Clock
+from .domain.on_demand import ON_DEMAND_POOL_SIZE
+from .domain.state import DEFAULT_ORDER_DELAY
 
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$"
 ACCOUNT_PATTERN = r"^[0-9]{12}$"
@@ -35,6 +38,13 @@ class MockOptions(TypedDict, total=False):
       instead of waiting (for an application's own retry loop).
     - ``faults``: fault rules to start with, each the keyword arguments of ``inject``.
     - ``assert_all_faults_hit``: leaving the mock (or the test) fails when a fault rule never fired.
+    - ``order_delay``: how long a phone-number order stays ``Processing`` on the mock's clock (seconds or a
+      timedelta; 0 completes orders at once).
+    - ``quotas``: enforce service quotas with ``ResourceLimitExceededException``: True for AWS's defaults, or
+      a mapping overriding some (``{"voice_connectors_per_region": 5}``).
+    - ``legacy_cutoff``: answer every legacy ``chime`` call as AWS now answers accounts that may not use it.
+    - ``on_demand_pool_size``: how many on-demand proxy numbers a connector without associated numbers can
+      hand out per country and area code (0: none, so such a connector's sessions fail as with no pool).
     """
 
     region: Annotated[str, Field(pattern=REGION_PATTERN)]
@@ -45,6 +55,10 @@ class MockOptions(TypedDict, total=False):
     virtual_sleep: bool
     faults: Sequence[Mapping[str, Any]]
     assert_all_faults_hit: bool
+    order_delay: Annotated[float, Field(ge=0)] | timedelta
+    quotas: bool | Mapping[str, Annotated[int, Field(ge=0)] | None]
+    legacy_cutoff: bool
+    on_demand_pool_size: Annotated[int, Field(ge=0)]
 
 
 if TYPE_CHECKING:
@@ -54,7 +68,8 @@ else:
 
 DEFAULTS: Mapping[str, Any] = {
     "region": "us-east-1", "account": "123456789012", "seed": None, "clock": None, "real_sleep": False,
-    "virtual_sleep": False, "faults": (), "assert_all_faults_hit": False,
+    "virtual_sleep": False, "faults": (), "assert_all_faults_hit": False, "order_delay": DEFAULT_ORDER_DELAY,
+    "quotas": False, "legacy_cutoff": False, "on_demand_pool_size": ON_DEMAND_POOL_SIZE,
 }
 NAMES = tuple(MockOptions.__annotations__)
 _adapter: TypeAdapter[MockOptions] | None = None

@@ -291,3 +291,40 @@ def test_without_the_cutoff_legacy_calls_are_answered(chime_proxy: Any) -> None:
 
     assert chime_proxy.backend.legacy_cutoff is False
     assert signed("GET", f"{LEGACY}/voice-connectors").status_code == 200
+
+
+# ---- the provisioning options, as a user sets them ------------------------------------------------------------
+def test_the_provisioning_options_reach_the_fake_from_the_marker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import pytest
+
+        PAIR = ["+14015550101", "+12065550100"]
+
+        @pytest.mark.chime_proxy(order_delay=0, quotas={"voice_connectors_per_region": 1}, on_demand_pool_size=1)
+        def test_options(chime_sdk_voice):
+            order = chime_sdk_voice.create_phone_number_order(ProductType="VoiceConnector",
+                                                              E164PhoneNumbers=["+19135550111"])
+            assert order["PhoneNumberOrder"]["Status"] == "Successful"  # order_delay=0: at once
+            vc = chime_sdk_voice.create_voice_connector(Name="one", RequireEncryption=True)["VoiceConnector"]
+            with pytest.raises(chime_sdk_voice.exceptions.ResourceLimitExceededException):
+                chime_sdk_voice.create_voice_connector(Name="two", RequireEncryption=True)
+            vc_id = vc["VoiceConnectorId"]
+            chime_sdk_voice.put_voice_connector_proxy(VoiceConnectorId=vc_id, DefaultSessionExpiryMinutes=60,
+                                                      PhoneNumberPoolCountries=["US"])
+            chime_sdk_voice.create_proxy_session(VoiceConnectorId=vc_id, ParticipantPhoneNumbers=PAIR,
+                                                 Capabilities=["Voice"])
+            with pytest.raises(chime_sdk_voice.exceptions.BadRequestException):  # the one on-demand number is busy
+                chime_sdk_voice.create_proxy_session(VoiceConnectorId=vc_id, ParticipantPhoneNumbers=PAIR[:1] +
+                                                     ["+12065550111"], Capabilities=["Voice"])
+
+        @pytest.mark.chime_proxy(legacy_cutoff=True)
+        def test_cutoff(chime_proxy):
+            assert chime_proxy.backend.legacy_cutoff
+
+        @pytest.mark.chime_proxy(quotas={"proxy_sessions": 1})
+        def test_unknown_quota(chime_proxy):
+            pass
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*unknown quota proxy_sessions*"])

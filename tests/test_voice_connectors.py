@@ -276,6 +276,10 @@ def test_termination_credentials_never_come_back_in_clear(client: Any, chime_pro
     assert listed["Usernames"] == ["pbx-a", "pbx-b"]
     for call in chime_proxy.calls:
         assert secret.encode() not in (call.response.body if call.response is not None else b"")
+        # nor in the call log: the request's body and parameters keep the password redacted
+        assert secret.encode() not in call.request.body and secret not in repr(call.params) + repr(call)
+    put = chime_proxy.calls.last("PutVoiceConnectorTerminationCredentials")
+    assert [c["Password"] for c in put.params["Credentials"]] == ["REDACTED", "REDACTED"]
     stored = chime_proxy.backend.account(chime_proxy.account).voice_connectors[vc].credentials
     assert secret not in json.dumps(stored)
     from pytest_chime_proxy.domain import connector_settings

@@ -76,9 +76,8 @@ def _related(scope: Scope, vc: VoiceConnector, wanted: set[str]) -> list[ProxySe
 
 def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list[str],
            expiry_minutes: int | None = None, name: str | None = None, behavior: str | None = None,
-           geo_level: str | None = None, geo_params: dict[str, str] | None = None, *,
-           on_demand_pool_size: int | None = None) -> ProxySession:
-    """A new session; ``on_demand_pool_size``: see ``selection.choose`` (default ``ON_DEMAND_POOL_SIZE``)."""
+           geo_level: str | None = None, geo_params: dict[str, str] | None = None) -> ProxySession:
+    """A new session; a number is chosen by ``selection.choose`` (on-demand pool: the backend's size)."""
     vc = scope.voice_connector(vc_id)
     _proxy_ready(vc)
     assert vc.proxy is not None
@@ -87,7 +86,7 @@ def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list
     _refresh_all(scope, vc)
     wanted = {geo.e164(p) for p in participants}
     proxy = choose(vc, phone_numbers.pool(scope, vc_id), participants, _related(scope, vc, wanted), behavior,
-                   geo_level, geo_params, on_demand_pool_size)
+                   geo_level, geo_params, scope.backend.on_demand_pool_size)
     now = scope.now
     scope.account.session_seq += 1
     session = ProxySession(

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from .clock import Clock
 from .errors import NotFound
 from .model import PhoneNumber, PhoneNumberOrder, VoiceConnector
+from .on_demand import ON_DEMAND_POOL_SIZE
 from .quotas import QuotaOption, Quotas
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -47,10 +48,15 @@ class Backend:
 
     def __init__(self, clock: Clock | None = None, seed: int | None = None, *,
                  order_delay: timedelta | float = DEFAULT_ORDER_DELAY, quotas: QuotaOption = False,
-                 legacy_cutoff: bool = False) -> None:
+                 legacy_cutoff: bool = False, on_demand_pool_size: int = ON_DEMAND_POOL_SIZE) -> None:
         """``order_delay``: how long a phone-number order stays Processing on the clock (seconds or a
         timedelta). ``quotas``: False, True (AWS's defaults) or overrides (``{"voice_connectors_per_region":
-        5}``). ``legacy_cutoff``: answer every legacy ``chime`` call as AWS now answers new accounts."""
+        5}``). ``legacy_cutoff``: answer every legacy ``chime`` call as AWS now answers new accounts.
+        ``on_demand_pool_size``: how many on-demand numbers per country and area code a connector without
+        associated numbers can hand out (``selection.choose``)."""
+        if on_demand_pool_size < 0:
+            raise ValueError(f"on_demand_pool_size must not be negative, not {on_demand_pool_size!r}")
+        self.on_demand_pool_size = on_demand_pool_size
         delay = order_delay if isinstance(order_delay, timedelta) else timedelta(seconds=order_delay)
         if delay < timedelta(0):
             raise ValueError(f"order_delay must not be negative, not {order_delay!r}")
