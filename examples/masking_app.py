@@ -7,8 +7,9 @@ no test hooks of its own. ``examples/test_masking_app.py`` tests it against the 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from botocore.exceptions import ClientError
 

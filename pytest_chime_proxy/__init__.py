@@ -39,10 +39,10 @@ _LAZY = {
 
 
 @overload
-def current_mock() -> "ChimeProxyMock | None": ...
+def current_mock() -> ChimeProxyMock | None: ...
 @overload
-def current_mock(*, required: Literal[True]) -> "ChimeProxyMock": ...
-def current_mock(*, required: bool = False) -> "ChimeProxyMock | None":
+def current_mock(*, required: Literal[True]) -> ChimeProxyMock: ...
+def current_mock(*, required: bool = False) -> ChimeProxyMock | None:
     """The mock answering this thread's requests now (e.g. inside a ``@mock_chime_proxy`` test), or None.
 
     ``required=True`` raises ``LookupError`` instead of returning None, so typed code needs no assert.

@@ -24,22 +24,22 @@ class OverlappingMocksError(RuntimeError):
 
 
 _lock = threading.Lock()
-_entries: list[tuple["ChimeProxyMock", int]] = []  # (mock, ident of the thread that started it), oldest first
+_entries: list[tuple[ChimeProxyMock, int]] = []  # (mock, ident of the thread that started it), oldest first
 
 
-def push(mock: "ChimeProxyMock") -> None:
+def push(mock: ChimeProxyMock) -> None:
     """Make ``mock`` the innermost active mock of the calling thread."""
     with _lock:
         _entries.append((mock, threading.get_ident()))
 
 
-def remove(mock: "ChimeProxyMock") -> None:
+def remove(mock: ChimeProxyMock) -> None:
     """Forget ``mock`` (stopped in any order, from any thread)."""
     with _lock:
         _entries[:] = [entry for entry in _entries if entry[0] is not mock]
 
 
-def current() -> "ChimeProxyMock | None":
+def current() -> ChimeProxyMock | None:
     """The mock that answers a request made now on this thread (None when no mock is active)."""
     entries = _entries  # read without the lock: list reads are atomic and a stale answer is a race anyway
     if not entries:

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import threading
 import time as _real_time
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .adapters.shared_patch import SharedPatch
 
@@ -35,7 +36,7 @@ _saved_acquire: Callable[..., Any] | None = None
 _thread = threading.local()
 
 
-def answered(mock: "ChimeProxyMock | None") -> None:
+def answered(mock: ChimeProxyMock | None) -> None:
     """Adapters call this for every request they see: which mock (or None) answered it on this thread."""
     _thread.answered_by = mock
 
@@ -47,7 +48,7 @@ def take_pending() -> float:
     return pending
 
 
-def _waiting_mock() -> "ChimeProxyMock | None":
+def _waiting_mock() -> ChimeProxyMock | None:
     mock = getattr(_thread, "answered_by", None)
     return mock if mock is not None and mock.active else None
 

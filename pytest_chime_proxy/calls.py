@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from .wire.protocol import WireRequest, WireResponse
 from .wire.routing import Endpoint
@@ -29,7 +30,7 @@ REDACTED = "REDACTED"
 _SECRET_HEADERS = frozenset({"x-amz-security-token"})
 
 
-def _redact_key(match: "re.Match[str]") -> str:
+def _redact_key(match: re.Match[str]) -> str:
     key = match.group(2)
     # the fake key and a 12-digit account id (moto's rule) are not secrets, and tests assert on them
     kept = key == "testing" or (len(key) == 12 and key.isdigit())
@@ -113,7 +114,7 @@ class Call:
     max_attempts: int | None = None
     backoff: float = 0.0
     latency: float = 0.0
-    fault: "FaultRule | None" = None
+    fault: FaultRule | None = None
     time: datetime | None = field(default=None, compare=False)
 
     @property
@@ -176,7 +177,7 @@ class CallLog:
             self._calls.clear()
             self.dropped = 0
 
-    def filter(self, operation: str | None = None, **where: Any) -> "CallLog":
+    def filter(self, operation: str | None = None, **where: Any) -> CallLog:
         """The calls whose attributes equal the given values, in order, as a new ``CallLog`` (so ``count``,
         ``last`` and ``filter`` chain; it compares equal to a list of the same calls)."""
         unknown = set(where) - set(_FILTERS)

@@ -22,7 +22,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from . import profiles, sessions
 
@@ -39,7 +40,7 @@ FIXED: Mapping[str, str] = {"AWS_EC2_METADATA_DISABLED": "true", "AWS_IGNORE_CON
                             "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
 
 _lock = threading.Lock()
-_active: list["FakeEnvironment"] = []
+_active: list[FakeEnvironment] = []
 _original: dict[str, str | None] = {}  # the caller's value of every variable any active mock changed
 _session: list[Any] = []  # boto3's default session of the caller, while mocks are active
 

@@ -8,12 +8,13 @@ recording) sits between the two.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
+from . import service
 from .domain.errors import ServiceError
 from .domain.state import DEFAULT_ACCOUNT, Backend, Scope
-from . import service
 from .wire import protocol, routing
 from .wire.protocol import ParsedRequest, WireRequest, WireResponse
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Callable, Iterator, Mapping, Union
+from typing import Any
 
 from typing_extensions import TypedDict, Unpack
 
@@ -33,8 +34,8 @@ CONNECTION_ERRORS: Mapping[str, str] = {
     "endpoint_unreachable": "EndpointConnectionError",
 }
 
-Match = Union[Mapping[str, Any], Callable[[Mapping[str, Any]], bool]]
-Latency = Union[float, int, timedelta]
+Match = Mapping[str, Any] | Callable[[Mapping[str, Any]], bool]
+Latency = float | int | timedelta
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ PATCHES: tuple[SharedPatch, ...] = (
 )
 
 
-def enter(mock: "ChimeProxyMock", environment: "FakeEnvironment") -> ExitStack:
+def enter(mock: ChimeProxyMock, environment: FakeEnvironment) -> ExitStack:
     """Put ``mock`` in force; returns the stack whose ``close()`` undoes it all, in reverse order."""
     with ExitStack() as stack:
         environment.enter()

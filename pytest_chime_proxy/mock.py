@@ -11,14 +11,14 @@ import inspect
 import re
 import time
 import unittest
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from typing_extensions import Unpack
 
 from . import active, backoff, lifecycle
 from .calls import Call, CallLog, redact, redact_params, retry_header
-
 from .domain import geo, proxy_sessions, voice_connectors
 from .domain import phone_numbers as inventory
 from .domain.clock import Clock
@@ -26,12 +26,11 @@ from .domain.errors import Injected, ServiceError
 from .domain.model import ProxySession
 from .domain.state import Backend, Scope
 from .environment import FakeEnvironment
-from .options import MockOptions, OptionsError, validate
 from .fake import FakeChime, Routed
 from .faults import ConnectionFault, Decision, FaultOptions, FaultRule, Faults, Target
+from .options import MockOptions, OptionsError, validate
 from .wire import protocol, spec, validation
-from .wire.protocol import ParsedRequest
-from .wire.protocol import WireRequest, WireResponse
+from .wire.protocol import ParsedRequest, WireRequest, WireResponse
 from .wire.routing import Endpoint
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,8 +68,8 @@ class ChimeProxyMock:
         self.real_sleep: bool = values["real_sleep"]
         self.virtual_sleep: bool = values["virtual_sleep"]
         self.assert_all_faults_hit: bool = values["assert_all_faults_hit"]
-        for spec in values["faults"]:
-            self._inject_spec(spec)
+        for fault in values["faults"]:
+            self._inject_spec(fault)
         self._env = FakeEnvironment(self.region)
         self._undo: ExitStack | None = None
         self.decorated_test: Any = None  # set by the pytest plugin: that decorated test shares this mock
@@ -81,7 +80,7 @@ class ChimeProxyMock:
         """Whether the mock is answering."""
         return self._undo is not None
 
-    def start(self) -> "ChimeProxyMock":
+    def start(self) -> ChimeProxyMock:
         """Start answering Chime requests (and set fake credentials). Idempotent.
 
         Everything is entered through one ``ExitStack`` (``lifecycle.enter``): if any step fails, what was
@@ -97,7 +96,7 @@ class ChimeProxyMock:
         if undo is not None:
             undo.close()
 
-    def __enter__(self) -> "ChimeProxyMock":
+    def __enter__(self) -> ChimeProxyMock:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -140,7 +139,7 @@ class ChimeProxyMock:
         return self.inject(options.pop("operation"), **options)
 
     # ---- the request path (used by every adapter) -------------------------------------------------------
-    def dispatch(self, request: WireRequest, endpoint: "Endpoint | None" = None, *,
+    def dispatch(self, request: WireRequest, endpoint: Endpoint | None = None, *,
                  read_timeout: float | None = None) -> WireResponse | None:
         """Answer a request if it is for Chime; None lets it go to the network.
 

@@ -9,11 +9,12 @@ they name for every mock made in the session, fixtures and decorators alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
-from typing_extensions import Annotated, TypedDict
+from typing_extensions import TypedDict
 
 from .domain.clock import Clock
 from .domain.on_demand import ON_DEMAND_POOL_SIZE

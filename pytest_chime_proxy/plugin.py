@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -74,7 +75,7 @@ def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     return dict(marker.kwargs)
 
 
-def _new_mock(request: pytest.FixtureRequest) -> "ChimeProxyMock":
+def _new_mock(request: pytest.FixtureRequest) -> ChimeProxyMock:
     """A mock with the marker's options; a wrong option fails the test's setup naming it."""
     from .mock import ChimeProxyMock
     from .options import OptionsError
@@ -87,7 +88,7 @@ def _new_mock(request: pytest.FixtureRequest) -> "ChimeProxyMock":
 
 
 @pytest.fixture
-def chime_proxy(request: pytest.FixtureRequest) -> Iterator["ChimeProxyMock"]:
+def chime_proxy(request: pytest.FixtureRequest) -> Iterator[ChimeProxyMock]:
     """An active fake Chime with fresh state for this test; stopped (environment restored) afterwards.
 
     With ``assert_all_faults_hit`` (marker, or the ``chime_proxy_assert_all_faults_hit`` ini option) the
@@ -113,7 +114,7 @@ def chime_proxy(request: pytest.FixtureRequest) -> Iterator["ChimeProxyMock"]:
 
 
 @pytest.fixture
-def chime_sdk_voice(chime_proxy: "ChimeProxyMock") -> Any:
+def chime_sdk_voice(chime_proxy: ChimeProxyMock) -> Any:
     """A boto3 ``chime-sdk-voice`` client in the mock's region, answered by the fake.
 
     The client is reused by later tests when nothing of this test can reach them (see ``clients``): do not
@@ -125,7 +126,7 @@ def chime_sdk_voice(chime_proxy: "ChimeProxyMock") -> Any:
     return client("chime-sdk-voice", chime_proxy.region)
 
 
-@functools.lru_cache(maxsize=None)  # a fresh botocore session loads the whole chime model: once is enough
+@functools.cache  # a fresh botocore session loads the whole chime model: once is enough
 def legacy_chime_available() -> bool:
     """Whether the installed botocore still models the legacy proxy operations (botocore <= 1.37.1)."""
     import botocore.session
@@ -138,7 +139,7 @@ def legacy_chime_available() -> bool:
 
 
 @pytest.fixture
-def chime_client(chime_proxy: "ChimeProxyMock") -> Any:
+def chime_client(chime_proxy: ChimeProxyMock) -> Any:
     """A boto3 legacy ``chime`` client (reused like ``chime_sdk_voice``'s); skipped when the installed
     botocore no longer has the proxy calls."""
     import botocore
@@ -152,7 +153,7 @@ def chime_client(chime_proxy: "ChimeProxyMock") -> Any:
 
 
 @pytest.fixture
-def chime_proxy_server(request: pytest.FixtureRequest) -> Iterator["ChimeProxyServer"]:
+def chime_proxy_server(request: pytest.FixtureRequest) -> Iterator[ChimeProxyServer]:
     """The fake as a real HTTP server on 127.0.0.1 (a free port, see ``.url``) for clients in other languages
     or processes, with fresh state of its own (``.mock``); the marker's region/account/seed apply.
 
@@ -166,7 +167,7 @@ def chime_proxy_server(request: pytest.FixtureRequest) -> Iterator["ChimeProxySe
 
 
 @pytest.fixture
-def voice_connector(chime_proxy: "ChimeProxyMock", request: pytest.FixtureRequest) -> str:
+def voice_connector(chime_proxy: ChimeProxyMock, request: pytest.FixtureRequest) -> str:
     """The id of a voice connector ready for proxy sessions, with the marker's ``phone_numbers`` as its pool."""
     from .mock import DEFAULT_PHONE_NUMBERS
 

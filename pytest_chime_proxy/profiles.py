@@ -19,9 +19,9 @@ import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 KEPT_SETTINGS = frozenset({
     "region", "output", "retry_mode", "max_attempts", "defaults_mode", "parameter_validation",

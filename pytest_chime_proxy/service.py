@@ -8,10 +8,11 @@ namespaces differ it is in the model snapshots, which the wire layer applies.
 from __future__ import annotations
 
 import base64
-import bisect
 import binascii
+import bisect
 import json
-from typing import Any, Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from .domain import connector_settings, number_search, phone_numbers, proxy_sessions, voice_connectors
 from .domain.errors import BadRequest, Forbidden, NotEmulated

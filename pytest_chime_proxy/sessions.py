@@ -22,7 +22,7 @@ from typing import Any
 from .adapters.common import FAKE_ACCESS_KEY
 
 MAX_KEPT = 8
-_kept: "OrderedDict[tuple[tuple[str, str], ...], Any]" = OrderedDict()
+_kept: OrderedDict[tuple[tuple[str, str], ...], Any] = OrderedDict()
 
 
 def _key() -> tuple[tuple[str, str], ...]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any
 
 import boto3
 import botocore.endpoint
@@ -54,7 +55,7 @@ def test_fail_four_times_then_succeed_waits_on_the_mock_clock(chime_proxy: Any, 
     waited = sum(c.backoff for c in calls)
     assert chime_proxy.clock.now().timestamp() == pytest.approx(START.timestamp() + waited)
     # each call was answered at the mock time its backoff led to
-    for before, after in zip(calls, calls[1:]):
+    for before, after in zip(calls, calls[1:], strict=False):
         assert after.time is not None and before.time is not None
         assert (after.time - before.time).total_seconds() == pytest.approx(after.backoff, abs=1e-3)
 

@@ -24,10 +24,11 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import botocore
@@ -54,13 +55,13 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
 
 
-@lru_cache(maxsize=None)
+@cache
 def snapshot(namespace: str) -> dict[str, Any]:
     """The trimmed model the fake is driven by."""
     return json.loads((SPECS / f"{namespace}.json").read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def installed(namespace: str) -> dict[str, Any] | None:
     """The installed botocore's model of ``namespace`` as shipped (None when botocore has no such service)."""
     try:
@@ -680,8 +681,9 @@ def test_each_operation_answers_with_the_model_status_and_output_members(namespa
 
 def test_the_scenario_parses_with_a_real_client() -> None:
     """botocore parses every answer of the scenario with the installed chime-sdk-voice model."""
-    from pytest_chime_proxy import ChimeProxyMock
     import boto3
+
+    from pytest_chime_proxy import ChimeProxyMock
 
     with ChimeProxyMock() as mock:
         client = boto3.client("chime-sdk-voice", region_name="us-east-1")
@@ -700,8 +702,9 @@ def test_the_scenario_parses_with_a_real_client() -> None:
                                     "+1\u096a\u0966\u0967"])  # Devanagari
 def test_pattern_digits_are_ascii_as_in_the_model_dialect(number: str) -> None:
     """Smithy patterns are ECMA-262, where ``\\d`` is [0-9] (as in Java): other scripts' digits are refused."""
-    from pytest_chime_proxy import ChimeProxyMock
     import boto3
+
+    from pytest_chime_proxy import ChimeProxyMock
 
     pattern = snapshot("chime-sdk-voice")["shapes"]["E164PhoneNumber"]["pattern"]
     assert re.search(pattern, number) and not re.search(pattern, number, re.ASCII)  # Python's \d is Unicode too
@@ -732,9 +735,9 @@ def test_a_query_integer_is_a_plain_decimal(text: str) -> None:
                                      r"^\\d$", r".*\S.*"])
 def test_the_pattern_dialect_matches_ascii_regex_semantics(pattern: str) -> None:
     """The fake's patterns accept exactly what the model's pattern accepts with ASCII \\d and \\w."""
-    from pydantic import TypeAdapter, ValidationError
     from typing import Annotated
-    from pydantic import StringConstraints
+
+    from pydantic import StringConstraints, TypeAdapter, ValidationError
 
     from pytest_chime_proxy.wire.validation import ecma_pattern
 

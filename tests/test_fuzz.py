@@ -25,7 +25,7 @@ import json
 import os
 import re
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -62,7 +62,7 @@ PARTICIPANTS = ["+14015550101", "+14015550102", "+14015550103", "+442079460000"]
 TEXT = st.text(st.characters(codec="ascii", exclude_characters="\n\r") | st.sampled_from("é٤１"), max_size=40)
 
 
-@lru_cache(maxsize=None)
+@cache
 def spec(namespace: str) -> dict[str, Any]:
     """The model snapshot the fake follows (``test_conformance`` proves it is the installed model)."""
     return json.loads((SPECS / f"{namespace}.json").read_text())
@@ -72,7 +72,7 @@ def operations(namespace: str) -> list[str]:
     return sorted(spec(namespace)["operations"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(namespace: str) -> ServiceModel:
     raw = spec(namespace)
     ops = {}
@@ -393,9 +393,10 @@ def test_any_next_token_is_a_clean_400_or_a_page(token: str, operation: str) -> 
 @pytest.mark.parametrize("namespace", NAMESPACES)
 def test_random_input_through_a_real_client(namespace: str) -> None:
     """Through boto3: botocore refuses some input itself (nothing sent); the fake judges the rest."""
+    import boto3
+
     from pytest_chime_proxy import ChimeProxyMock
     from pytest_chime_proxy.plugin import legacy_chime_available
-    import boto3
 
     if namespace == "chime" and not legacy_chime_available():
         pytest.skip("the installed botocore has no legacy chime proxy operations")
@@ -441,8 +442,9 @@ class Sessions(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        from pytest_chime_proxy import ChimeProxyMock
         import boto3
+
+        from pytest_chime_proxy import ChimeProxyMock
 
         self.mock = ChimeProxyMock(clock=Clock(T0), seed=11).start()
         self.vc = self.mock.create_voice_connector(POOL, countries=["US", "GB"],

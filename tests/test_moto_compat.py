@@ -8,8 +8,9 @@ plugin's moto compatibility these tests fail with that answer instead of the fak
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import ExitStack
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

@@ -8,7 +8,8 @@ goes to DeleteInProgress and leaves every pool; an associated number must be dis
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

@@ -195,11 +195,8 @@ def test_on_demand_numbers_are_fictional_and_follow_country_and_area_code(
     assert client.list_phone_numbers()["PhoneNumbers"] == []  # the service's numbers, not the account's
 
 
-def test_on_demand_pool_exhaustion_is_a_clear_bad_request_and_changes_nothing(
-        client: Any, chime_proxy: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pytest_chime_proxy.domain import on_demand
-
-    monkeypatch.setattr(on_demand, "ON_DEMAND_POOL_SIZE", 2)
+@pytest.mark.chime_proxy(on_demand_pool_size=2)
+def test_on_demand_pool_exhaustion_is_a_clear_bad_request_and_changes_nothing(client: Any, chime_proxy: Any) -> None:
     vc = chime_proxy.create_voice_connector([], countries=["US"])
     params = {"GeoMatchParams": {"Country": "US", "AreaCode": "205"}}
     assert {_proxy(client, vc, [A, B], **params), _proxy(client, vc, [A, C], **params)} == {

@@ -59,7 +59,7 @@ def raw_http(server: ChimeProxyServer, data: bytes, read_timeout: float = 10) ->
         while True:
             try:
                 chunk = sock.recv(65536)
-            except (ConnectionResetError, socket.timeout):
+            except (TimeoutError, ConnectionResetError):
                 break
             if not chunk:
                 break
@@ -305,7 +305,7 @@ def test_concurrent_clients_are_all_answered(server: ChimeProxyServer, vc: str) 
 def test_binds_loopback_on_a_free_port_and_stops_cleanly() -> None:
     server = ChimeProxyServer()
     with pytest.raises(RuntimeError, match="not running"):
-        server.url
+        _ = server.url
     with server:
         assert server.url.startswith("http://127.0.0.1:")
         port = int(server.url.rsplit(":", 1)[1])

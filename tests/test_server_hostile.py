@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from pytest_chime_proxy.faults import MAX_LATENCY
 from pytest_chime_proxy.adapters.server import REQUEST_QUEUE_SIZE, ChimeProxyServer
+from pytest_chime_proxy.faults import MAX_LATENCY
 
 NUMBERS = ["+19135550199", "+19135550198"]
 PAIR = ["+14015550101", "+12065550100"]
@@ -57,7 +57,7 @@ def raw_exchange(server: ChimeProxyServer, data: bytes, timeout: float = 10) -> 
         while True:
             try:
                 chunk = sock.recv(65536)
-            except (ConnectionResetError, socket.timeout):
+            except (TimeoutError, ConnectionResetError):
                 break
             if not chunk:
                 break

@@ -12,8 +12,9 @@ where aiobotocore is installed, by the first active mock, and removed by the las
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from .. import active
 from ..faults import ConnectionFault

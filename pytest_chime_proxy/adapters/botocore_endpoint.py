@@ -13,15 +13,15 @@ active (botocore would raise ``NoCredentialsError`` before the request reached t
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from .. import active, backoff
 from ..fake import credential
 from ..faults import ConnectionFault
 from ..wire.protocol import WireRequest
 from ..wire.routing import resolve_host
-from .common import (CHIME_PREFIXES, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, body_bytes, header_dict,
-                     redirected_chime_url)
+from .common import CHIME_PREFIXES, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, body_bytes, header_dict, redirected_chime_url
 from .shared_patch import SharedPatch
 
 _original_send: Callable[..., Any] | None = None

@@ -33,7 +33,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from typing import TYPE_CHECKING, AbstractSet, Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..domain.errors import ERRORS, ServiceError
@@ -156,11 +158,11 @@ def _check_scope(opts: Mapping[str, Any]) -> None:
     _check_type(opts, "region", (str, type(None)), "a region name")
 
 
-def _health(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _health(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     return 200, {"status": "ok", **info}
 
 
-def _reset(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _reset(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     _options(body, set())
     mock.reset()
     faults = getattr(mock, "faults", None)
@@ -169,7 +171,7 @@ def _reset(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]
     return 200, {}
 
 
-def _phone_numbers(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _phone_numbers(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     opts = _options(body, {"phone_numbers", "account", "product_type"}, {"phone_numbers"})
     _check_scope(opts)
     _api_check("chime-sdk-voice", "CreatePhoneNumberOrder",
@@ -187,7 +189,7 @@ _VC_FIELDS = {"name": "name", "requireEncryption": "require_encryption", "awsReg
               "defaultSessionExpiryMinutes": "default_session_expiry_minutes"}
 
 
-def _voice_connectors(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _voice_connectors(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     opts = _options(body, _VC_OPTIONS)
     opts.setdefault("region", info.get("region"))
     _check_scope(opts)
@@ -212,7 +214,7 @@ def _voice_connectors(mock: "ChimeProxyMock", body: dict[str, Any], info: Mappin
     return 201, {"voice_connector_id": mock.create_voice_connector(**opts)}
 
 
-def _activity(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _activity(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     opts = _options(body, {"voice_connector_id", "proxy_session_id", "region", "account"},
                     {"voice_connector_id", "proxy_session_id"})
     _check_scope(opts)
@@ -223,7 +225,7 @@ def _activity(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, A
     return 200, {"status": session.Status}
 
 
-def _clock(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _clock(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     opts = _options(body, {"advance_seconds", "set"})
     if len(opts) > 1:
         raise ControlError(400, "give advance_seconds or set, not both")
@@ -236,7 +238,7 @@ def _clock(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]
     return 200, {"now": mock.clock.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")}
 
 
-def _calls(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _calls(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     calls = mock.calls
     return 200, {"max_calls": getattr(calls, "maxlen", None), "dropped": getattr(calls, "dropped", 0), "calls": [
         {"method": c.request.method, "url": c.request.url,
@@ -261,18 +263,18 @@ _FAULT_TYPES: tuple[tuple[str, tuple[type, ...], str], ...] = (
 )
 
 
-def _fault_rules(mock: "ChimeProxyMock") -> Any:
+def _fault_rules(mock: ChimeProxyMock) -> Any:
     faults = getattr(mock, "faults", None)
     if faults is None or not hasattr(mock, "inject"):
         raise ControlError(404, "this version of pytest-chime-proxy has no fault injection")
     return faults
 
 
-def _faults_list(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _faults_list(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     return 200, {"rules": [rule.describe() for rule in _fault_rules(mock)]}
 
 
-def _faults_add(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _faults_add(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     _fault_rules(mock)
     opts = _options(body, _FAULT_OPTIONS, {"operation"})
     if "match" in opts and not isinstance(opts["match"], dict):
@@ -285,7 +287,7 @@ def _faults_add(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str,
     return 201, {"rule": rule.describe()}
 
 
-def _faults_clear(mock: "ChimeProxyMock", body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+def _faults_clear(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     _fault_rules(mock).clear()
     return 200, {}
 
@@ -307,7 +309,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def handle(mock: "ChimeProxyMock", method: str, path: str, body: bytes,
+def handle(mock: ChimeProxyMock, method: str, path: str, body: bytes,
            info: Mapping[str, Any] | None = None) -> Answer:
     """Carry out one control request (``path`` starts with ``PREFIX``); (status, JSON object) to send back.
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import responses
     from requests import PreparedRequest
 
-_requests_mock: "responses.RequestsMock | None" = None
+_requests_mock: responses.RequestsMock | None = None
 _route: Any = None
 _PASS_EVERYTHING_ELSE = re.compile(r".*")
 
@@ -51,7 +51,7 @@ def _make_route() -> Any:
         def __init__(self) -> None:
             super().__init__(method="*", url="chime-proxy://any-chime-host")
 
-        def matches(self, request: "PreparedRequest") -> tuple[bool, str]:
+        def matches(self, request: PreparedRequest) -> tuple[bool, str]:
             if active.current() is None:
                 return False, "no pytest-chime-proxy mock is active"
             if routing.resolve_host(urlsplit(str(request.url)).netloc) is None:
@@ -63,7 +63,7 @@ def _make_route() -> Any:
             """Never 0: this route must not fail ``assert_all_requests_are_fired`` in a test that calls no Chime."""
             return max(1, len(self._calls))
 
-        def get_response(self, request: "PreparedRequest") -> Any:
+        def get_response(self, request: PreparedRequest) -> Any:
             mock = active.current()
             if mock is None:  # stopped between matching and answering
                 raise requests_errors.ConnectionError("pytest-chime-proxy mock stopped", request=request)

@@ -42,8 +42,9 @@ import socket
 import sys
 import threading
 import warnings
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "pytest-chime-proxy"
     timeout = 30  # a client that stops sending mid-request frees its thread after this many seconds
     disable_nagle_algorithm = True  # headers and body go out at once: no delayed-ACK stall per keep-alive request
-    server: "_HTTPServer"
+    server: _HTTPServer
 
     # ---- answering ---------------------------------------------------------------------------------------
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
@@ -222,7 +223,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False  # a port in use is an error at once, not a silent share
     request_queue_size = REQUEST_QUEUE_SIZE
-    app: "ChimeProxyServer"
+    app: ChimeProxyServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that resets or drops its connection is no error of the server's: one line, and nothing
@@ -249,7 +250,7 @@ class ChimeProxyServer:
     client pointed at it.
     """
 
-    def __init__(self, mock: "ChimeProxyMock | None" = None, *, host: str = DEFAULT_HOST, port: int = 0,
+    def __init__(self, mock: ChimeProxyMock | None = None, *, host: str = DEFAULT_HOST, port: int = 0,
                  namespace: str = "chime-sdk-voice", region: str | None = None,
                  max_body: int = DEFAULT_MAX_BODY, max_calls: int | None = DEFAULT_MAX_CALLS, quiet: bool = True,
                  allow_remote: bool = False) -> None:
@@ -292,7 +293,7 @@ class ChimeProxyServer:
         host = self.host if ":" not in self.host else f"[{self.host}]"
         return f"http://{host}:{self._server.server_address[1]}"
 
-    def start(self) -> "ChimeProxyServer":
+    def start(self) -> ChimeProxyServer:
         """Bind and serve in a daemon thread. Idempotent. A port in use raises OSError at once."""
         if self._server is not None:
             return self
@@ -325,7 +326,7 @@ class ChimeProxyServer:
         finally:
             self.stop()
 
-    def __enter__(self) -> "ChimeProxyServer":
+    def __enter__(self) -> ChimeProxyServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -370,7 +371,7 @@ class ChimeProxyServer:
         response = self._service(method, path, parts.query, headers, body)
         return response.status, response.headers, response.body
 
-    def _service(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> "WireResponse":
+    def _service(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> WireResponse:
         from ..domain.errors import UnknownRoute
         from ..fake import credential
         from ..faults import ConnectionFault

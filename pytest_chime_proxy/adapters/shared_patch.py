@@ -4,7 +4,7 @@ removes it. Each adapter holds one, so which patches are in place is visible in 
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 
 class SharedPatch:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Union
 
-When = Union[datetime, str, float, int]
+When = datetime | str | float | int
 
 # The instants the clock may show: what ``datetime`` can hold, with a day at the start and a year at the end
 # to spare, so that real time passing (the clock follows ``time.time()`` unless pinned) and the arithmetic

@@ -8,8 +8,8 @@ Both happen lazily, when the account is next read (``settle``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Iterable
 
 from . import geo, quotas
 from .errors import BadRequest, NotFound

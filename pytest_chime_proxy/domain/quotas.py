@@ -6,8 +6,8 @@ documented default is ``None`` (not enforced) until a test sets it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Mapping, Union
 
 from .errors import ResourceLimitExceeded
 
@@ -23,7 +23,7 @@ class Quotas:
     phone_numbers_per_account: int | None = None
 
     @classmethod
-    def of(cls, value: "QuotaOption") -> "Quotas | None":
+    def of(cls, value: QuotaOption) -> Quotas | None:
         """``False``: no quotas; ``True``: AWS's defaults; a mapping: the defaults with those overridden."""
         if isinstance(value, Quotas):
             return value
@@ -41,7 +41,7 @@ class Quotas:
         return replace(cls(), **dict(value))
 
 
-QuotaOption = Union[bool, None, Quotas, Mapping[str, Union[int, None]]]
+QuotaOption = bool | None | Quotas | Mapping[str, int | None]
 
 
 def check(limit: int | None, used: int, adding: int, what: str) -> None:

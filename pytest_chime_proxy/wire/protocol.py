@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import cache
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..domain.errors import BadRequest, NotEmulated, ServiceError, UnknownRoute, error_body
 from . import routing, serialize, validation
 from . import spec as _spec
-from ..domain.errors import BadRequest, NotEmulated, ServiceError, UnknownRoute, error_body
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
@@ -78,7 +79,7 @@ class _Plan:
     located: tuple[tuple[str, bool, str, str], ...]  # (member, in the uri?, label or query key, shape), model order
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(op: _spec.Operation) -> _Plan:
     spec = _spec.load(op.namespace)
     members = spec.shape(op.input).get("members", {}) if op.input else {}

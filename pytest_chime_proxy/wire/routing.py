@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from . import spec as _spec
 
@@ -38,7 +38,7 @@ def resolve_host(host: str) -> Endpoint | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(namespace: str, method: str) -> tuple[_spec.Operation, ...]:
     ops = [op for op in _spec.load(namespace).operations.values() if op.method == method]
     # Routes that need a query literal (?operation=...) go first, then the most literal paths.
@@ -117,7 +117,7 @@ def route(namespace: str, method: str, path: str, query: dict[str, list[str]]) -
         return None
     op, labels, groups = matcher.alternatives[m.lastindex or 0]
     if not op.query or all(query.get(k) == [v] for k, v in op.query):
-        return op, dict(zip(labels, m.groups()[groups]))
+        return op, dict(zip(labels, m.groups()[groups], strict=True))
     for op in _candidates(namespace, method, slashes, first):
         found = op.path.fullmatch(path)
         if found and all(query.get(k) == [v] for k, v in op.query):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import linecache
+from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import lru_cache
-from typing import Any, Callable
+from functools import cache, lru_cache
+from typing import Any
 
 from . import spec as _spec
 
@@ -42,7 +43,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def writer(namespace: str, shape_name: str) -> Writer:
     """A function turning plain data (dicts keyed by member name) into the wire form of ``shape_name``.
 

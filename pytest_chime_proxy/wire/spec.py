@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ def _compile(uri: str) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
     return re.compile(pattern + "/?"), literals
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(namespace: str) -> Spec:
     """The spec of ``namespace`` ("chime" or "chime-sdk-voice")."""
     if namespace not in NAMESPACES:

@@ -14,11 +14,11 @@ out of the message, as AWS does; unknown members are ignored.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Annotated, Any, Literal, Mapping, Optional
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any, Literal, Optional
 
 from . import spec as _spec
-
 
 # Smithy's integer is 32-bit and long 64-bit signed: a larger JSON number cannot reach the service's handler.
 # Assumption (no source gives the service's words): it is refused like a model maximum or minimum.
@@ -77,7 +77,7 @@ def _lower_camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _model(namespace: str, shape_name: str) -> Any:
     """A pydantic validator for one structure shape of one namespace."""
     import pydantic
@@ -117,7 +117,7 @@ def _model(namespace: str, shape_name: str) -> Any:
 
             fields = {
                 member: (member_annotation(member, ref), ...) if member in shape.get("required", ())
-                else (Optional[member_annotation(member, ref)], None)
+                else (Optional[member_annotation(member, ref)], None)  # noqa: UP045 - built at run time
                 for member, ref in shape.get("members", {}).items()
             }
             ann = pydantic.create_model(  # type: ignore[call-overload]
