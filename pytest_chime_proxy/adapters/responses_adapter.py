@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import active
+from ..faults import ConnectionFault
 from .common import to_wire_request
 from .shared_patch import SharedPatch
 
@@ -72,7 +73,7 @@ def _make_route() -> Any:
                 answer = mock.dispatch(wire)
             except Exception as error:
                 kind = getattr(error, "kind", None)
-                if type(error).__name__ == "ConnectionFault" and kind in _CONNECTION_ERRORS:
+                if isinstance(error, ConnectionFault) and kind in _CONNECTION_ERRORS:
                     raise getattr(requests_errors, _CONNECTION_ERRORS[kind])(str(error), request=request) from error
                 raise
             assert answer is not None  # matches() let only Chime hosts in
