@@ -29,7 +29,7 @@ from .environment import FakeEnvironment
 from .fake import FakeChime, Routed
 from .faults import ConnectionFault, Decision, FaultOptions, FaultRule, Faults, Target
 from .options import MockOptions, OptionsError, validate
-from .wire import protocol, spec, validation
+from .wire import protocol, validation
 from .wire.protocol import ParsedRequest, WireRequest, WireResponse
 from .wire.routing import Endpoint
 
@@ -293,21 +293,27 @@ class ChimeProxyMock:
 def _phone_numbers(where: str, numbers: Any) -> list[str]:
     """``numbers`` as a list of E.164 strings, or a ``ValueError`` that says what to pass."""
     if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Iterable):
-        raise ValueError(f"{where}: phone numbers go in a list, like ['+19135550199']; got {numbers!r}")
+        raise ValueError(f"{where}: phone_numbers go in a list, like ['+19135550199']; got {numbers!r}")
     checked: list[str] = []
-    for number in numbers:
+    for index, number in enumerate(numbers, 1):
         if not isinstance(number, str) or not _E164.fullmatch(number):
-            raise ValueError(f"{where}: {number!r} is not an E.164 phone number; write it as a string with "
-                             "its + and country code and digits only, like '+19135550199'")
+            raise ValueError(f"{where}: phone_numbers item {index}, {number!r}, is not an E.164 phone number; "
+                             "write it as a string with its + and country code and digits only, like '+19135550199'")
         checked.append(number)
     return checked
 
 
+# API member (lowerCamel, as the API's messages name it) -> the helpers' argument name
+_HELPER_NAMES = {"name": "name", "requireEncryption": "require_encryption", "awsRegion": "region",
+                 "e164PhoneNumbers": "phone_numbers", "phoneNumberPoolCountries": "countries",
+                 "defaultSessionExpiryMinutes": "default_session_expiry_minutes", "productType": "product_type"}
+
+
 def _check_input(where: str, operation: str, params: dict[str, Any]) -> None:
-    """Check a helper's input with the API's validator for ``operation`` (chime-sdk-voice's model)."""
-    op = spec.load("chime-sdk-voice").operations[operation]
+    """Check a helper's input with the API's validator for ``operation`` (chime-sdk-voice's model), in the
+    API's words but naming the helper's arguments."""
     try:
-        validation.validate(op, params)
+        validation.check_as("chime-sdk-voice", operation, params, _HELPER_NAMES)
     except validation.InvalidInput as error:
         raise ValueError(f"{where}: {error}") from None
 

@@ -417,15 +417,15 @@ def test_console_script_refuses_a_remote_host_without_the_flag() -> None:
 
 # ---- item 6: the control API validates every field before any change ---------------------------------------
 @pytest.mark.parametrize(("payload", "says"), [
-    ({"phone_numbers": [123]}, "phone_numbers.1.member"),
-    ({"phone_numbers": "+19135550115"}, "phone_numbers"),
-    ({"phone_numbers": ["+1 913 555 0114"]}, "pattern"),
+    ({"phone_numbers": [123]}, "phone_numbers item 1"),
+    ({"phone_numbers": "+19135550115"}, "phone_numbers go in a list"),
+    ({"phone_numbers": ["+1 913 555 0114"]}, "is not an E.164 phone number"),
     ({"phone_numbers": NUMBERS, "name": {"a": 1}}, "'name'"),
     ({"phone_numbers": NUMBERS, "name": ""}, "'name'"),
     ({"phone_numbers": NUMBERS, "default_session_expiry_minutes": 0}, "default_session_expiry_minutes"),
     ({"phone_numbers": NUMBERS, "default_session_expiry_minutes": "60"}, "default_session_expiry_minutes"),
     ({"phone_numbers": NUMBERS, "countries": ["usa"]}, "countries"),
-    ({"phone_numbers": NUMBERS, "region": "us-east-l"}, "'region'"),
+    ({"phone_numbers": NUMBERS, "region": "us-east-l"}, "region 'us-east-l'"),
     ({"phone_numbers": NUMBERS, "proxy": "yes"}, "proxy"),
     ({"phone_numbers": NUMBERS, "require_encryption": 1}, "require_encryption"),
     ({"phone_numbers": NUMBERS, "account": "12345"}, "account"),
@@ -441,7 +441,7 @@ def test_a_connector_with_a_bad_field_leaves_nothing_behind(server: ChimeProxySe
 
 
 @pytest.mark.parametrize(("payload", "says"), [
-    ({"phone_numbers": [123]}, "phone_numbers.1.member"),
+    ({"phone_numbers": [123]}, "phone_numbers item 1"),
     ({"phone_numbers": ["+19135550111"], "product_type": "Fax"}, "product_type"),
     ({"phone_numbers": ["+19135550111"], "account": 123456789012}, "account"),
 ])

@@ -204,3 +204,18 @@ def validate(op: _spec.Operation, params: dict[str, Any]) -> None:
         raise InvalidInput(
             f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(problems)
         ) from None
+
+
+def check_as(namespace: str, operation: str, params: Mapping[str, Any],
+             names: Mapping[str, str] | None = None) -> None:
+    """Validate ``params`` (None values left out) as ``operation``'s input, for a caller that is not the API (a
+    helper, the control API): ``InvalidInput`` in the API's words, naming members by the caller's own names
+    (``names``: API member in lowerCamel -> the caller's name)."""
+    given = {member: value for member, value in params.items() if value is not None}
+    try:
+        validate(_spec.load(namespace).operations[operation], given)
+    except InvalidInput as error:
+        message = str(error)
+        for member, name in (names or {}).items():
+            message = message.replace(f"at '{member}", f"at '{name}")
+        raise InvalidInput(message) from None
