@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 _SDK_REQUEST = re.compile(r"(\w+)=(\d+)")
 _SIGNATURE = re.compile(r"(Signature=)[0-9a-fA-F]+")
 _KEY_ID = re.compile(r"(Credential=)([^/,\s]*)")
+# a presigned URL's query: X-Amz-Credential=<key>%2F..., X-Amz-Signature=..., X-Amz-Security-Token=...
+_QUERY_SECRET = re.compile(r"(?i)((?:^|[?&])X-Amz-(?:Signature|Security-Token)=)[^&#]*")
+_QUERY_KEY = re.compile(r"(?i)((?:^|[?&])X-Amz-Credential=)([^&#%/]*)")
 REDACTED = "REDACTED"
 _SECRET_HEADERS = frozenset({"x-amz-security-token"})
 
@@ -50,7 +53,8 @@ def redact_params(value: Any) -> Any:
 
 
 def _redact_body(body: bytes) -> bytes:
-    if not any(f'"{name}"'.encode() in body for name in SECRET_MEMBERS):
+    """The body with secret members redacted; the same object when it cannot hold one (the common case)."""
+    if b"\\u" not in body and not any(name.encode() in body for name in SECRET_MEMBERS):
         return body
     try:
         return json.dumps(redact_params(json.loads(body))).encode()
@@ -66,11 +70,17 @@ def redact(request: WireRequest) -> WireRequest:
     for name, value in request.headers.items():
         lowered = name.lower()
         if lowered == "authorization" and isinstance(value, str):
-            value = _KEY_ID.sub(_redact_key, _SIGNATURE.sub(r"\1" + REDACTED, value))
+            if value.startswith("AWS4-"):
+                value = _KEY_ID.sub(_redact_key, _SIGNATURE.sub(r"\1" + REDACTED, value))
+            else:  # any other scheme (SigV2's "AWS key:signature", bearer tokens): nothing of it is kept
+                value = value.split(" ", 1)[0] + " " + REDACTED
         elif lowered in _SECRET_HEADERS:
             value = REDACTED
         headers[name] = value
-    return WireRequest(request.method, request.url, headers, _redact_body(request.body))
+    url = request.url
+    if "X-Amz-" in url or "x-amz-" in url:
+        url = _QUERY_KEY.sub(_redact_key, _QUERY_SECRET.sub(r"\1" + REDACTED, url))
+    return WireRequest(request.method, url, headers, _redact_body(request.body))
 
 
 def retry_header(headers: Mapping[str, Any]) -> tuple[int | None, int | None]:

@@ -29,8 +29,9 @@ from . import profiles, sessions
 
 FAKE_KEYS: Mapping[str, str] = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 # Variables a mock removes: secrets, ways to a secret (files, processes, metadata services), and endpoint moves.
-REMOVED_PREFIXES = ("AWS_ENDPOINT_URL",)
+REMOVED_PREFIXES = ("AWS_ENDPOINT_URL", "AWS_BEARER_TOKEN")
 REMOVED = (
+    "AWS_ACCESS_KEY", "AWS_SECRET_KEY",  # boto2's spellings, still read by some tools
     "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ROLE_ARN",
     "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",

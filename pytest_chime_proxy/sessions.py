@@ -14,6 +14,7 @@ next mocked test, exactly as it does between unmocked tests, where boto3 keeps o
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections import OrderedDict
@@ -22,16 +23,17 @@ from typing import Any
 from .adapters.common import FAKE_ACCESS_KEY
 
 MAX_KEPT = 8
-_kept: OrderedDict[tuple[tuple[str, str], ...], Any] = OrderedDict()
+_kept: OrderedDict[str, Any] = OrderedDict()
 
 
-def _key() -> tuple[tuple[str, str], ...]:
+def _key() -> str:
+    """A digest of the environment in force (never the values themselves: no secret is kept here)."""
     # botocore's built-in handlers are copied into a session when it is made: a library that adds one later
     # (moto does, at import) must get a new session, or its handler would be missing from the kept one
     handlers = sys.modules.get("botocore.handlers")
-    count = str(len(handlers.BUILTIN_HANDLERS)) if handlers is not None else "0"
-    return (("botocore handlers", count),
-            *sorted((k, v) for k, v in os.environ.items() if k.startswith(("AWS_", "BOTO_"))))
+    count = len(handlers.BUILTIN_HANDLERS) if handlers is not None else 0
+    items = sorted((k, v) for k, v in os.environ.items() if k.startswith(("AWS_", "BOTO_")))
+    return hashlib.sha256(repr((count, items)).encode()).hexdigest()
 
 
 def kept() -> Any:

@@ -435,3 +435,103 @@ def test_a_worker_thread_of_the_code_under_test_is_answered_by_the_one_mock() ->
             got = list(pool.map(lambda _: client.get_voice_connector(VoiceConnectorId=vc)["VoiceConnector"]
                                 ["VoiceConnectorId"], range(8)))
         assert got == [vc] * 8 and len(mock.calls) == 8
+
+
+# ---- found by attacking it ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("endpoint", ["http://evil.example.com\\@127.0.0.1:9", "http://evil.localhost:8080"])
+def test_an_endpoint_only_one_parser_reads_as_loopback_is_answered_in_process(no_network: list[Any],
+                                                                              endpoint: str) -> None:
+    client = boto3.client("chime-sdk-voice", region_name="us-east-1", endpoint_url=endpoint,
+                          aws_access_key_id=REAL_KEY, aws_secret_access_key="real-secret",
+                          config=Config(retries={"total_max_attempts": 1}))
+    with ChimeProxyMock() as mock:
+        assert client.list_voice_connectors()["VoiceConnectors"] == []
+        assert len(mock.calls) == 1
+    assert no_network == []
+
+
+def test_a_session_made_before_the_mock_runs_no_credential_provider_inside_it(
+        no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran = tmp_path / "credential-process-ran"
+    script = tmp_path / "creds.sh"
+    script.write_text(f"#!/bin/sh\ntouch {ran}\n"
+                      f'echo \'{{"Version": 1, "AccessKeyId": "{PROFILE_KEY}", "SecretAccessKey": "s"}}\'\n')
+    script.chmod(0o755)
+    config = tmp_path / "config"
+    config.write_text(f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
+                      "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\n"
+                      "source_profile = base\n[profile base]\nregion = us-east-1\n"
+                      f"aws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    sessions = [boto3.Session(profile_name="proc"), boto3.Session(profile_name="role")]  # before the mock
+    with ChimeProxyMock() as mock:
+        for session in sessions:
+            session.client("chime-sdk-voice").list_voice_connectors()
+        assert all("Credential=testing/" in c.request.headers["Authorization"] for c in mock.calls)
+    assert not ran.exists(), "the profile's credential_process ran inside the mock"
+    assert no_network == [], "a credential provider went to the network (STS) inside the mock"
+
+
+def test_a_presigned_url_keeps_no_secret_in_the_call_log() -> None:
+    import requests
+
+    real = boto3.Session(aws_access_key_id=REAL_KEY, aws_secret_access_key="real-secret",
+                         aws_session_token=REAL_TOKEN, region_name="us-east-1")
+    url = real.client("chime-sdk-voice").generate_presigned_url("list_voice_connectors")
+    with ChimeProxyMock() as mock:
+        assert requests.get(url, timeout=10).status_code == 200
+        call = mock.calls.last()
+    kept = call.request.url + repr(call)
+    assert REAL_KEY not in kept and REAL_TOKEN not in kept and "X-Amz-Signature=REDACTED" in kept
+
+
+def test_a_password_spelt_with_json_escapes_and_a_sigv2_header_are_redacted() -> None:
+    import requests
+
+    from pytest_chime_proxy import ChimeProxyServer
+
+    with ChimeProxyServer() as server:
+        vc = server.mock.create_voice_connector()
+        answer = requests.post(
+            f"{server.url}/voice-connectors/{vc}/termination/credentials?operation=put",
+            data='{"Credentials":[{"Username":"u","\\u0050assword":"hunter2-secret"}]}',
+            headers={"Content-Type": "application/json", "Authorization": f"AWS {REAL_KEY}:c2lnbmF0dXJl"},
+            timeout=10)
+        assert answer.status_code == 204
+        call = server.mock.calls.last()
+    kept = repr(call) + repr(call.params) + call.request.body.decode()
+    assert "hunter2-secret" not in kept and REAL_KEY not in kept and "c2lnbmF0dXJl" not in kept
+
+
+def test_a_number_longer_than_python_converts_is_a_bad_request(chime_proxy: Any) -> None:
+    import requests
+
+    from pytest_chime_proxy import ChimeProxyServer
+
+    vc = chime_proxy.create_voice_connector()
+    huge = "1" + "0" * 5000
+    in_process = requests.get(f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{vc}/proxy-sessions"
+                              f"?max-results={huge}", timeout=10)
+    assert in_process.status_code == 400 and in_process.headers["x-amzn-ErrorType"] == "BadRequestException"
+    with ChimeProxyServer() as server:
+        over_server = requests.get(f"{server.url}/voice-connectors?max-results={huge}", timeout=10)
+        assert over_server.status_code == 400
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST /voice-connectors HTTP/1.1\r\nHost: x\r\nContent-Length: " + b"9" * 5000 + b"\r\n\r\n")
+            assert sock.recv(65536).split(b" ", 2)[1] == b"413"
+
+
+def test_bearer_tokens_and_boto2_keys_are_out_of_reach_under_a_mock(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pytest_chime_proxy.sessions as kept
+
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bearer-secret")
+    monkeypatch.setenv("AWS_SECRET_KEY", "boto2-secret")
+    with ChimeProxyMock():
+        assert "AWS_BEARER_TOKEN_BEDROCK" not in os.environ and "AWS_SECRET_KEY" not in os.environ
+        boto3.client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
+    assert os.environ["AWS_BEARER_TOKEN_BEDROCK"] == "bearer-secret"
+    assert "bearer-secret" not in repr(kept._kept) and all(len(k) == 64 for k in kept._kept)

@@ -7,8 +7,11 @@ signing and parsing real. A request for any other host goes on to the real ``_se
 real AWS calls compose) -- except a Chime client's request whose endpoint was moved elsewhere
 (``endpoint_url``, ``AWS_ENDPOINT_URL``...): the mock answers it as the real endpoint it stands for.
 
-A second patch makes a Chime client that found no credentials sign with the fake ones while a mock is
-active (botocore would raise ``NoCredentialsError`` before the request reached the mock).
+Two more patches keep credentials out of it while a mock is active: a Chime client made from any botocore
+session (one made before the mock included) gets the fake keys, so none of the session's credential
+providers runs (no ``credential_process``, no STS call for a role); and a Chime client that found no
+credentials before the mock signs with the fake ones (botocore would raise ``NoCredentialsError`` before the
+request reached the mock). Keys passed explicitly (``aws_access_key_id=``) are left as given.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from .shared_patch import SharedPatch
 
 _original_send: Callable[..., Any] | None = None
 _original_auth: Callable[..., Any] | None = None
+_original_create_client: Callable[..., Any] | None = None
+CHIME_SERVICES = ("chime", "chime-sdk-voice")
 _AWSResponse: Any = None  # botocore.awsrequest.AWSResponse, imported by the first _apply
 
 
@@ -99,27 +104,41 @@ def _get_auth_instance(signer: Any, signing_name: str, region_name: str, signatu
     return _original_auth(signer, signing_name, region_name, signature_version, request_credentials, **kwargs)
 
 
+def _create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+    assert _original_create_client is not None
+    if (service_name in CHIME_SERVICES and active.any_active() and kwargs.get("aws_access_key_id") is None
+            and kwargs.get("aws_secret_access_key") is None and kwargs.get("aws_session_token") is None
+            and len(args) < 6):  # keys not given, positionally or by name: the fake ones, resolving nothing
+        kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+    return _original_create_client(session, service_name, *args, **kwargs)
+
+
 def _apply() -> None:
-    global _original_send, _original_auth, _AWSResponse
+    global _original_send, _original_auth, _original_create_client, _AWSResponse
     from botocore.awsrequest import AWSResponse
     from botocore.endpoint import Endpoint
+    from botocore.session import Session
     from botocore.signers import RequestSigner
 
     _AWSResponse = AWSResponse
     _original_send, _original_auth = Endpoint._send, RequestSigner.get_auth_instance
+    _original_create_client = Session.create_client
     Endpoint._send = _send
     RequestSigner.get_auth_instance = _get_auth_instance
-    RequestSigner.get_auth = _get_auth_instance  # botocore's alias
+    RequestSigner.get_auth = _get_auth_instance
+    Session.create_client = _create_client  # botocore's alias
 
 
 def _remove() -> None:
-    global _original_send, _original_auth
+    global _original_send, _original_auth, _original_create_client
     from botocore.endpoint import Endpoint
+    from botocore.session import Session
     from botocore.signers import RequestSigner
 
     Endpoint._send = _original_send
     RequestSigner.get_auth_instance = RequestSigner.get_auth = _original_auth
-    _original_send = _original_auth = None
+    Session.create_client = _original_create_client
+    _original_send = _original_auth = _original_create_client = None
 
 
 patch = SharedPatch(_apply, _remove)

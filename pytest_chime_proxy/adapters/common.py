@@ -55,14 +55,28 @@ def to_wire_request(method: str, url: str, headers: Any, body: Any) -> WireReque
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` (a URL's host, no port) is this machine: 127.0.0.0/8, ::1 or localhost."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    """Whether ``host`` (a URL's host, no port) is this machine: 127.0.0.0/8, ::1 or the name localhost
+    (no other name: resolving one would already be network traffic)."""
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _hosts(url: str) -> set[str]:
+    """The host of ``url`` as each parser on the way reads it: the standard library's and urllib3's (which
+    opens the connection; the two disagree on odd URLs, such as a backslash before an ``@``)."""
+    hosts = {urlsplit(url).hostname or ""}
+    try:
+        from urllib3.util import parse_url
+
+        hosts.add(parse_url(url).host or "")
+    except Exception:  # urllib3 refuses the URL: it will not connect anywhere either  # noqa: BLE001
+        pass
+    return hosts
 
 
 def redirected_chime_url(endpoint_prefix: str | None, url: str, endpoint_url: str | None,
@@ -77,7 +91,7 @@ def redirected_chime_url(endpoint_prefix: str | None, url: str, endpoint_url: st
     if namespace is None:
         return None
     parts = urlsplit(url)
-    if is_loopback(parts.hostname or ""):
+    if all(is_loopback(host) for host in _hosts(url)):
         return None
     base = urlsplit(endpoint_url or "").path.rstrip("/")
     path = parts.path[len(base):] if base and parts.path.startswith(base) else parts.path

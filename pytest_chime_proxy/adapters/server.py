@@ -167,8 +167,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send_json(400, {"Message": f"invalid Content-Length {values[0]!r}; it must be a number of bytes"})
             return None
-        length = int(raw)
         limit = self.server.app.max_body
+        length = int(raw) if len(raw) <= 18 else limit + 1  # more digits than any body: over the limit
         if length > limit:
             self.close_connection = True
             self._send_json(413, {"Message": f"request body of {length} bytes is over the limit of {limit}"})

@@ -19,7 +19,7 @@ from . import routing, serialize, validation
 from . import spec as _spec
 
 JSON_HEADERS = {"Content-Type": "application/json"}
-_DECIMAL = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?[0-9]{1,4000}")  # longer: past Python's int() digit limit, left as text (a 400)
 
 
 @dataclass(frozen=True)
