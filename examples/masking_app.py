@@ -28,9 +28,16 @@ class MaskedRide:
     expires_in_minutes: int
 
 
-def provision(client: Any, numbers: Iterable[str], *, name: str = "rides", countries: Iterable[str] = ("US",),
-              default_minutes: int = 60, poll_seconds: float = 15,
-              sleep: Callable[[float], None] = time.sleep) -> str:
+def provision(
+    client: Any,
+    numbers: Iterable[str],
+    *,
+    name: str = "rides",
+    countries: Iterable[str] = ("US",),
+    default_minutes: int = 60,
+    poll_seconds: float = 15,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
     """Set up an account for masking, the way an operator does it once: order the numbers and wait for the
     order to complete (orders are Processing for a while), create a voice connector, associate the numbers
     with it and turn the proxy on. Returns the voice connector id."""
@@ -41,14 +48,17 @@ def provision(client: Any, numbers: Iterable[str], *, name: str = "rides", count
         sleep(poll_seconds)
         order = client.get_phone_number_order(PhoneNumberOrderId=order_id)
     if order["PhoneNumberOrder"]["Status"] != "Successful":
-        raise RuntimeError(f"the phone number order ended {order['PhoneNumberOrder']['Status']}: "
-                           f"{order['PhoneNumberOrder']['OrderedPhoneNumbers']}")
+        raise RuntimeError(
+            f"the phone number order ended {order['PhoneNumberOrder']['Status']}: "
+            f"{order['PhoneNumberOrder']['OrderedPhoneNumbers']}"
+        )
     vc = client.create_voice_connector(Name=name, RequireEncryption=True)["VoiceConnector"]["VoiceConnectorId"]
     errors = client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=numbers)
     if errors["PhoneNumberErrors"]:
         raise RuntimeError(f"could not associate numbers: {errors['PhoneNumberErrors']}")
-    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=default_minutes,
-                                     PhoneNumberPoolCountries=list(countries))
+    client.put_voice_connector_proxy(
+        VoiceConnectorId=vc, DefaultSessionExpiryMinutes=default_minutes, PhoneNumberPoolCountries=list(countries)
+    )
     return vc
 
 
@@ -59,12 +69,22 @@ class MaskingService:
         self.client = client
         self.voice_connector_id = voice_connector_id
 
-    def start_ride(self, ride_id: str, rider: str, driver: str, *, minutes: int | None = None,
-                   local: bool = False, sms: bool = True) -> MaskedRide:
+    def start_ride(
+        self,
+        ride_id: str,
+        rider: str,
+        driver: str,
+        *,
+        minutes: int | None = None,
+        local: bool = False,
+        sms: bool = True,
+    ) -> MaskedRide:
         """Open a proxy session for the ride; ``local`` asks for a number in the rider's area code."""
         request: dict[str, Any] = {
-            "VoiceConnectorId": self.voice_connector_id, "ParticipantPhoneNumbers": [rider, driver],
-            "Capabilities": ["Voice", "SMS"] if sms else ["Voice"], "Name": _session_name(ride_id),
+            "VoiceConnectorId": self.voice_connector_id,
+            "ParticipantPhoneNumbers": [rider, driver],
+            "Capabilities": ["Voice", "SMS"] if sms else ["Voice"],
+            "Name": _session_name(ride_id),
             "NumberSelectionBehavior": "PreferSticky",
         }
         if minutes is not None:
@@ -82,15 +102,19 @@ class MaskingService:
     def extend(self, ride: MaskedRide, minutes: int) -> MaskedRide:
         """Give the ride ``minutes`` in all (counted from its start)."""
         session = self.client.update_proxy_session(
-            VoiceConnectorId=self.voice_connector_id, ProxySessionId=ride.session_id,
-            Capabilities=["Voice", "SMS"], ExpiryMinutes=minutes)["ProxySession"]
+            VoiceConnectorId=self.voice_connector_id,
+            ProxySessionId=ride.session_id,
+            Capabilities=["Voice", "SMS"],
+            ExpiryMinutes=minutes,
+        )["ProxySession"]
         return _ride(ride.ride_id, session)
 
     def status(self, ride: MaskedRide) -> str | None:
         """Open, InProgress or Closed; None once the ride has been ended."""
         try:
-            session = self.client.get_proxy_session(VoiceConnectorId=self.voice_connector_id,
-                                                    ProxySessionId=ride.session_id)["ProxySession"]
+            session = self.client.get_proxy_session(
+                VoiceConnectorId=self.voice_connector_id, ProxySessionId=ride.session_id
+            )["ProxySession"]
         except self.client.exceptions.NotFoundException:
             return None
         return session["Status"]
@@ -104,8 +128,11 @@ class MaskingService:
         return [_ride_id(s["Name"]) for s in self._sessions("Open", page_size)]
 
     def _sessions(self, status: str, page_size: int) -> Iterator[dict[str, Any]]:
-        kwargs: dict[str, Any] = {"VoiceConnectorId": self.voice_connector_id, "Status": status,
-                                  "MaxResults": page_size}
+        kwargs: dict[str, Any] = {
+            "VoiceConnectorId": self.voice_connector_id,
+            "Status": status,
+            "MaxResults": page_size,
+        }
         while True:
             page = self.client.list_proxy_sessions(**kwargs)
             yield from page["ProxySessions"]
@@ -124,5 +151,6 @@ def _ride_id(name: str) -> str:
 
 
 def _ride(ride_id: str, session: dict[str, Any]) -> MaskedRide:
-    return MaskedRide(ride_id, session["ProxySessionId"], session["Participants"][0]["ProxyPhoneNumber"],
-                      session["ExpiryMinutes"])
+    return MaskedRide(
+        ride_id, session["ProxySessionId"], session["Participants"][0]["ProxyPhoneNumber"], session["ExpiryMinutes"]
+    )

@@ -21,16 +21,18 @@ POOL = ["+19135550101", "+19135550102"]
 @pytest.fixture
 def app(chime_proxy: Any, chime_sdk_voice: Any) -> MaskingService:
     # the order is Processing for a while, as in AWS: provision's polling waits on the fake's clock
-    return MaskingService(chime_sdk_voice, provision(chime_sdk_voice, POOL,
-                                                     sleep=lambda s: chime_proxy.clock.advance(seconds=s)))
+    return MaskingService(
+        chime_sdk_voice, provision(chime_sdk_voice, POOL, sleep=lambda s: chime_proxy.clock.advance(seconds=s))
+    )
 
 
 def test_rider_and_driver_share_one_masked_number(app: MaskingService, chime_sdk_voice: Any) -> None:
     ride = app.start_ride("r1", RIDER, DRIVER)
     assert ride.proxy_number in POOL
     assert ride.expires_in_minutes == 60  # the default set by provision()
-    session = chime_sdk_voice.get_proxy_session(VoiceConnectorId=app.voice_connector_id,
-                                                ProxySessionId=ride.session_id)["ProxySession"]
+    session = chime_sdk_voice.get_proxy_session(
+        VoiceConnectorId=app.voice_connector_id, ProxySessionId=ride.session_id
+    )["ProxySession"]
     assert {p["ProxyPhoneNumber"] for p in session["Participants"]} == {ride.proxy_number}
     assert app.status(ride) == "Open"
 
@@ -89,6 +91,10 @@ def test_local_numbers(chime_sdk_voice: Any, voice_connector: str) -> None:
 @mock_chime_proxy
 def test_without_fixtures() -> None:
     client = boto3.client("chime-sdk-voice", region_name="us-east-1")
-    app = MaskingService(client, provision(client, ["+19135550150"], default_minutes=20,
-                                           sleep=lambda s: current_mock().clock.advance(seconds=s)))
+    app = MaskingService(
+        client,
+        provision(
+            client, ["+19135550150"], default_minutes=20, sleep=lambda s: current_mock().clock.advance(seconds=s)
+        ),
+    )
     assert app.start_ride("r1", RIDER, DRIVER).expires_in_minutes == 20

@@ -9,8 +9,18 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 __version__ = "0.2.0"
 __all__ = [
-    "Call", "CallLog", "ChimeProxyMock", "ChimeProxyServer", "Clock", "Exchange", "FaultRule", "MockOptions",
-    "OptionsError", "OverlappingMocksError", "current_mock", "mock_chime_proxy",
+    "Call",
+    "CallLog",
+    "ChimeProxyMock",
+    "ChimeProxyServer",
+    "Clock",
+    "Exchange",
+    "FaultRule",
+    "MockOptions",
+    "OptionsError",
+    "OverlappingMocksError",
+    "current_mock",
+    "mock_chime_proxy",
 ]
 
 if TYPE_CHECKING:
@@ -51,8 +61,10 @@ def current_mock(*, required: bool = False) -> ChimeProxyMock | None:
 
     mock = current()
     if mock is None and required:
-        raise LookupError("no pytest-chime-proxy mock is active (use the chime_proxy fixture, "
-                          "@mock_chime_proxy or `with mock_chime_proxy():`)")
+        raise LookupError(
+            "no pytest-chime-proxy mock is active (use the chime_proxy fixture, "
+            "@mock_chime_proxy or `with mock_chime_proxy():`)"
+        )
     return mock
 
 

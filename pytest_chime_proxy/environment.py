@@ -31,14 +31,25 @@ FAKE_KEYS: Mapping[str, str] = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCE
 # Variables a mock removes: secrets, ways to a secret (files, processes, metadata services), and endpoint moves.
 REMOVED_PREFIXES = ("AWS_ENDPOINT_URL", "AWS_BEARER_TOKEN")
 REMOVED = (
-    "AWS_ACCESS_KEY", "AWS_SECRET_KEY",  # boto2's spellings, still read by some tools
-    "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_SSO_SESSION",
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_KEY",  # boto2's spellings, still read by some tools
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_SSO_SESSION",
 )
-FIXED: Mapping[str, str] = {"AWS_EC2_METADATA_DISABLED": "true", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
-                            "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+FIXED: Mapping[str, str] = {
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
 
 _lock = threading.Lock()
 _active: list[FakeEnvironment] = []
@@ -67,8 +78,9 @@ class FakeEnvironment:
 
     def _compute(self, env: Mapping[str, str]) -> dict[str, str | None]:
         """The variables to set (None: remove), from the caller's environment ``env``."""
-        wanted: dict[str, str | None] = {name: None for name in env
-                                         if name.startswith(REMOVED_PREFIXES) or name in REMOVED}
+        wanted: dict[str, str | None] = {
+            name: None for name in env if name.startswith(REMOVED_PREFIXES) or name in REMOVED
+        }
         config = profiles.sanitized_config(self.region, env)
         wanted.update(FAKE_KEYS)
         wanted.update(FIXED)

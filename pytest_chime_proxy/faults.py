@@ -135,8 +135,7 @@ class FaultRule:
     def _validate(self) -> None:
         operations = _operation_names()
         if self.operation != "*" and self.operation not in operations:
-            raise ValueError(f"inject(): unknown operation {self.operation!r}; use '*' or one of "
-                             f"{sorted(operations)}")
+            raise ValueError(f"inject(): unknown operation {self.operation!r}; use '*' or one of {sorted(operations)}")
         if self.error is not None and self.connection_error is not None:
             raise ValueError("inject(): give error= or connection_error=, not both")
         if self.error is None and self.connection_error is None and not self.latency:
@@ -145,11 +144,14 @@ class FaultRule:
             if self.error not in ERRORS:
                 raise ValueError(f"inject(): unknown error {self.error!r}; modeled errors: {sorted(ERRORS)}")
             if self.operation != "*" and self.error not in operations[self.operation]:
-                raise ValueError(f"inject(): {self.operation} does not model {self.error}, so the service "
-                                 f"never answers it with that; modeled: {sorted(operations[self.operation])}")
+                raise ValueError(
+                    f"inject(): {self.operation} does not model {self.error}, so the service "
+                    f"never answers it with that; modeled: {sorted(operations[self.operation])}"
+                )
         if self.connection_error is not None and self.connection_error not in CONNECTION_ERRORS:
-            raise ValueError(f"inject(): unknown connection_error {self.connection_error!r}; "
-                             f"one of {sorted(CONNECTION_ERRORS)}")
+            raise ValueError(
+                f"inject(): unknown connection_error {self.connection_error!r}; one of {sorted(CONNECTION_ERRORS)}"
+            )
         if self.times is not None and self.times < 1:
             raise ValueError("inject(): times must be >= 1, or None for every matching request")
         if self.after < 0:
@@ -194,12 +196,21 @@ class FaultRule:
 
     def describe(self) -> str:
         """A one-line summary for failure messages."""
-        what = self.error or (f"connection_error={self.connection_error}" if self.connection_error else
-                              f"latency={self.latency}s")
-        extra = "".join(f", {name}={value!r}" for name, value in (
-            ("times", self.times), ("after", self.after), ("probability", self.probability),
-            ("match", self.match), ("namespace", self.namespace), ("region", self.region))
-            if value not in (None, 0) or name == "times")
+        what = self.error or (
+            f"connection_error={self.connection_error}" if self.connection_error else f"latency={self.latency}s"
+        )
+        extra = "".join(
+            f", {name}={value!r}"
+            for name, value in (
+                ("times", self.times),
+                ("after", self.after),
+                ("probability", self.probability),
+                ("match", self.match),
+                ("namespace", self.namespace),
+                ("region", self.region),
+            )
+            if value not in (None, 0) or name == "times"
+        )
         return f"inject({self.operation!r}, {what}{extra}) seen={self.seen} hits={self.hits}"
 
 

@@ -57,9 +57,14 @@ class ChimeProxyMock:
         self.account: str = values["account"]
         self.clock: Clock = values["clock"] or Clock()
         try:
-            self.backend = Backend(self.clock, values["seed"], order_delay=values["order_delay"],
-                                   quotas=values["quotas"], legacy_cutoff=values["legacy_cutoff"],
-                                   on_demand_pool_size=values["on_demand_pool_size"])
+            self.backend = Backend(
+                self.clock,
+                values["seed"],
+                order_delay=values["order_delay"],
+                quotas=values["quotas"],
+                legacy_cutoff=values["legacy_cutoff"],
+                on_demand_pool_size=values["on_demand_pool_size"],
+            )
         except ValueError as error:  # a quota name the backend does not know, say
             raise OptionsError(f"ChimeProxyMock: {error}") from None
         self.fake = FakeChime(self.backend, self.account)
@@ -134,13 +139,15 @@ class ChimeProxyMock:
     def _inject_spec(self, spec: Mapping[str, Any]) -> FaultRule:
         options = dict(spec)
         if "operation" not in options:
-            raise ValueError(f"a fault given as options needs 'operation' (and error=/connection_error=/"
-                             f"latency=), got {spec!r}")
+            raise ValueError(
+                f"a fault given as options needs 'operation' (and error=/connection_error=/latency=), got {spec!r}"
+            )
         return self.inject(options.pop("operation"), **options)
 
     # ---- the request path (used by every adapter) -------------------------------------------------------
-    def dispatch(self, request: WireRequest, endpoint: Endpoint | None = None, *,
-                 read_timeout: float | None = None) -> WireResponse | None:
+    def dispatch(
+        self, request: WireRequest, endpoint: Endpoint | None = None, *, read_timeout: float | None = None
+    ) -> WireResponse | None:
         """Answer a request if it is for Chime; None lets it go to the network.
 
         ``endpoint`` says which namespace and region answer when the host cannot (the HTTP server).
@@ -158,8 +165,16 @@ class ChimeProxyMock:
         response: WireResponse | None = None
         if self.faults and routed.parsed is not None:  # no rule, nothing to decide
             parsed = routed.parsed
-            decision = self.faults.decide(Target(routed.endpoint.namespace, routed.endpoint.region, routed.account,
-                                                 parsed.operation.name, parsed.params, parsed.operation.errors))
+            decision = self.faults.decide(
+                Target(
+                    routed.endpoint.namespace,
+                    routed.endpoint.region,
+                    routed.account,
+                    parsed.operation.name,
+                    parsed.params,
+                    parsed.operation.errors,
+                )
+            )
             try:
                 response = self._apply(decision, parsed, read_timeout)
             except ConnectionFault as fault:
@@ -194,41 +209,70 @@ class ChimeProxyMock:
             else:
                 self.clock.advance(seconds=seconds)
 
-    def _record(self, routed: Routed, response: WireResponse | None, error_code: str | None, waited: float,
-                decision: Decision, rule: FaultRule | None) -> None:
+    def _record(
+        self,
+        routed: Routed,
+        response: WireResponse | None,
+        error_code: str | None,
+        waited: float,
+        decision: Decision,
+        rule: FaultRule | None,
+    ) -> None:
         attempt, most = retry_header(routed.request.headers)
         request = redact(routed.request)  # the same body object back when it names no secret member
         params = routed.params if request.body is routed.request.body else redact_params(routed.params)
-        self.calls.append(Call(
-            request=request, endpoint=routed.endpoint, account=routed.account,
-            operation=routed.operation, params=params, response=response,
-            status=response.status if response is not None else None, error_code=error_code, attempt=attempt,
-            max_attempts=most, backoff=waited, latency=decision.latency, fault=rule, time=self.clock.now()))
+        self.calls.append(
+            Call(
+                request=request,
+                endpoint=routed.endpoint,
+                account=routed.account,
+                operation=routed.operation,
+                params=params,
+                response=response,
+                status=response.status if response is not None else None,
+                error_code=error_code,
+                attempt=attempt,
+                max_attempts=most,
+                backoff=waited,
+                latency=decision.latency,
+                fault=rule,
+                time=self.clock.now(),
+            )
+        )
 
     # ---- helpers: the same domain code the API runs --------------------------------------------------------
     def _scope(self, region: str | None, account: str | None, namespace: str = "chime-sdk-voice") -> Scope:
         backend = self.backend
         return Scope(backend, backend.account(account or self.account), namespace, region or self.region)
 
-    def order_phone_numbers(self, numbers: Sequence[str], *, account: str | None = None,
-                            product_type: str = "VoiceConnector") -> list[str]:
+    def order_phone_numbers(
+        self, numbers: Sequence[str], *, account: str | None = None, product_type: str = "VoiceConnector"
+    ) -> list[str]:
         """Put numbers in the account's inventory, as CreatePhoneNumberOrder does; returns the acquired ones.
 
         The input is checked as the API checks it (plus: numbers are E.164 strings with their ``+``) before
         anything changes; a bad one raises ``ValueError`` saying what to pass.
         """
         numbers = _phone_numbers("order_phone_numbers", numbers)
-        _check_input("order_phone_numbers", "CreatePhoneNumberOrder",
-                     {"ProductType": product_type, "E164PhoneNumbers": numbers})
+        _check_input(
+            "order_phone_numbers", "CreatePhoneNumberOrder", {"ProductType": product_type, "E164PhoneNumbers": numbers}
+        )
         with self.backend.lock:
             order = inventory.order(self._scope(None, account), numbers, product_type)
         return [n for n, status in order.OrderedPhoneNumbers if status == "Acquired"]
 
-    def create_voice_connector(self, phone_numbers: Sequence[str] = DEFAULT_PHONE_NUMBERS, *,
-                               name: str = "pytest-chime-proxy", region: str | None = None,
-                               account: str | None = None, countries: Sequence[str] | None = None,
-                               default_session_expiry_minutes: int = 60, proxy: bool = True,
-                               require_encryption: bool = True) -> str:
+    def create_voice_connector(
+        self,
+        phone_numbers: Sequence[str] = DEFAULT_PHONE_NUMBERS,
+        *,
+        name: str = "pytest-chime-proxy",
+        region: str | None = None,
+        account: str | None = None,
+        countries: Sequence[str] | None = None,
+        default_session_expiry_minutes: int = 60,
+        proxy: bool = True,
+        require_encryption: bool = True,
+    ) -> str:
         """A voice connector ready for proxy sessions; returns its id.
 
         The numbers are ordered (when not already owned) and associated, and the proxy is configured with
@@ -242,18 +286,30 @@ class ChimeProxyMock:
         if region is not None:
             validate({"region": region}, where)
         if countries is not None and (isinstance(countries, (str, bytes)) or not isinstance(countries, Sequence)):
-            raise ValueError(f"{where}: countries must be a list of ISO country codes like ['US'], "
-                             f"got {countries!r}")
-        pool_countries = list(countries) if countries is not None else sorted(
-            {geo.country(n) or "US" for n in numbers} or {"US"})
-        _check_input(where, "CreateVoiceConnector", {"Name": name, "RequireEncryption": require_encryption,
-                                                     "AwsRegion": region or self.region})
-        _check_input(where, "AssociatePhoneNumbersWithVoiceConnector",
-                     {"VoiceConnectorId": "abcdef1ghij2klmno3pqr4", "E164PhoneNumbers": numbers})
+            raise ValueError(f"{where}: countries must be a list of ISO country codes like ['US'], got {countries!r}")
+        pool_countries = (
+            list(countries) if countries is not None else sorted({geo.country(n) or "US" for n in numbers} or {"US"})
+        )
+        _check_input(
+            where,
+            "CreateVoiceConnector",
+            {"Name": name, "RequireEncryption": require_encryption, "AwsRegion": region or self.region},
+        )
+        _check_input(
+            where,
+            "AssociatePhoneNumbersWithVoiceConnector",
+            {"VoiceConnectorId": "abcdef1ghij2klmno3pqr4", "E164PhoneNumbers": numbers},
+        )
         if proxy:
-            _check_input(where, "PutVoiceConnectorProxy",
-                         {"VoiceConnectorId": "abcdef1ghij2klmno3pqr4", "PhoneNumberPoolCountries": pool_countries,
-                          "DefaultSessionExpiryMinutes": default_session_expiry_minutes})
+            _check_input(
+                where,
+                "PutVoiceConnectorProxy",
+                {
+                    "VoiceConnectorId": "abcdef1ghij2klmno3pqr4",
+                    "PhoneNumberPoolCountries": pool_countries,
+                    "DefaultSessionExpiryMinutes": default_session_expiry_minutes,
+                },
+            )
         with self.backend.lock:
             scope = self._scope(region, account)
             owned = scope.account.phone_numbers
@@ -266,8 +322,9 @@ class ChimeProxyMock:
                 if errors:
                     raise ValueError(f"{where}: could not associate {errors[0][0]}: {errors[0][2]}")
                 if proxy:
-                    voice_connectors.put_proxy(scope, vc.VoiceConnectorId, default_session_expiry_minutes,
-                                               pool_countries)
+                    voice_connectors.put_proxy(
+                        scope, vc.VoiceConnectorId, default_session_expiry_minutes, pool_countries
+                    )
             except (ValueError, ServiceError) as error:  # leave no half-built connector behind
                 inventory.disassociate(scope, vc.VoiceConnectorId, numbers)
                 voice_connectors.delete(scope, vc.VoiceConnectorId)
@@ -278,16 +335,20 @@ class ChimeProxyMock:
                 raise
         return vc.VoiceConnectorId
 
-    def simulate_activity(self, voice_connector_id: str, proxy_session_id: str, *,
-                          region: str | None = None, account: str | None = None) -> ProxySession:
+    def simulate_activity(
+        self, voice_connector_id: str, proxy_session_id: str, *, region: str | None = None, account: str | None = None
+    ) -> ProxySession:
         """Tell the fake a call or message flows through a session: Open becomes InProgress."""
         with self.backend.lock:
-            return proxy_sessions.mark_in_progress(self._scope(region, account, "chime"), voice_connector_id,
-                                                   proxy_session_id)
+            return proxy_sessions.mark_in_progress(
+                self._scope(region, account, "chime"), voice_connector_id, proxy_session_id
+            )
 
     def __repr__(self) -> str:
-        return (f"<ChimeProxyMock {'active' if self.active else 'inactive'} account={self.account} "
-                f"region={self.region} calls={len(self.calls)}>")
+        return (
+            f"<ChimeProxyMock {'active' if self.active else 'inactive'} account={self.account} "
+            f"region={self.region} calls={len(self.calls)}>"
+        )
 
 
 def _phone_numbers(where: str, numbers: Any) -> list[str]:
@@ -297,16 +358,24 @@ def _phone_numbers(where: str, numbers: Any) -> list[str]:
     checked: list[str] = []
     for index, number in enumerate(numbers, 1):
         if not isinstance(number, str) or not _E164.fullmatch(number):
-            raise ValueError(f"{where}: phone_numbers item {index}, {number!r}, is not an E.164 phone number; "
-                             "write it as a string with its + and country code and digits only, like '+19135550199'")
+            raise ValueError(
+                f"{where}: phone_numbers item {index}, {number!r}, is not an E.164 phone number; "
+                "write it as a string with its + and country code and digits only, like '+19135550199'"
+            )
         checked.append(number)
     return checked
 
 
 # API member (lowerCamel, as the API's messages name it) -> the helpers' argument name
-_HELPER_NAMES = {"name": "name", "requireEncryption": "require_encryption", "awsRegion": "region",
-                 "e164PhoneNumbers": "phone_numbers", "phoneNumberPoolCountries": "countries",
-                 "defaultSessionExpiryMinutes": "default_session_expiry_minutes", "productType": "product_type"}
+_HELPER_NAMES = {
+    "name": "name",
+    "requireEncryption": "require_encryption",
+    "awsRegion": "region",
+    "e164PhoneNumbers": "phone_numbers",
+    "phoneNumberPoolCountries": "countries",
+    "defaultSessionExpiryMinutes": "default_session_expiry_minutes",
+    "productType": "product_type",
+}
 
 
 def _check_input(where: str, operation: str, params: dict[str, Any]) -> None:
@@ -347,6 +416,7 @@ def _decorate(target: Any, make: Callable[[], ChimeProxyMock], has_options: bool
             return target
         return _decorate_test_class(target, make)
     if inspect.iscoroutinefunction(target):
+
         @functools.wraps(target)
         async def run_async(*args: Any, **kwargs: Any) -> Any:
             with _test_mock(make, run_async):
@@ -421,7 +491,9 @@ def mock_chime_proxy(target: Any = None, **options: Any) -> Any:
     """
     if target is not None:
         if not callable(target):
-            raise OptionsError(f"mock_chime_proxy takes keyword options only; got {target!r} as a positional "
-                               "argument (write mock_chime_proxy(region=...))")
+            raise OptionsError(
+                f"mock_chime_proxy takes keyword options only; got {target!r} as a positional "
+                "argument (write mock_chime_proxy(region=...))"
+            )
         return _decorate(target, lambda: ChimeProxyMock())
     return ChimeProxyMock(**options)

@@ -68,9 +68,18 @@ else:
     Options = dict
 
 DEFAULTS: Mapping[str, Any] = {
-    "region": "us-east-1", "account": "123456789012", "seed": None, "clock": None, "real_sleep": False,
-    "virtual_sleep": False, "faults": (), "assert_all_faults_hit": False, "order_delay": DEFAULT_ORDER_DELAY,
-    "quotas": False, "legacy_cutoff": False, "on_demand_pool_size": ON_DEMAND_POOL_SIZE,
+    "region": "us-east-1",
+    "account": "123456789012",
+    "seed": None,
+    "clock": None,
+    "real_sleep": False,
+    "virtual_sleep": False,
+    "faults": (),
+    "assert_all_faults_hit": False,
+    "order_delay": DEFAULT_ORDER_DELAY,
+    "quotas": False,
+    "legacy_cutoff": False,
+    "on_demand_pool_size": ON_DEMAND_POOL_SIZE,
 }
 NAMES = tuple(MockOptions.__annotations__)
 _adapter: TypeAdapter[MockOptions] | None = None

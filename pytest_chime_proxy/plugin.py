@@ -23,10 +23,14 @@ MARKER_ONLY = ("phone_numbers",)  # marker options that are not the mock's: the 
 # the ini options, and the mock option each gives the default of (options.INI_OPTIONS); kept here too so
 # that loading the plugin imports nothing but pytest
 _INI = {
-    "chime_proxy_assert_all_faults_hit": ("assert_all_faults_hit",
-                                          "fail a test whose injected fault rules did not all fire"),
-    "chime_proxy_real_sleep": ("real_sleep", "let botocore's retry backoff and injected latency sleep on the "
-                               "wall clock"),
+    "chime_proxy_assert_all_faults_hit": (
+        "assert_all_faults_hit",
+        "fail a test whose injected fault rules did not all fire",
+    ),
+    "chime_proxy_real_sleep": (
+        "real_sleep",
+        "let botocore's retry backoff and injected latency sleep on the wall clock",
+    ),
     "chime_proxy_virtual_sleep": ("virtual_sleep", "make time.sleep/asyncio.sleep advance the mock's clock"),
 }
 
@@ -102,7 +106,8 @@ def chime_proxy(request: pytest.FixtureRequest) -> Iterator[ChimeProxyMock]:
             raise pytest.UsageError(
                 f"{request.node.nodeid} has both the chime_proxy fixture (or marker) and @mock_chime_proxy(...) "
                 "with options, which would make two separate fakes: put the options on "
-                "@pytest.mark.chime_proxy(...) and drop the decorator's")
+                "@pytest.mark.chime_proxy(...) and drop the decorator's"
+            )
         mock.decorated_test = function
     mock.start()
     try:
@@ -147,8 +152,10 @@ def chime_client(chime_proxy: ChimeProxyMock) -> Any:
     from .clients import client
 
     if not legacy_chime_available():
-        pytest.skip(f"botocore {botocore.__version__} has no legacy chime proxy operations "
-                    "(they were removed after 1.37.1); install botocore<=1.37.1 to run this test")
+        pytest.skip(
+            f"botocore {botocore.__version__} has no legacy chime proxy operations "
+            "(they were removed after 1.37.1); install botocore<=1.37.1 to run this test"
+        )
     return client("chime", "us-east-1")
 
 

@@ -23,12 +23,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-KEPT_SETTINGS = frozenset({
-    "region", "output", "retry_mode", "max_attempts", "defaults_mode", "parameter_validation",
-    "use_fips_endpoint", "use_dualstack_endpoint", "tcp_keepalive", "request_min_compression_size_bytes",
-    "disable_request_compression", "request_checksum_calculation", "response_checksum_validation",
-    "account_id_endpoint_mode", "sts_regional_endpoints", "ec2_metadata_v1_disabled",
-})
+KEPT_SETTINGS = frozenset(
+    {
+        "region",
+        "output",
+        "retry_mode",
+        "max_attempts",
+        "defaults_mode",
+        "parameter_validation",
+        "use_fips_endpoint",
+        "use_dualstack_endpoint",
+        "tcp_keepalive",
+        "request_min_compression_size_bytes",
+        "disable_request_compression",
+        "request_checksum_calculation",
+        "response_checksum_validation",
+        "account_id_endpoint_mode",
+        "sts_regional_endpoints",
+        "ec2_metadata_v1_disabled",
+    }
+)
 FAKE_KEY_LINES = "aws_access_key_id = testing\naws_secret_access_key = testing\n"
 _SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*$")
 
@@ -66,7 +80,7 @@ def _config_profiles(path: str) -> dict[str, dict[str, str]]:
         if section == "default":
             name = "default"
         elif section.startswith("profile "):
-            name = section[len("profile "):].strip()
+            name = section[len("profile ") :].strip()
         else:
             continue  # sso-session, services: nothing kept
         found[name] = {k: v for k, v in parser.items(section) if k in KEPT_SETTINGS and "\n" not in v}

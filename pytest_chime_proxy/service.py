@@ -45,8 +45,10 @@ def handler(name: str) -> Handler:
     """The handler of a routed operation; one the snapshot routes but nothing answers is the loud 501."""
     found = HANDLERS.get(name)
     if found is None:
-        raise NotEmulated(f"pytest-chime-proxy routes operation {name} but has no handler for it; "
-                          "register one with @operation in pytest_chime_proxy/service.py")
+        raise NotEmulated(
+            f"pytest-chime-proxy routes operation {name} but has no handler for it; "
+            "register one with @operation in pytest_chime_proxy/service.py"
+        )
     return found
 
 
@@ -59,8 +61,10 @@ def admit(backend: Backend, namespace: str, account: str) -> None:
     """With the legacy cut-off on, refuse every legacy ``chime`` call as AWS refuses new accounts (403
     ForbiddenException; the message reported in amazon-chime-sdk-js issues 2697 and 2870)."""
     if backend.legacy_cutoff and namespace == "chime":
-        raise Forbidden(f'Account Id {account} is not authorized to call deprecated Amazon Chime SDK API on the '
-                        '"chime" endpoint, use one of the "*-chime*" endpoints instead.')
+        raise Forbidden(
+            f"Account Id {account} is not authorized to call deprecated Amazon Chime SDK API on the "
+            '"chime" endpoint, use one of the "*-chime*" endpoints instead.'
+        )
 
 
 # ---- pagination -------------------------------------------------------------------------------------------
@@ -73,8 +77,9 @@ def _model_cap(scope: Scope, operation: str) -> int:
     return int(model.shape(members["MaxResults"]["shape"]).get("max", DEFAULT_PAGE))
 
 
-def _page(items: Sequence[T], params: Data, key: Callable[[T], Any],
-          cap: int = DEFAULT_PAGE, ordered: bool = False) -> tuple[list[T], str | None]:
+def _page(
+    items: Sequence[T], params: Data, key: Callable[[T], Any], cap: int = DEFAULT_PAGE, ordered: bool = False
+) -> tuple[list[T], str | None]:
     """One page after NextToken; the token names the last key returned, so deletions do not shift pages.
 
     ``ordered``: ``items`` are sorted by ``key``, so the page start is found by bisection, not a scan.
@@ -87,8 +92,11 @@ def _page(items: Sequence[T], params: Data, key: Callable[[T], Any],
         try:
             after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
             # inside the try: a forged token's key of another type ({"after": ""}) must not compare
-            start = (bisect.bisect_right(items, after, key=key) if ordered
-                     else next((i for i, item in enumerate(items) if key(item) > after), len(items)))
+            start = (
+                bisect.bisect_right(items, after, key=key)
+                if ordered
+                else next((i for i, item in enumerate(items) if key(item) > after), len(items))
+            )
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise BadRequest(f"Invalid NextToken '{token}'") from None
     size = params.get("MaxResults") or cap
@@ -101,54 +109,87 @@ def _page(items: Sequence[T], params: Data, key: Callable[[T], Any],
 # ---- shaping records into output members ------------------------------------------------------------------
 def session_data(s: ProxySession) -> Data:
     return {
-        "VoiceConnectorId": s.VoiceConnectorId, "ProxySessionId": s.ProxySessionId, "Name": s.Name,
-        "Status": s.Status, "ExpiryMinutes": s.ExpiryMinutes, "Capabilities": s.Capabilities,
-        "CreatedTimestamp": s.CreatedTimestamp, "UpdatedTimestamp": s.UpdatedTimestamp,
+        "VoiceConnectorId": s.VoiceConnectorId,
+        "ProxySessionId": s.ProxySessionId,
+        "Name": s.Name,
+        "Status": s.Status,
+        "ExpiryMinutes": s.ExpiryMinutes,
+        "Capabilities": s.Capabilities,
+        "CreatedTimestamp": s.CreatedTimestamp,
+        "UpdatedTimestamp": s.UpdatedTimestamp,
         "EndedTimestamp": s.EndedTimestamp,
         "Participants": [{"PhoneNumber": p, "ProxyPhoneNumber": proxy} for p, proxy in s.Participants],
-        "NumberSelectionBehavior": s.NumberSelectionBehavior, "GeoMatchLevel": s.GeoMatchLevel,
+        "NumberSelectionBehavior": s.NumberSelectionBehavior,
+        "GeoMatchLevel": s.GeoMatchLevel,
         "GeoMatchParams": s.GeoMatchParams,
     }
 
 
 def voice_connector_data(vc: VoiceConnector) -> Data:
     return {
-        "VoiceConnectorId": vc.VoiceConnectorId, "AwsRegion": vc.AwsRegion, "Name": vc.Name,
-        "OutboundHostName": vc.OutboundHostName, "RequireEncryption": vc.RequireEncryption,
-        "CreatedTimestamp": vc.CreatedTimestamp, "UpdatedTimestamp": vc.UpdatedTimestamp,
-        "VoiceConnectorArn": vc.VoiceConnectorArn, "IntegrationType": vc.IntegrationType,
+        "VoiceConnectorId": vc.VoiceConnectorId,
+        "AwsRegion": vc.AwsRegion,
+        "Name": vc.Name,
+        "OutboundHostName": vc.OutboundHostName,
+        "RequireEncryption": vc.RequireEncryption,
+        "CreatedTimestamp": vc.CreatedTimestamp,
+        "UpdatedTimestamp": vc.UpdatedTimestamp,
+        "VoiceConnectorArn": vc.VoiceConnectorArn,
+        "IntegrationType": vc.IntegrationType,
         "NetworkType": vc.NetworkType,
     }
 
 
 def proxy_data(p: ProxyConfig) -> Data:
-    return {"DefaultSessionExpiryMinutes": p.DefaultSessionExpiryMinutes, "Disabled": p.Disabled,
-            "FallBackPhoneNumber": p.FallBackPhoneNumber, "PhoneNumberCountries": p.PhoneNumberCountries}
+    return {
+        "DefaultSessionExpiryMinutes": p.DefaultSessionExpiryMinutes,
+        "Disabled": p.Disabled,
+        "FallBackPhoneNumber": p.FallBackPhoneNumber,
+        "PhoneNumberCountries": p.PhoneNumberCountries,
+    }
 
 
 def phone_number_data(n: PhoneNumber, account: str) -> Data:
     voice = n.ProductType == "VoiceConnector"
     return {
-        "PhoneNumberId": n.PhoneNumberId, "E164PhoneNumber": n.E164PhoneNumber, "Country": n.Country,
+        "PhoneNumberId": n.PhoneNumberId,
+        "E164PhoneNumber": n.E164PhoneNumber,
+        "Country": n.Country,
         "PhoneNumberArn": f"arn:aws:chime:us-east-1:{account}:phone-number/{n.E164PhoneNumber}",
-        "Type": n.Type, "ProductType": n.ProductType, "Status": n.Status,
-        "Capabilities": {"InboundCall": True, "OutboundCall": True, "InboundSMS": voice, "OutboundSMS": voice,
-                         "InboundMMS": voice, "OutboundMMS": voice},
-        "Associations": [] if n.VoiceConnectorId is None else [
-            {"Name": "VoiceConnectorId", "Value": n.VoiceConnectorId, "AssociatedTimestamp": n.AssociatedTimestamp}
-        ],
-        "CallingName": None, "CallingNameStatus": "Unassigned",
-        "CreatedTimestamp": n.CreatedTimestamp, "UpdatedTimestamp": n.UpdatedTimestamp,
-        "DeletionTimestamp": n.DeletionTimestamp, "OrderId": n.OrderId, "Name": n.Name,
+        "Type": n.Type,
+        "ProductType": n.ProductType,
+        "Status": n.Status,
+        "Capabilities": {
+            "InboundCall": True,
+            "OutboundCall": True,
+            "InboundSMS": voice,
+            "OutboundSMS": voice,
+            "InboundMMS": voice,
+            "OutboundMMS": voice,
+        },
+        "Associations": []
+        if n.VoiceConnectorId is None
+        else [{"Name": "VoiceConnectorId", "Value": n.VoiceConnectorId, "AssociatedTimestamp": n.AssociatedTimestamp}],
+        "CallingName": None,
+        "CallingNameStatus": "Unassigned",
+        "CreatedTimestamp": n.CreatedTimestamp,
+        "UpdatedTimestamp": n.UpdatedTimestamp,
+        "DeletionTimestamp": n.DeletionTimestamp,
+        "OrderId": n.OrderId,
+        "Name": n.Name,
     }
 
 
 def order_data(o: PhoneNumberOrder) -> Data:
     return {
-        "PhoneNumberOrderId": o.PhoneNumberOrderId, "ProductType": o.ProductType, "Status": o.Status,
+        "PhoneNumberOrderId": o.PhoneNumberOrderId,
+        "ProductType": o.ProductType,
+        "Status": o.Status,
         "OrderType": "New",
         "OrderedPhoneNumbers": [{"E164PhoneNumber": n, "Status": s} for n, s in o.OrderedPhoneNumbers],
-        "CreatedTimestamp": o.CreatedTimestamp, "UpdatedTimestamp": o.UpdatedTimestamp, "FocDate": None,
+        "CreatedTimestamp": o.CreatedTimestamp,
+        "UpdatedTimestamp": o.UpdatedTimestamp,
+        "FocDate": None,
     }
 
 
@@ -160,8 +201,15 @@ def _errors(errors: list[tuple[str, str, str]]) -> Data:
 @operation("CreateProxySession")
 def create_proxy_session(scope: Scope, p: Data) -> Data:
     s = proxy_sessions.create(
-        scope, p["VoiceConnectorId"], p["ParticipantPhoneNumbers"], p["Capabilities"], p.get("ExpiryMinutes"),
-        p.get("Name"), p.get("NumberSelectionBehavior"), p.get("GeoMatchLevel"), p.get("GeoMatchParams"),
+        scope,
+        p["VoiceConnectorId"],
+        p["ParticipantPhoneNumbers"],
+        p["Capabilities"],
+        p.get("ExpiryMinutes"),
+        p.get("Name"),
+        p.get("NumberSelectionBehavior"),
+        p.get("GeoMatchLevel"),
+        p.get("GeoMatchParams"),
     )
     return {"ProxySession": session_data(s)}
 
@@ -180,8 +228,9 @@ def list_proxy_sessions(scope: Scope, p: Data) -> Data:
 
 @operation("UpdateProxySession")
 def update_proxy_session(scope: Scope, p: Data) -> Data:
-    s = proxy_sessions.update(scope, p["VoiceConnectorId"], p["ProxySessionId"], p["Capabilities"],
-                              p.get("ExpiryMinutes"))
+    s = proxy_sessions.update(
+        scope, p["VoiceConnectorId"], p["ProxySessionId"], p["Capabilities"], p.get("ExpiryMinutes")
+    )
     return {"ProxySession": session_data(s)}
 
 
@@ -192,9 +241,14 @@ def delete_proxy_session(scope: Scope, p: Data) -> None:
 
 @operation("PutVoiceConnectorProxy")
 def put_voice_connector_proxy(scope: Scope, p: Data) -> Data:
-    config = voice_connectors.put_proxy(scope, p["VoiceConnectorId"], p["DefaultSessionExpiryMinutes"],
-                                        p["PhoneNumberPoolCountries"], p.get("FallBackPhoneNumber"),
-                                        p.get("Disabled"))
+    config = voice_connectors.put_proxy(
+        scope,
+        p["VoiceConnectorId"],
+        p["DefaultSessionExpiryMinutes"],
+        p["PhoneNumberPoolCountries"],
+        p.get("FallBackPhoneNumber"),
+        p.get("Disabled"),
+    )
     return {"Proxy": proxy_data(config)}
 
 
@@ -210,8 +264,9 @@ def delete_voice_connector_proxy(scope: Scope, p: Data) -> None:
 
 @operation("CreateVoiceConnector")
 def create_voice_connector(scope: Scope, p: Data) -> Data:
-    vc = voice_connectors.create(scope, p["Name"], p["RequireEncryption"], p.get("AwsRegion"),
-                                 p.get("IntegrationType"), p.get("NetworkType"))
+    vc = voice_connectors.create(
+        scope, p["Name"], p["RequireEncryption"], p.get("AwsRegion"), p.get("IntegrationType"), p.get("NetworkType")
+    )
     return {"VoiceConnector": voice_connector_data(vc)}
 
 
@@ -222,9 +277,12 @@ def get_voice_connector(scope: Scope, p: Data) -> Data:
 
 @operation("ListVoiceConnectors")
 def list_voice_connectors(scope: Scope, p: Data) -> Data:
-    page, token = _page(voice_connectors.visible(scope), p,
-                        lambda vc: f"{vc.CreatedTimestamp.isoformat()}|{vc.VoiceConnectorId}",
-                        _model_cap(scope, "ListVoiceConnectors"))
+    page, token = _page(
+        voice_connectors.visible(scope),
+        p,
+        lambda vc: f"{vc.CreatedTimestamp.isoformat()}|{vc.VoiceConnectorId}",
+        _model_cap(scope, "ListVoiceConnectors"),
+    )
     return {"VoiceConnectors": [voice_connector_data(vc) for vc in page], "NextToken": token}
 
 
@@ -241,8 +299,9 @@ def delete_voice_connector(scope: Scope, p: Data) -> None:
 
 @operation("CreatePhoneNumberOrder")
 def create_phone_number_order(scope: Scope, p: Data) -> Data:
-    order = phone_numbers.order(scope, p["E164PhoneNumbers"], p["ProductType"], p.get("Name"),
-                                scope.backend.order_delay)
+    order = phone_numbers.order(
+        scope, p["E164PhoneNumbers"], p["ProductType"], p.get("Name"), scope.backend.order_delay
+    )
     return {"PhoneNumberOrder": order_data(order)}
 
 
@@ -253,8 +312,9 @@ def get_phone_number_order(scope: Scope, p: Data) -> Data:
 
 @operation("ListPhoneNumbers")
 def list_phone_numbers(scope: Scope, p: Data) -> Data:
-    numbers = phone_numbers.list_numbers(scope, p.get("Status"), p.get("ProductType"), p.get("FilterName"),
-                                         p.get("FilterValue"))
+    numbers = phone_numbers.list_numbers(
+        scope, p.get("Status"), p.get("ProductType"), p.get("FilterName"), p.get("FilterValue")
+    )
     page, token = _page(numbers, p, lambda n: n.E164PhoneNumber, _model_cap(scope, "ListPhoneNumbers"))
     return {"PhoneNumbers": [phone_number_data(n, scope.account.account_id) for n in page], "NextToken": token}
 
@@ -272,8 +332,9 @@ def delete_phone_number(scope: Scope, p: Data) -> None:
 
 @operation("AssociatePhoneNumbersWithVoiceConnector")
 def associate_phone_numbers_with_voice_connector(scope: Scope, p: Data) -> Data:
-    return _errors(phone_numbers.associate(scope, p["VoiceConnectorId"], p["E164PhoneNumbers"],
-                                           bool(p.get("ForceAssociate"))))
+    return _errors(
+        phone_numbers.associate(scope, p["VoiceConnectorId"], p["E164PhoneNumbers"], bool(p.get("ForceAssociate")))
+    )
 
 
 @operation("DisassociatePhoneNumbersFromVoiceConnector")
@@ -281,13 +342,21 @@ def disassociate_phone_numbers_from_voice_connector(scope: Scope, p: Data) -> Da
     return _errors(phone_numbers.disassociate(scope, p["VoiceConnectorId"], p["E164PhoneNumbers"]))
 
 
-
 @operation("SearchAvailablePhoneNumbers")
 def search_available_phone_numbers(scope: Scope, p: Data) -> Data:
     owned = scope.account.phone_numbers
-    numbers = [n for n in number_search.search(p.get("Country"), p.get("AreaCode"), p.get("City"), p.get("State"),
-                                               p.get("TollFreePrefix"), p.get("PhoneNumberType"))
-               if n not in owned]
+    numbers = [
+        n
+        for n in number_search.search(
+            p.get("Country"),
+            p.get("AreaCode"),
+            p.get("City"),
+            p.get("State"),
+            p.get("TollFreePrefix"),
+            p.get("PhoneNumberType"),
+        )
+        if n not in owned
+    ]
     page, token = _page(numbers, p, lambda n: n, _model_cap(scope, "SearchAvailablePhoneNumbers"), ordered=True)
     return {"E164PhoneNumbers": page, "NextToken": token}
 

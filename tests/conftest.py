@@ -26,4 +26,3 @@ def client(request: pytest.FixtureRequest) -> Any:
 def namespace(client: Any) -> str:
     """The namespace (botocore service name) of ``client``."""
     return client.meta.service_model.service_name
-

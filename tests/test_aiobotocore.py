@@ -13,8 +13,11 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("aiobotocore", reason="aiobotocore is not installed here (its botocore pin is narrow; "
-                                          "scripts/test.sh installs it in the legacy and newest runs)")
+pytest.importorskip(
+    "aiobotocore",
+    reason="aiobotocore is not installed here (its botocore pin is narrow; "
+    "scripts/test.sh installs it in the legacy and newest runs)",
+)
 
 from aiobotocore.session import get_session  # noqa: E402
 
@@ -26,21 +29,22 @@ PAIR = ["+14015550101", "+12065550100"]
 async def lifecycle(vc: str) -> dict[str, Any]:
     """Create, get, list, update, delete a session and fail to get it again, all through aiobotocore."""
     async with get_session().create_client("chime-sdk-voice", region_name="us-east-1") as c:
-        made = (await c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
-                                             Capabilities=["Voice"]))["ProxySession"]
+        made = (
+            await c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"])
+        )["ProxySession"]
         sid = made["ProxySessionId"]
         got = (await c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid))["ProxySession"]
         listed = (await c.list_proxy_sessions(VoiceConnectorId=vc))["ProxySessions"]
-        updated = (await c.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid,
-                                                Capabilities=["SMS"]))["ProxySession"]
+        updated = (await c.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid, Capabilities=["SMS"]))[
+            "ProxySession"
+        ]
         deleted = await c.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)
         try:
             await c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)
             missing = None
         except c.exceptions.NotFoundException as error:
             missing = error
-    return {"made": made, "got": got, "listed": listed, "updated": updated, "deleted": deleted,
-            "missing": missing}
+    return {"made": made, "got": got, "listed": listed, "updated": updated, "deleted": deleted, "missing": missing}
 
 
 def test_lifecycle_under_the_fixture(chime_proxy: ChimeProxyMock, voice_connector: str) -> None:
@@ -53,8 +57,13 @@ def test_lifecycle_under_the_fixture(chime_proxy: ChimeProxyMock, voice_connecto
     assert seen["missing"] is not None
     assert seen["missing"].response["Error"]["Code"] == "NotFoundException"
     assert [c.operation for c in chime_proxy.calls] == [
-        "CreateProxySession", "GetProxySession", "ListProxySessions", "UpdateProxySession",
-        "DeleteProxySession", "GetProxySession"]
+        "CreateProxySession",
+        "GetProxySession",
+        "ListProxySessions",
+        "UpdateProxySession",
+        "DeleteProxySession",
+        "GetProxySession",
+    ]
 
 
 def test_decorated_async_function() -> None:
@@ -71,13 +80,15 @@ def test_decorated_async_function() -> None:
     assert asyncio.run(scenario()) == ("Open", 6)
 
 
-def test_validation_errors_reach_aiobotocore_as_modeled_exceptions(chime_proxy: ChimeProxyMock,
-                                                                  voice_connector: str) -> None:
+def test_validation_errors_reach_aiobotocore_as_modeled_exceptions(
+    chime_proxy: ChimeProxyMock, voice_connector: str
+) -> None:
     async def bad() -> Any:
         async with get_session().create_client("chime-sdk-voice", region_name="us-east-1") as c:
             with pytest.raises(c.exceptions.BadRequestException) as caught:
-                await c.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR,
-                                             Capabilities=["Fax"])
+                await c.create_proxy_session(
+                    VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["Fax"]
+                )
             return caught.value
 
     error = asyncio.run(bad())
@@ -87,13 +98,14 @@ def test_validation_errors_reach_aiobotocore_as_modeled_exceptions(chime_proxy: 
 
 def test_a_client_created_before_the_mock_started_is_answered() -> None:
     async def scenario() -> str:
-        async with get_session().create_client("chime-sdk-voice", region_name="us-east-1",
-                                               aws_access_key_id="testing",
-                                               aws_secret_access_key="testing") as c:
+        async with get_session().create_client(
+            "chime-sdk-voice", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+        ) as c:
             with mock_chime_proxy() as mock:
                 vc = mock.create_voice_connector()
-                made = await c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
-                                                    Capabilities=["SMS"])
+                made = await c.create_proxy_session(
+                    VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["SMS"]
+                )
                 return made["ProxySession"]["Status"]
 
     assert asyncio.run(scenario()) == "Open"
@@ -125,8 +137,9 @@ def test_the_patch_is_gone_after_stop() -> None:
     assert AioEndpoint._send is before
 
 
-def test_an_injected_connection_error_is_botocores_own_and_retried(chime_proxy: ChimeProxyMock,
-                                                                   voice_connector: str) -> None:
+def test_an_injected_connection_error_is_botocores_own_and_retried(
+    chime_proxy: ChimeProxyMock, voice_connector: str
+) -> None:
     chime_proxy.inject("GetVoiceConnectorProxy", connection_error="connection_closed", times=1)
 
     async def get_proxy() -> dict[str, Any]:

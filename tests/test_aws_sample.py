@@ -34,15 +34,29 @@ ON_DEMAND = "+12055550100"  # the first fictional on-demand number of the user's
 def expected_session_body(voice_connector_id: str, session_id: str) -> bytes:
     """The 201 body the service writes for the sample's session: compact, keys sorted, unset members null,
     Capabilities sorted, Participants sorted by number, one proxy number in the user's area code."""
-    return json.dumps({"ProxySession": {
-        "Capabilities": ["SMS", "Voice"], "CreatedTimestamp": AT, "EndedTimestamp": None,
-        "ExpiryMinutes": int(EXPIRY_MINUTES), "GeoMatchLevel": None,
-        "GeoMatchParams": {"AreaCode": "205", "Country": "US"}, "Name": "DemoProxy",
-        "NumberSelectionBehavior": "PreferSticky",
-        "Participants": [{"PhoneNumber": USER, "ProxyPhoneNumber": ON_DEMAND},
-                         {"PhoneNumber": PROVIDER, "ProxyPhoneNumber": ON_DEMAND}],
-        "ProxySessionId": session_id, "Status": "Open", "UpdatedTimestamp": AT, "VoiceConnectorId": voice_connector_id,
-    }}, separators=(",", ":")).encode()
+    return json.dumps(
+        {
+            "ProxySession": {
+                "Capabilities": ["SMS", "Voice"],
+                "CreatedTimestamp": AT,
+                "EndedTimestamp": None,
+                "ExpiryMinutes": int(EXPIRY_MINUTES),
+                "GeoMatchLevel": None,
+                "GeoMatchParams": {"AreaCode": "205", "Country": "US"},
+                "Name": "DemoProxy",
+                "NumberSelectionBehavior": "PreferSticky",
+                "Participants": [
+                    {"PhoneNumber": USER, "ProxyPhoneNumber": ON_DEMAND},
+                    {"PhoneNumber": PROVIDER, "ProxyPhoneNumber": ON_DEMAND},
+                ],
+                "ProxySessionId": session_id,
+                "Status": "Open",
+                "UpdatedTimestamp": AT,
+                "VoiceConnectorId": voice_connector_id,
+            }
+        },
+        separators=(",", ":"),
+    ).encode()
 
 
 @pytest.fixture(params=["chime", "chime-sdk-voice"])
@@ -57,14 +71,21 @@ def sample_client(request: pytest.FixtureRequest, chime_proxy: Any) -> Any:
 
 def test_the_samples_sequence_runs_with_no_numbers_provisioned(sample_client: Any, chime_proxy: Any) -> None:
     namespace = sample_client.meta.service_model.service_name
-    vc = sample_client.create_voice_connector(Name="voice-connector-demo-01", AwsRegion="us-east-1",
-                                              RequireEncryption=False)["VoiceConnector"]["VoiceConnectorId"]
-    sample_client.put_voice_connector_proxy(DefaultSessionExpiryMinutes=int(EXPIRY_MINUTES),
-                                            PhoneNumberPoolCountries=["US"], VoiceConnectorId=vc)
+    vc = sample_client.create_voice_connector(
+        Name="voice-connector-demo-01", AwsRegion="us-east-1", RequireEncryption=False
+    )["VoiceConnector"]["VoiceConnectorId"]
+    sample_client.put_voice_connector_proxy(
+        DefaultSessionExpiryMinutes=int(EXPIRY_MINUTES), PhoneNumberPoolCountries=["US"], VoiceConnectorId=vc
+    )
     session = sample_client.create_proxy_session(
-        Capabilities=["Voice", "SMS"], ParticipantPhoneNumbers=[PROVIDER, USER], VoiceConnectorId=vc,
-        ExpiryMinutes=int(EXPIRY_MINUTES), GeoMatchParams={"AreaCode": USER[2:5], "Country": "US"},
-        Name="DemoProxy", NumberSelectionBehavior="PreferSticky")["ProxySession"]
+        Capabilities=["Voice", "SMS"],
+        ParticipantPhoneNumbers=[PROVIDER, USER],
+        VoiceConnectorId=vc,
+        ExpiryMinutes=int(EXPIRY_MINUTES),
+        GeoMatchParams={"AreaCode": USER[2:5], "Country": "US"},
+        Name="DemoProxy",
+        NumberSelectionBehavior="PreferSticky",
+    )["ProxySession"]
 
     created = chime_proxy.calls.last("CreateProxySession")
     assert created.namespace == namespace and created.status == 201
@@ -77,24 +98,39 @@ def test_the_samples_sequence_runs_with_no_numbers_provisioned(sample_client: An
     sample_client.delete_proxy_session(ProxySessionId=session["ProxySessionId"], VoiceConnectorId=vc)
     assert chime_proxy.calls.last("DeleteProxySession").status == 204
     assert [c.operation for c in chime_proxy.calls] == [
-        "CreateVoiceConnector", "PutVoiceConnectorProxy", "CreateProxySession", "ListPhoneNumbers",
-        "DeleteProxySession"]
+        "CreateVoiceConnector",
+        "PutVoiceConnectorProxy",
+        "CreateProxySession",
+        "ListPhoneNumbers",
+        "DeleteProxySession",
+    ]
 
 
 def test_the_console_endpoint_answers_raw_http(chime_proxy: Any) -> None:
     """Code that calls the REST API itself (through requests) at /console, whatever botocore is installed."""
     chime_proxy.clock.set(AT)
-    made = requests.post(f"{CONSOLE}/voice-connectors", json={"Name": "voice-connector-demo-01",
-                                                             "AwsRegion": "us-east-1", "RequireEncryption": False})
+    made = requests.post(
+        f"{CONSOLE}/voice-connectors",
+        json={"Name": "voice-connector-demo-01", "AwsRegion": "us-east-1", "RequireEncryption": False},
+    )
     assert made.status_code == 201
     vc = made.json()["VoiceConnector"]["VoiceConnectorId"]
-    put = requests.put(f"{CONSOLE}/voice-connectors/{vc}/programmable-numbers/proxy",
-                       json={"DefaultSessionExpiryMinutes": 60, "PhoneNumberPoolCountries": ["US"]})
+    put = requests.put(
+        f"{CONSOLE}/voice-connectors/{vc}/programmable-numbers/proxy",
+        json={"DefaultSessionExpiryMinutes": 60, "PhoneNumberPoolCountries": ["US"]},
+    )
     assert put.status_code == 200
-    session = requests.post(f"{CONSOLE}/voice-connectors/{vc}/proxy-sessions", json={
-        "Capabilities": ["Voice", "SMS"], "ParticipantPhoneNumbers": [PROVIDER, USER], "ExpiryMinutes": 60,
-        "GeoMatchParams": {"AreaCode": "205", "Country": "US"}, "Name": "DemoProxy",
-        "NumberSelectionBehavior": "PreferSticky"})
+    session = requests.post(
+        f"{CONSOLE}/voice-connectors/{vc}/proxy-sessions",
+        json={
+            "Capabilities": ["Voice", "SMS"],
+            "ParticipantPhoneNumbers": [PROVIDER, USER],
+            "ExpiryMinutes": 60,
+            "GeoMatchParams": {"AreaCode": "205", "Country": "US"},
+            "Name": "DemoProxy",
+            "NumberSelectionBehavior": "PreferSticky",
+        },
+    )
     assert session.status_code == 201
     assert session.content == expected_session_body(vc, session.json()["ProxySession"]["ProxySessionId"])
     assert chime_proxy.calls.last().namespace == "chime"
@@ -119,11 +155,18 @@ def test_the_sample_from_node_with_aws_sdk_v2_against_the_server(chime_proxy_ser
     modules = node_modules()
     mock = chime_proxy_server.mock
     mock.clock.set(AT)
-    env = {**os.environ, "NODE_PATH": str(modules), "CHIME_CONSOLE_ENDPOINT": f"{chime_proxy_server.url}/console",
-           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "USER_NUMBER": USER,
-           "PROVIDER_NUMBER": PROVIDER, "USER_COUNTRY": "US", "EXPIRY_MINUTES": EXPIRY_MINUTES}
-    done = subprocess.run([node, str(JS / "proxy_sample.cjs")], capture_output=True, text=True, timeout=120,
-                          env=env)
+    env = {
+        **os.environ,
+        "NODE_PATH": str(modules),
+        "CHIME_CONSOLE_ENDPOINT": f"{chime_proxy_server.url}/console",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "USER_NUMBER": USER,
+        "PROVIDER_NUMBER": PROVIDER,
+        "USER_COUNTRY": "US",
+        "EXPIRY_MINUTES": EXPIRY_MINUTES,
+    }
+    done = subprocess.run([node, str(JS / "proxy_sample.cjs")], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
 
@@ -139,4 +182,8 @@ def test_the_sample_from_node_with_aws_sdk_v2_against_the_server(chime_proxy_ser
     assert seen["session"]["createdIsDate"] is True  # the SDK parsed the timestamp into a Date
     assert session == json.loads(created.response.body)["ProxySession"]  # what the SDK read is what was sent
     assert [c.operation for c in mock.calls] == [
-        "CreateVoiceConnector", "PutVoiceConnectorProxy", "CreateProxySession", "DeleteProxySession"]
+        "CreateVoiceConnector",
+        "PutVoiceConnectorProxy",
+        "CreateProxySession",
+        "DeleteProxySession",
+    ]

@@ -35,14 +35,15 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def make_client(namespace: str, mode: str, max_attempts: int = 4) -> Any:
-    return boto3.client(namespace, region_name="us-east-1",
-                        config=Config(retries={"mode": mode, "max_attempts": max_attempts}))
+    return boto3.client(
+        namespace, region_name="us-east-1", config=Config(retries={"mode": mode, "max_attempts": max_attempts})
+    )
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_fail_four_times_then_succeed_waits_on_the_mock_clock(chime_proxy: Any, namespace: str,
-                                                               voice_connector: str, mode: str,
-                                                               sleeps: list[float]) -> None:
+def test_fail_four_times_then_succeed_waits_on_the_mock_clock(
+    chime_proxy: Any, namespace: str, voice_connector: str, mode: str, sleeps: list[float]
+) -> None:
     chime_proxy.clock.set(START)
     client = make_client(namespace, mode)
     chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceUnavailableException", times=4)
@@ -61,8 +62,7 @@ def test_fail_four_times_then_succeed_waits_on_the_mock_clock(chime_proxy: Any, 
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_real_sleep_waits_on_the_wall_clock_and_still_records(namespace: str, mode: str,
-                                                              sleeps: list[float]) -> None:
+def test_real_sleep_waits_on_the_wall_clock_and_still_records(namespace: str, mode: str, sleeps: list[float]) -> None:
     with ChimeProxyMock(real_sleep=True) as chime:
         vc = chime.create_voice_connector()
         chime.clock.set(START)
@@ -79,8 +79,9 @@ def test_real_sleep_really_sleeps(chime_sdk_voice: Any) -> None:
     with mock_chime_proxy(real_sleep=True) as chime:
         vc = chime.create_voice_connector()
         chime.inject("GetVoiceConnectorProxy", error="ServiceFailureException", times=1)
-        client = boto3.client("chime-sdk-voice", region_name="us-east-1",
-                              config=Config(retries={"mode": "standard", "max_attempts": 1}))
+        client = boto3.client(
+            "chime-sdk-voice", region_name="us-east-1", config=Config(retries={"mode": "standard", "max_attempts": 1})
+        )
         started = time.monotonic()
         client.get_voice_connector_proxy(VoiceConnectorId=vc)
         elapsed = time.monotonic() - started
@@ -90,22 +91,23 @@ def test_real_sleep_really_sleeps(chime_sdk_voice: Any) -> None:
 def test_backoff_moves_session_expiry(chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str) -> None:
     """Time spent in backoff is time on the fake's clock: a session can expire while a call is retried."""
     chime_proxy.clock.set(START)
-    session = chime_sdk_voice.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR,
-                                                   Capabilities=["Voice"], ExpiryMinutes=1)["ProxySession"]
+    session = chime_sdk_voice.create_proxy_session(
+        VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"], ExpiryMinutes=1
+    )["ProxySession"]
     remaining = 0.001
     chime_proxy.clock.advance(seconds=60 - remaining)
     client = make_client("chime-sdk-voice", "standard")
     chime_proxy.inject("GetProxySession", error="ServiceUnavailableException", times=3)
-    got = client.get_proxy_session(VoiceConnectorId=voice_connector,
-                                   ProxySessionId=session["ProxySessionId"])["ProxySession"]
+    got = client.get_proxy_session(VoiceConnectorId=voice_connector, ProxySessionId=session["ProxySessionId"])[
+        "ProxySession"
+    ]
     waited = sum(c.backoff for c in chime_proxy.calls.filter("GetProxySession"))
     assert waited > 0
     assert got["Status"] == ("Closed" if waited >= remaining else "Open")
 
 
 def test_backoff_is_in_the_call_log_for_the_decorator(namespace: str, sleeps: list[float]) -> None:
-    @mock_chime_proxy(faults=[{"operation": "GetVoiceConnectorProxy", "error": "ServiceFailureException",
-                               "times": 3}])
+    @mock_chime_proxy(faults=[{"operation": "GetVoiceConnectorProxy", "error": "ServiceFailureException", "times": 3}])
     def retried() -> list[float]:
         from pytest_chime_proxy import current_mock
 
@@ -121,16 +123,18 @@ def test_backoff_is_in_the_call_log_for_the_decorator(namespace: str, sleeps: li
 
 
 @pytest.mark.chime_proxy(real_sleep=True)
-def test_marker_switches_to_real_sleep(chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str,
-                                       sleeps: list[float]) -> None:
+def test_marker_switches_to_real_sleep(
+    chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str, sleeps: list[float]
+) -> None:
     assert chime_proxy.real_sleep
     chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceFailureException", times=1)
     chime_sdk_voice.get_voice_connector_proxy(VoiceConnectorId=voice_connector)
     assert sleeps == [chime_proxy.calls[-1].backoff] and sleeps[0] > 0
 
 
-def test_connection_error_backoff_is_virtual_too(chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str,
-                                                 sleeps: list[float]) -> None:
+def test_connection_error_backoff_is_virtual_too(
+    chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str, sleeps: list[float]
+) -> None:
     chime_proxy.inject("GetVoiceConnectorProxy", connection_error="endpoint_unreachable", times=2)
     chime_sdk_voice.get_voice_connector_proxy(VoiceConnectorId=voice_connector)
     assert [c.backoff > 0 for c in chime_proxy.calls] == [False, True, True]
@@ -166,10 +170,13 @@ def unavailable_server() -> Iterator[str]:
         server.server_close()
 
 
-def test_retries_to_other_hosts_sleep_for_real(chime_proxy: Any, unavailable_server: str,
-                                               sleeps: list[float]) -> None:
-    client = boto3.client("chime-sdk-voice", region_name="us-east-1", endpoint_url=unavailable_server,
-                          config=Config(retries={"mode": "standard", "max_attempts": 2}))
+def test_retries_to_other_hosts_sleep_for_real(chime_proxy: Any, unavailable_server: str, sleeps: list[float]) -> None:
+    client = boto3.client(
+        "chime-sdk-voice",
+        region_name="us-east-1",
+        endpoint_url=unavailable_server,
+        config=Config(retries={"mode": "standard", "max_attempts": 2}),
+    )
     with pytest.raises(client.exceptions.ClientError):
         client.get_voice_connector_proxy(VoiceConnectorId="abcdef1ghij2klmno3pqr4")
     assert len(sleeps) == 2 and all(s > 0 for s in sleeps)  # the real sleep, once per retry
@@ -202,9 +209,9 @@ def test_a_plain_sleep_under_the_mock_is_not_virtual(chime_proxy: Any, sleeps: l
 
 # ---- adaptive mode's client-side rate limiter --------------------------------------------------------------
 @pytest.mark.parametrize("error", ["ThrottledClientException", "ServiceUnavailableException"])
-def test_adaptive_rate_limiter_never_engages_against_chime(chime_proxy: Any, chime_sdk_voice: Any,
-                                                           voice_connector: str, error: str,
-                                                           sleeps: list[float]) -> None:
+def test_adaptive_rate_limiter_never_engages_against_chime(
+    chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str, error: str, sleeps: list[float]
+) -> None:
     """No Chime error is in botocore's throttling list, so adaptive mode's token bucket never waits."""
     client = make_client("chime-sdk-voice", "adaptive", max_attempts=2)
     chime_proxy.inject("GetVoiceConnectorProxy", error=error, times=None)
@@ -216,8 +223,9 @@ def test_adaptive_rate_limiter_never_engages_against_chime(chime_proxy: Any, chi
     assert sleeps == []
 
 
-def test_token_bucket_wait_is_virtual_and_recorded(chime_proxy: Any, chime_sdk_voice: Any,
-                                                   voice_connector: str) -> None:
+def test_token_bucket_wait_is_virtual_and_recorded(
+    chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str
+) -> None:
     """The adaptive limiter's wait (a condition-variable wait, not time.sleep) goes on the mock's clock."""
     chime_proxy.clock.set(START)
     chime_sdk_voice.get_voice_connector_proxy(VoiceConnectorId=voice_connector)  # this thread talks to the mock
@@ -249,7 +257,7 @@ def test_token_bucket_in_a_thread_that_never_met_the_mock_waits_for_real(chime_p
 
 def test_ini_option_real_sleep_and_the_marker_overrides_it(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nchime_proxy_real_sleep = true\n")
-    pytester.makepyfile('''
+    pytester.makepyfile("""
 import pytest
 
 def test_ini(chime_proxy):
@@ -258,5 +266,5 @@ def test_ini(chime_proxy):
 @pytest.mark.chime_proxy(real_sleep=False)
 def test_marker_wins(chime_proxy):
     assert chime_proxy.real_sleep is False
-''')
+""")
     pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider").assert_outcomes(passed=2)

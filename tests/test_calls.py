@@ -13,10 +13,12 @@ from pytest_chime_proxy.calls import CallLog, retry_header
 PAIR = ["+14015550101", "+12065550100"]
 
 
-def test_calls_record_what_was_asked_and_answered(chime_proxy: Any, client: Any, namespace: str,
-                                                  voice_connector: str) -> None:
-    session = client.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR,
-                                          Capabilities=["Voice", "SMS"], ExpiryMinutes=30)["ProxySession"]
+def test_calls_record_what_was_asked_and_answered(
+    chime_proxy: Any, client: Any, namespace: str, voice_connector: str
+) -> None:
+    session = client.create_proxy_session(
+        VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice", "SMS"], ExpiryMinutes=30
+    )["ProxySession"]
     with pytest.raises(client.exceptions.NotFoundException):
         client.get_proxy_session(VoiceConnectorId=voice_connector, ProxySessionId="does-not-exist")
     client.list_proxy_sessions(VoiceConnectorId=voice_connector, Status="Open", MaxResults=10)
@@ -24,8 +26,12 @@ def test_calls_record_what_was_asked_and_answered(chime_proxy: Any, client: Any,
     created, missing, listed = chime_proxy.calls
     assert created.namespace == namespace and created.region == "us-east-1"
     assert created.operation == "CreateProxySession" and created.status == 201 and created.error_code is None
-    assert created.params == {"VoiceConnectorId": voice_connector, "ParticipantPhoneNumbers": PAIR,
-                              "Capabilities": ["Voice", "SMS"], "ExpiryMinutes": 30}
+    assert created.params == {
+        "VoiceConnectorId": voice_connector,
+        "ParticipantPhoneNumbers": PAIR,
+        "Capabilities": ["Voice", "SMS"],
+        "ExpiryMinutes": 30,
+    }
     assert created.json()["ProxySession"]["ProxySessionId"] == session["ProxySessionId"]
     assert created.attempt == 1 and created.backoff == 0.0 and not created.injected
     assert created.request.method == "POST"
@@ -40,8 +46,9 @@ def test_calls_record_what_was_asked_and_answered(chime_proxy: Any, client: Any,
 
 def test_validation_errors_are_recorded(chime_proxy: Any, client: Any, voice_connector: str) -> None:
     with pytest.raises(client.exceptions.BadRequestException):
-        client.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=["1", "2"],
-                                    Capabilities=["Voice"])
+        client.create_proxy_session(
+            VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=["1", "2"], Capabilities=["Voice"]
+        )
     call = chime_proxy.calls.last()
     assert (call.operation, call.status, call.error_code) == ("CreateProxySession", 400, "BadRequestException")
 
@@ -88,8 +95,9 @@ def test_unknown_filter_is_refused(chime_proxy: Any) -> None:
 
 
 def test_attempts_and_backoff_of_a_retried_call(chime_proxy: Any, namespace: str, voice_connector: str) -> None:
-    client = boto3.client(namespace, region_name="us-east-1",
-                          config=Config(retries={"mode": "standard", "max_attempts": 3}))
+    client = boto3.client(
+        namespace, region_name="us-east-1", config=Config(retries={"mode": "standard", "max_attempts": 3})
+    )
     chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceFailureException", times=2)
     client.get_voice_connector_proxy(VoiceConnectorId=voice_connector)
     calls = chime_proxy.calls.filter("GetVoiceConnectorProxy")
@@ -131,11 +139,14 @@ def test_calls_are_per_mock(chime_sdk_voice: Any) -> None:
     assert (len(first.calls), len(second.calls)) == (1, 2)
 
 
-@pytest.mark.parametrize(("headers", "expected"), [
-    ({"amz-sdk-request": "attempt=3; max=5"}, (3, 5)),
-    ({"Amz-Sdk-Request": b"attempt=1"}, (1, None)),
-    ({"amz-sdk-request": "ttl=20240101T000000Z; attempt=2; max=3"}, (2, 3)),
-    ({}, (None, None)),
-])
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"amz-sdk-request": "attempt=3; max=5"}, (3, 5)),
+        ({"Amz-Sdk-Request": b"attempt=1"}, (1, None)),
+        ({"amz-sdk-request": "ttl=20240101T000000Z; attempt=2; max=3"}, (2, 3)),
+        ({}, (None, None)),
+    ],
+)
 def test_retry_header(headers: dict[str, Any], expected: tuple[int | None, int | None]) -> None:
     assert retry_header(headers) == expected

@@ -41,12 +41,23 @@ def aws(*args: str, endpoint: str) -> tuple[int, Any, str]:
     """Run ``aws ARGS --endpoint-url ENDPOINT``; (exit code, parsed JSON output or None, stderr)."""
     script = Path(sys.executable).with_name("aws")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "awscli"]
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-           "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_PAGER": "",
-           "AWS_EC2_METADATA_DISABLED": "true"}
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_PAGER": "",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
     env.pop("AWS_PROFILE", None)
-    done = subprocess.run([*command, *args, "--endpoint-url", endpoint, "--region", "us-east-1",
-                           "--output", "json"], capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [*command, *args, "--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     output = json.loads(done.stdout) if done.stdout.strip() else None
     return done.returncode, output, done.stderr
 
@@ -60,9 +71,20 @@ def test_aws_chime_sdk_voice_lifecycle(chime_proxy_server: ChimeProxyServer, vc:
     if not cli_models("chime-sdk-voice", "CreateProxySession"):
         pytest.skip("this awscli's model has no chime-sdk-voice proxy commands")
     url = chime_proxy_server.url
-    code, made, err = aws("chime-sdk-voice", "create-proxy-session", "--voice-connector-id", vc,
-                          "--participant-phone-numbers", *PAIR, "--capabilities", "Voice", "SMS",
-                          "--expiry-minutes", "30", endpoint=url)
+    code, made, err = aws(
+        "chime-sdk-voice",
+        "create-proxy-session",
+        "--voice-connector-id",
+        vc,
+        "--participant-phone-numbers",
+        *PAIR,
+        "--capabilities",
+        "Voice",
+        "SMS",
+        "--expiry-minutes",
+        "30",
+        endpoint=url,
+    )
     assert code == 0, err
     session = made["ProxySession"]
     assert (session["Status"], session["ExpiryMinutes"], session["Capabilities"]) == ("Open", 30, ["SMS", "Voice"])
@@ -72,50 +94,89 @@ def test_aws_chime_sdk_voice_lifecycle(chime_proxy_server: ChimeProxyServer, vc:
     assert code == 0, err
     assert [s["ProxySessionId"] for s in listed["ProxySessions"]] == [sid]
 
-    code, updated, err = aws("chime-sdk-voice", "update-proxy-session", "--voice-connector-id", vc,
-                             "--proxy-session-id", sid, "--capabilities", "SMS", endpoint=url)
+    code, updated, err = aws(
+        "chime-sdk-voice",
+        "update-proxy-session",
+        "--voice-connector-id",
+        vc,
+        "--proxy-session-id",
+        sid,
+        "--capabilities",
+        "SMS",
+        endpoint=url,
+    )
     assert code == 0, err
     assert updated["ProxySession"]["Capabilities"] == ["SMS"]
 
-    code, _, err = aws("chime-sdk-voice", "delete-proxy-session", "--voice-connector-id", vc,
-                       "--proxy-session-id", sid, endpoint=url)
+    code, _, err = aws(
+        "chime-sdk-voice", "delete-proxy-session", "--voice-connector-id", vc, "--proxy-session-id", sid, endpoint=url
+    )
     assert code == 0, err
 
-    code, _, err = aws("chime-sdk-voice", "get-proxy-session", "--voice-connector-id", vc,
-                       "--proxy-session-id", sid, endpoint=url)
+    code, _, err = aws(
+        "chime-sdk-voice", "get-proxy-session", "--voice-connector-id", vc, "--proxy-session-id", sid, endpoint=url
+    )
     assert code != 0
     assert "NotFoundException" in err and sid in err
     assert [c.operation for c in chime_proxy_server.mock.calls] == [
-        "CreateProxySession", "ListProxySessions", "UpdateProxySession", "DeleteProxySession", "GetProxySession"]
+        "CreateProxySession",
+        "ListProxySessions",
+        "UpdateProxySession",
+        "DeleteProxySession",
+        "GetProxySession",
+    ]
 
 
 def test_aws_cli_reports_a_validation_error(chime_proxy_server: ChimeProxyServer, vc: str) -> None:
     if not cli_models("chime-sdk-voice", "CreateProxySession"):
         pytest.skip("this awscli's model has no chime-sdk-voice proxy commands")
-    code, _, err = aws("chime-sdk-voice", "create-proxy-session", "--voice-connector-id", vc,
-                       "--participant-phone-numbers", *PAIR, "--capabilities", "Fax",
-                       endpoint=chime_proxy_server.url)
+    code, _, err = aws(
+        "chime-sdk-voice",
+        "create-proxy-session",
+        "--voice-connector-id",
+        vc,
+        "--participant-phone-numbers",
+        *PAIR,
+        "--capabilities",
+        "Fax",
+        endpoint=chime_proxy_server.url,
+    )
     assert code != 0
     assert "BadRequestException" in err and "Fax" in err
 
 
 def test_aws_chime_create_proxy_session_legacy(chime_proxy_server: ChimeProxyServer, vc: str) -> None:
     if not cli_models("chime", "CreateProxySession"):
-        pytest.skip("this awscli no longer has `aws chime create-proxy-session` (removed with botocore 1.37.2); "
-                    "awscli==1.38.1 (botocore 1.37.1) has it")
+        pytest.skip(
+            "this awscli no longer has `aws chime create-proxy-session` (removed with botocore 1.37.2); "
+            "awscli==1.38.1 (botocore 1.37.1) has it"
+        )
     url = chime_proxy_server.url + "/chime"
-    code, made, err = aws("chime", "create-proxy-session", "--voice-connector-id", vc,
-                          "--participant-phone-numbers", *PAIR, "--capabilities", "Voice", "SMS", endpoint=url)
+    code, made, err = aws(
+        "chime",
+        "create-proxy-session",
+        "--voice-connector-id",
+        vc,
+        "--participant-phone-numbers",
+        *PAIR,
+        "--capabilities",
+        "Voice",
+        "SMS",
+        endpoint=url,
+    )
     assert code == 0, err
     session = made["ProxySession"]
     assert session["Status"] == "Open"
     assert session["Participants"][0]["ProxyPhoneNumber"] == session["Participants"][1]["ProxyPhoneNumber"]
 
-    code, _, err = aws("chime", "get-proxy-session", "--voice-connector-id", vc, "--proxy-session-id", "missing",
-                       endpoint=url)
+    code, _, err = aws(
+        "chime", "get-proxy-session", "--voice-connector-id", vc, "--proxy-session-id", "missing", endpoint=url
+    )
     assert code != 0 and "NotFoundException" in err
     assert [(c.endpoint.namespace, c.operation) for c in chime_proxy_server.mock.calls] == [
-        ("chime", "CreateProxySession"), ("chime", "GetProxySession")]
+        ("chime", "CreateProxySession"),
+        ("chime", "GetProxySession"),
+    ]
 
 
 # ---- the documented commands, as printed (issue 12 item 7) ----------------------------------------------------
@@ -152,10 +213,16 @@ def test_the_documented_server_commands_work_as_printed(tmp_path: Path) -> None:
     assert start[0] == "chime-proxy-server"
     script = Path(sys.executable).with_name("chime-proxy-server")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(HOME=str(tmp_path), PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-               PYTHONUNBUFFERED="1", AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true")
-    process = subprocess.Popen([str(script), *start[1:], "--quiet"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=env)
+    env.update(
+        HOME=str(tmp_path),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        PYTHONUNBUFFERED="1",
+        AWS_PAGER="",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    process = subprocess.Popen(
+        [str(script), *start[1:], "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     try:
         assert process.stdout is not None
         printed = [process.stdout.readline().rstrip("\n") for _ in range(3)]
@@ -163,8 +230,9 @@ def test_the_documented_server_commands_work_as_printed(tmp_path: Path) -> None:
         shown = [line for line in server_block if not line.startswith("$ ")]
         assert printed[1] == shown[1]  # the export line, exactly as documented
         assert printed[2] == shown[2].replace(DOC_VC, vc) and printed[0].startswith("http://127.0.0.1:")
-        script_text = "set -e\n" + "\n".join(c.replace(DOC_URL, url).replace(DOC_VC, vc)
-                                             for c in commands(client_block))
+        script_text = "set -e\n" + "\n".join(
+            c.replace(DOC_URL, url).replace(DOC_VC, vc) for c in commands(client_block)
+        )
         assert commands(client_block)[0] == printed[1]  # the client shell runs what the server printed
         done = subprocess.run(["bash", "-c", script_text], capture_output=True, text=True, env=env, timeout=180)
     finally:
@@ -179,8 +247,9 @@ def test_the_documented_server_commands_work_as_printed(tmp_path: Path) -> None:
     assert [s["ProxySessionId"] for s in listed["ProxySessions"]] == [session["ProxySessionId"]]
 
 
-def test_server_environment_is_what_the_cli_needs(chime_proxy_server: ChimeProxyServer, vc: str,
-                                                  tmp_path: Path) -> None:
+def test_server_environment_is_what_the_cli_needs(
+    chime_proxy_server: ChimeProxyServer, vc: str, tmp_path: Path
+) -> None:
     """``server.environment()`` alone (no other AWS_* variable, no config files) is enough for the CLI."""
     if not cli_models("chime-sdk-voice", "CreateProxySession"):
         pytest.skip("this awscli's model has no chime-sdk-voice proxy commands")
@@ -188,9 +257,23 @@ def test_server_environment_is_what_the_cli_needs(chime_proxy_server: ChimeProxy
     command = [str(script)] if script.exists() else [sys.executable, "-m", "awscli"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(chime_proxy_server.environment(), HOME=str(tmp_path), AWS_PAGER="")
-    done = subprocess.run([*command, "chime-sdk-voice", "list-proxy-sessions", "--voice-connector-id", vc,
-                           "--endpoint-url", chime_proxy_server.url, "--output", "json"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [
+            *command,
+            "chime-sdk-voice",
+            "list-proxy-sessions",
+            "--voice-connector-id",
+            vc,
+            "--endpoint-url",
+            chime_proxy_server.url,
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ProxySessions"] == []
     assert chime_proxy_server.mock.calls[-1].region == chime_proxy_server.region

@@ -22,18 +22,24 @@ PAIR = ["+14015550101", "+12065550100"]
 
 
 def create(client: Any, vc: str, **extra: Any) -> dict[str, Any]:
-    return client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"],
-                                       **extra)["ProxySession"]
+    return client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"], **extra
+    )["ProxySession"]
 
 
 def status(client: Any, vc: str, session: dict[str, Any]) -> str:
-    return str(client.get_proxy_session(VoiceConnectorId=vc,
-                                        ProxySessionId=session["ProxySessionId"])["ProxySession"]["Status"])
+    return str(
+        client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=session["ProxySessionId"])["ProxySession"][
+            "Status"
+        ]
+    )
 
 
 # ---- the clock's own API ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("when", [START, "2024-05-01T10:00:00.250Z", "2024-05-01T10:00:00.250+00:00",
-                                  START.timestamp(), START.replace(tzinfo=None)])
+@pytest.mark.parametrize(
+    "when",
+    [START, "2024-05-01T10:00:00.250Z", "2024-05-01T10:00:00.250+00:00", START.timestamp(), START.replace(tzinfo=None)],
+)
 def test_set_accepts_datetimes_iso_text_and_epoch_seconds(when: Any) -> None:
     clock = Clock()
     assert clock.set(when) == START
@@ -47,13 +53,16 @@ def test_a_set_clock_stays_put_until_moved() -> None:
     assert clock.now() == first == START
 
 
-@pytest.mark.parametrize(("args", "kwargs", "delta"), [
-    ((timedelta(minutes=3),), {}, timedelta(minutes=3)),
-    ((90,), {}, timedelta(seconds=90)),
-    ((1.5,), {}, timedelta(seconds=1.5)),
-    ((), {"days": 1, "hours": 2, "minutes": 3, "seconds": 4}, timedelta(days=1, hours=2, minutes=3, seconds=4)),
-    ((timedelta(hours=1),), {"minutes": 30}, timedelta(hours=1, minutes=30)),
-])
+@pytest.mark.parametrize(
+    ("args", "kwargs", "delta"),
+    [
+        ((timedelta(minutes=3),), {}, timedelta(minutes=3)),
+        ((90,), {}, timedelta(seconds=90)),
+        ((1.5,), {}, timedelta(seconds=1.5)),
+        ((), {"days": 1, "hours": 2, "minutes": 3, "seconds": 4}, timedelta(days=1, hours=2, minutes=3, seconds=4)),
+        ((timedelta(hours=1),), {"minutes": 30}, timedelta(hours=1, minutes=30)),
+    ],
+)
 def test_advance_forms(args: tuple[Any, ...], kwargs: dict[str, Any], delta: timedelta) -> None:
     clock = Clock(START)
     assert clock.advance(*args, **kwargs) == START + delta
@@ -102,8 +111,7 @@ def test_freezegun_drives_session_expiry(chime_proxy: Any, chime_sdk_voice: Any,
         assert status(chime_sdk_voice, voice_connector, session) == "Closed"
 
 
-def test_time_machine_drives_session_expiry(chime_proxy: Any, chime_sdk_voice: Any,
-                                            voice_connector: str) -> None:
+def test_time_machine_drives_session_expiry(chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str) -> None:
     with time_machine.travel(START, tick=False) as traveller:
         session = create(chime_sdk_voice, voice_connector, ExpiryMinutes=5)
         assert session["CreatedTimestamp"] == START.replace(microsecond=250000)
@@ -119,9 +127,9 @@ def test_advance_adds_to_frozen_time(chime_proxy: Any, chime_sdk_voice: Any, voi
         assert status(chime_sdk_voice, voice_connector, session) == "Closed"
 
 
-def test_retry_backoff_under_freezegun_moves_the_fake_not_the_frozen_time(chime_proxy: Any,
-                                                                          chime_sdk_voice: Any,
-                                                                          voice_connector: str) -> None:
+def test_retry_backoff_under_freezegun_moves_the_fake_not_the_frozen_time(
+    chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str
+) -> None:
     chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceUnavailableException", times=2)
     with freezegun.freeze_time(START):
         chime_sdk_voice.get_voice_connector_proxy(VoiceConnectorId=voice_connector)
@@ -137,8 +145,9 @@ def test_activity_makes_a_session_in_progress(chime_proxy: Any, client: Any, voi
     session = create(client, voice_connector)
     chime_proxy.clock.advance(minutes=2)
     chime_proxy.simulate_activity(voice_connector, session["ProxySessionId"])
-    got = client.get_proxy_session(VoiceConnectorId=voice_connector,
-                                   ProxySessionId=session["ProxySessionId"])["ProxySession"]
+    got = client.get_proxy_session(VoiceConnectorId=voice_connector, ProxySessionId=session["ProxySessionId"])[
+        "ProxySession"
+    ]
     assert got["Status"] == "InProgress"
     assert got["UpdatedTimestamp"] == START + timedelta(minutes=2)
     assert got["CreatedTimestamp"] == START

@@ -32,8 +32,9 @@ def selection_violations(backend: Backend) -> list[str]:
     found: list[str] = []
     for account in backend.accounts.values():
         for vc in account.voice_connectors.values():
-            pool = {n.E164PhoneNumber for n in account.phone_numbers.values()
-                    if n.VoiceConnectorId == vc.VoiceConnectorId}
+            pool = {
+                n.E164PhoneNumber for n in account.phone_numbers.values() if n.VoiceConnectorId == vc.VoiceConnectorId
+            }
             busy: dict[tuple[str, str], str] = {}
             for s in vc.sessions.values():
                 proxies = {proxy for _, proxy in s.Participants}
@@ -102,15 +103,18 @@ def list_all(client: Any, vc: str) -> list[dict[str, Any]]:
 
 def make_client(namespace: str, region: str = "us-east-1") -> Any:
     """A client of its own session (boto3's default session is not for sharing across threads)."""
-    return boto3.session.Session().client(namespace, region_name=region,
-                                          config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+    return boto3.session.Session().client(
+        namespace, region_name=region, config=Config(retries={"max_attempts": 1, "mode": "standard"})
+    )
 
 
 @pytest.mark.parametrize("shared_connector", [True, False], ids=["one-connector", "a-connector-each"])
 def test_threads_create_update_list_delete_at_once(shared_connector: bool) -> None:
     with ChimeProxyMock(seed=5) as mock:
-        connectors = [mock.create_voice_connector(POOL if i == 0 else [f"+1816555{i:02d}{j:02d}" for j in range(6)])
-                      for i in range(1 if shared_connector else THREADS)]
+        connectors = [
+            mock.create_voice_connector(POOL if i == 0 else [f"+1816555{i:02d}{j:02d}" for j in range(6)])
+            for i in range(1 if shared_connector else THREADS)
+        ]
         clients = [make_client("chime-sdk-voice") for _ in range(THREADS)]
         created: list[list[str]] = [[] for _ in range(THREADS)]
         deleted: list[list[str]] = [[] for _ in range(THREADS)]
@@ -131,16 +135,21 @@ def test_threads_create_update_list_delete_at_once(shared_connector: bool) -> No
                 if pair[0] == pair[1]:
                     pair[1] = PARTICIPANTS[(PARTICIPANTS.index(pair[0]) + 1) % len(PARTICIPANTS)]
                 try:
-                    session = call("create_proxy_session", ParticipantPhoneNumbers=pair, Capabilities=["Voice"],
-                                   NumberSelectionBehavior="AvoidSticky" if r % 2 else "PreferSticky")["ProxySession"]
+                    session = call(
+                        "create_proxy_session",
+                        ParticipantPhoneNumbers=pair,
+                        Capabilities=["Voice"],
+                        NumberSelectionBehavior="AvoidSticky" if r % 2 else "PreferSticky",
+                    )["ProxySession"]
                 except client.exceptions.BadRequestException as error:
                     assert "exhausted" in str(error), error  # the only legitimate refusal: a full pool
                     refusals["exhausted"] += 1
                     continue
                 sid = session["ProxySessionId"]
                 created[i].append(sid)
-                updated = call("update_proxy_session", ProxySessionId=sid, Capabilities=["SMS", "Voice"],
-                               ExpiryMinutes=30 + r)["ProxySession"]
+                updated = call(
+                    "update_proxy_session", ProxySessionId=sid, Capabilities=["SMS", "Voice"], ExpiryMinutes=30 + r
+                )["ProxySession"]
                 assert updated["ExpiryMinutes"] == 30 + r and updated["Capabilities"] == ["SMS", "Voice"]
                 assert call("get_proxy_session", ProxySessionId=sid)["ProxySession"]["ProxySessionId"] == sid
                 listed = call("list_proxy_sessions")["ProxySessions"]
@@ -181,8 +190,10 @@ def test_threads_in_both_namespaces_and_regions_share_one_fake() -> None:
 
     regions = ["us-east-1", "us-west-2", "eu-west-2", "ap-southeast-1"]
     with ChimeProxyMock(seed=9) as mock:
-        connectors = [mock.create_voice_connector([f"+1913555{i}{j:02d}0" for j in range(3)], region=regions[i % 4])
-                      for i in range(THREADS)]
+        connectors = [
+            mock.create_voice_connector([f"+1913555{i}{j:02d}0" for j in range(3)], region=regions[i % 4])
+            for i in range(THREADS)
+        ]
         namespaces = ["chime" if legacy_chime_available() and i % 2 else "chime-sdk-voice" for i in range(THREADS)]
         clients = [make_client(namespaces[i], regions[i % 4]) for i in range(THREADS)]
         mine: list[set[str]] = [set() for _ in range(THREADS)]
@@ -191,8 +202,9 @@ def test_threads_in_both_namespaces_and_regions_share_one_fake() -> None:
             client, vc = clients[i], connectors[i]
             for r in range(ROUNDS):
                 pair = [f"+1401555{i:02d}{r:02d}", f"+1206555{i:02d}{r:02d}"]
-                sid = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=pair,
-                                                  Capabilities=["SMS"])["ProxySession"]["ProxySessionId"]
+                sid = client.create_proxy_session(
+                    VoiceConnectorId=vc, ParticipantPhoneNumbers=pair, Capabilities=["SMS"]
+                )["ProxySession"]["ProxySessionId"]
                 mine[i].add(sid)
                 seen = {s["ProxySessionId"] for s in list_all(client, vc)}
                 assert seen == mine[i], "another thread's session leaked into this connector, or one was lost"

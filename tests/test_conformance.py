@@ -45,8 +45,10 @@ from pytest_chime_proxy.wire.protocol import WireRequest, split
 
 SPECS = Path(pytest_chime_proxy.__file__).parent / "wire" / "specs"
 NAMESPACES = ("chime-sdk-voice", "chime")
-HOSTS = {"chime-sdk-voice": "https://voice-chime.us-east-1.amazonaws.com",
-         "chime": "https://service.chime.aws.amazon.com"}
+HOSTS = {
+    "chime-sdk-voice": "https://voice-chime.us-east-1.amazonaws.com",
+    "chime": "https://service.chime.aws.amazon.com",
+}
 CONSTRAINT_KEYS = ("type", "min", "max", "pattern", "enum")
 
 
@@ -107,8 +109,13 @@ def service_model(namespace: str, model: dict[str, Any]) -> ServiceModel:
     if model is installed(namespace):
         return botocore.session.get_session().get_service_model(namespace)
     description = {
-        "metadata": {**model["metadata"], "protocol": "rest-json", "serviceId": namespace,
-                     "signatureVersion": "v4", "jsonVersion": "1.1"},
+        "metadata": {
+            **model["metadata"],
+            "protocol": "rest-json",
+            "serviceId": namespace,
+            "signatureVersion": "v4",
+            "jsonVersion": "1.1",
+        },
         "operations": {name: _operation(model, name) for name in model["operations"]},
         "shapes": model["shapes"],
     }
@@ -193,8 +200,9 @@ def drift(current: dict[str, Any], snap: dict[str, Any], operations: list[str], 
                     problems.append(f"{name}: input {path}: model {got_in.get(path)} != snapshot {want_in.get(path)}")
             for path in sorted(set(got_out) | set(want_out)):
                 if got_out.get(path) != want_out.get(path):
-                    problems.append(f"{name}: output {path or '<top>'}: model {got_out.get(path)} "
-                                    f"!= snapshot {want_out.get(path)}")
+                    problems.append(
+                        f"{name}: output {path or '<top>'}: model {got_out.get(path)} != snapshot {want_out.get(path)}"
+                    )
         else:
             for path, entry in got_in.items():
                 if path not in want_in:
@@ -342,9 +350,13 @@ def violations(namespace: str, operation: str, model: dict[str, Any] | None = No
                 filler = example_string({k: v for k, v in shape.items() if k != "max"})[:1] or "a"
                 yield broken("max", filler * (high + 1))
             if pattern:
-                fits = [s for s in BAD_STRINGS if not re.search(pattern, s)
-                        and (low or 0) <= len(s) <= (high if high is not None else len(s))
-                        and not (location == "uri" and not s.strip("\t"))]
+                fits = [
+                    s
+                    for s in BAD_STRINGS
+                    if not re.search(pattern, s)
+                    and (low or 0) <= len(s) <= (high if high is not None else len(s))
+                    and not (location == "uri" and not s.strip("\t"))
+                ]
                 if fits:
                     yield broken("pattern", fits[0])
         elif kind in ("integer", "long"):
@@ -369,11 +381,23 @@ def violations(namespace: str, operation: str, model: dict[str, Any] | None = No
                     yield Violation(namespace, operation, child, "required", params)
                 yield from walk(ref["shape"], [*keys, member], child, ref_location)
                 if ref_location is None and keys == []:  # a top-level body member: send the wrong JSON type
-                    wrong = {"string": 5, "integer": "5", "long": "5", "boolean": "true", "list": "x",
-                             "structure": "x"}.get(shapes[ref["shape"]]["type"])
+                    wrong = {
+                        "string": 5,
+                        "integer": "5",
+                        "long": "5",
+                        "boolean": "true",
+                        "list": "x",
+                        "structure": "x",
+                    }.get(shapes[ref["shape"]]["type"])
                     if wrong is not None:
-                        yield Violation(namespace, operation, child, "type", copy.deepcopy(base),
-                                        body_patch=lambda body, m=member, w=wrong: body.__setitem__(m, w))
+                        yield Violation(
+                            namespace,
+                            operation,
+                            child,
+                            "type",
+                            copy.deepcopy(base),
+                            body_patch=lambda body, m=member, w=wrong: body.__setitem__(m, w),
+                        )
                 if ref_location == "querystring" and shapes[ref["shape"]]["type"] in ("integer", "long"):
                     yield broken_query(member, child)
 
@@ -385,8 +409,13 @@ def violations(namespace: str, operation: str, model: dict[str, Any] | None = No
     yield from walk(op["input"]["shape"], [], "", None)
 
 
-def wire_request(namespace: str, model: dict[str, Any], operation: str, params: dict[str, Any],
-                 body_patch: Callable[[dict[str, Any]], None] | None = None) -> WireRequest:
+def wire_request(
+    namespace: str,
+    model: dict[str, Any],
+    operation: str,
+    params: dict[str, Any],
+    body_patch: Callable[[dict[str, Any]], None] | None = None,
+) -> WireRequest:
     """The HTTP request botocore's rest-json serializer writes for ``params`` (no client-side validation)."""
     op_model = service_model(namespace, model).operation_model(operation)
     serialized = create_serializer("rest-json", include_validation=False).serialize_to_request(params, op_model)
@@ -408,8 +437,14 @@ def all_violations() -> list[Violation]:
 
 
 VIOLATIONS = all_violations()
-KEYWORD = {"required": "must not be null", "min": "greater than or equal", "max": "less than or equal",
-           "pattern": "regular expression pattern", "enum": "enum value set", "type": "failed to satisfy constraint"}
+KEYWORD = {
+    "required": "must not be null",
+    "min": "greater than or equal",
+    "max": "less than or equal",
+    "pattern": "regular expression pattern",
+    "enum": "enum value set",
+    "type": "failed to satisfy constraint",
+}
 
 
 def _assert_rejected(status: int, error_type: str | None, message: str, violation: Violation) -> None:
@@ -466,8 +501,11 @@ def test_a_constraint_the_fake_does_not_follow_fails_the_live_check() -> None:
     check the suite runs on every constraint fails for it."""
     model = copy.deepcopy(snapshot("chime-sdk-voice"))
     model["shapes"]["ProxySessionNameString"]["max"] = 3
-    new = [v for v in violations("chime-sdk-voice", "CreateProxySession", model)
-           if v.path == "name" and v.constraint == "max"]
+    new = [
+        v
+        for v in violations("chime-sdk-voice", "CreateProxySession", model)
+        if v.path == "name" and v.constraint == "max"
+    ]
     assert len(new) == 1
     with pytest.raises(AssertionError):
         check_enforced(new[0], model)
@@ -495,8 +533,9 @@ def test_every_other_operation_is_answered_as_not_emulated(namespace: str) -> No
     for name, http in others.items():
         path, _, literal = http["requestUri"].partition("?")
         path = re.sub(r"\{\w+\+?\}", "x1", path)
-        exchange = fake.handle(WireRequest(http["method"], HOSTS[namespace] + path + (f"?{literal}" if literal else ""),
-                                           {}, b"{}"))
+        exchange = fake.handle(
+            WireRequest(http["method"], HOSTS[namespace] + path + (f"?{literal}" if literal else ""), {}, b"{}")
+        )
         assert exchange is not None and exchange.operation in (None, name), (name, exchange and exchange.operation)
         assert exchange.status == 501 and exchange.error_code == "NotImplementedException"
         assert f"operation {name} " in exchange.response.json()["Message"], (name, exchange.response.json())
@@ -549,8 +588,15 @@ def test_each_constraint_is_enforced_through_a_real_client(namespace: str) -> No
     if not installed_is_reference(namespace):
         pytest.skip(f"botocore {botocore.__version__}'s {namespace} model is older than the snapshot")
     current = installed(namespace)
-    cases = [v for v in VIOLATIONS if v.namespace == namespace and v.body_patch is None
-             and current is not None and v.operation in current["operations"] and v.constraint != "type"]
+    cases = [
+        v
+        for v in VIOLATIONS
+        if v.namespace == namespace
+        and v.body_patch is None
+        and current is not None
+        and v.operation in current["operations"]
+        and v.constraint != "type"
+    ]
     if not cases:
         pytest.skip(f"botocore {botocore.__version__} has no {namespace} client for the emulated operations")
     sent = 0
@@ -567,8 +613,12 @@ def test_each_constraint_is_enforced_through_a_real_client(namespace: str) -> No
             except ClientError as error:
                 sent += 1
                 meta = error.response["ResponseMetadata"]
-                _assert_rejected(meta["HTTPStatusCode"], error.response["Error"]["Code"],
-                                 error.response["Error"]["Message"], violation)
+                _assert_rejected(
+                    meta["HTTPStatusCode"],
+                    error.response["Error"]["Code"],
+                    error.response["Error"]["Message"],
+                    violation,
+                )
                 assert isinstance(error, client.exceptions.BadRequestException)
             else:
                 pytest.fail(f"{violation.id}: accepted {violation.params}")
@@ -607,38 +657,74 @@ class Scenario:
         self.call("AssociatePhoneNumbersWithVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers)
         self.call("ListPhoneNumbers", FilterName="VoiceConnectorId", FilterValue=vc_id)
         self.call("GetPhoneNumber", PhoneNumberId=numbers[0])
-        self.call("PutVoiceConnectorProxy", VoiceConnectorId=vc_id, DefaultSessionExpiryMinutes=60,
-                  PhoneNumberPoolCountries=["US"])
+        self.call(
+            "PutVoiceConnectorProxy",
+            VoiceConnectorId=vc_id,
+            DefaultSessionExpiryMinutes=60,
+            PhoneNumberPoolCountries=["US"],
+        )
         self.call("GetVoiceConnectorProxy", VoiceConnectorId=vc_id)
-        session = self.call("CreateProxySession", VoiceConnectorId=vc_id, Capabilities=["Voice"],
-                            ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Name="conformance",
-                            NumberSelectionBehavior="PreferSticky", GeoMatchLevel="Country",
-                            GeoMatchParams={"Country": "US", "AreaCode": "913"})["ProxySession"]
+        session = self.call(
+            "CreateProxySession",
+            VoiceConnectorId=vc_id,
+            Capabilities=["Voice"],
+            ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
+            Name="conformance",
+            NumberSelectionBehavior="PreferSticky",
+            GeoMatchLevel="Country",
+            GeoMatchParams={"Country": "US", "AreaCode": "913"},
+        )["ProxySession"]
         sid = session["ProxySessionId"]
         self.call("GetProxySession", VoiceConnectorId=vc_id, ProxySessionId=sid)
         self.call("ListProxySessions", VoiceConnectorId=vc_id)
         self.call("UpdateProxySession", VoiceConnectorId=vc_id, ProxySessionId=sid, Capabilities=["SMS"])
         self.call("DeleteProxySession", VoiceConnectorId=vc_id, ProxySessionId=sid)
         self.call("DeleteVoiceConnectorProxy", VoiceConnectorId=vc_id)
-        self.call("PutVoiceConnectorTermination", VoiceConnectorId=vc_id, Termination={
-            "CpsLimit": 2, "DefaultPhoneNumber": numbers[0], "CallingRegions": ["US"],
-            "CidrAllowedList": ["10.0.0.0/24"], "Disabled": False})
+        self.call(
+            "PutVoiceConnectorTermination",
+            VoiceConnectorId=vc_id,
+            Termination={
+                "CpsLimit": 2,
+                "DefaultPhoneNumber": numbers[0],
+                "CallingRegions": ["US"],
+                "CidrAllowedList": ["10.0.0.0/24"],
+                "Disabled": False,
+            },
+        )
         self.call("GetVoiceConnectorTermination", VoiceConnectorId=vc_id)
         self.call("DeleteVoiceConnectorTermination", VoiceConnectorId=vc_id)
-        self.call("PutVoiceConnectorOrigination", VoiceConnectorId=vc_id, Origination={"Disabled": False, "Routes": [
-            {"Host": "10.0.0.1", "Port": 5060, "Protocol": "TCP", "Priority": 1, "Weight": 1}]})
+        self.call(
+            "PutVoiceConnectorOrigination",
+            VoiceConnectorId=vc_id,
+            Origination={
+                "Disabled": False,
+                "Routes": [{"Host": "10.0.0.1", "Port": 5060, "Protocol": "TCP", "Priority": 1, "Weight": 1}],
+            },
+        )
         self.call("GetVoiceConnectorOrigination", VoiceConnectorId=vc_id)
         self.call("DeleteVoiceConnectorOrigination", VoiceConnectorId=vc_id)
-        self.call("PutVoiceConnectorLoggingConfiguration", VoiceConnectorId=vc_id,
-                  LoggingConfiguration={"EnableSIPLogs": True})
+        self.call(
+            "PutVoiceConnectorLoggingConfiguration",
+            VoiceConnectorId=vc_id,
+            LoggingConfiguration={"EnableSIPLogs": True},
+        )
         self.call("GetVoiceConnectorLoggingConfiguration", VoiceConnectorId=vc_id)
-        self.call("PutVoiceConnectorStreamingConfiguration", VoiceConnectorId=vc_id, StreamingConfiguration={
-            "DataRetentionInHours": 24, "Disabled": False, "StreamingNotificationTargets": [
-                {"NotificationTarget": "EventBridge"}]})
+        self.call(
+            "PutVoiceConnectorStreamingConfiguration",
+            VoiceConnectorId=vc_id,
+            StreamingConfiguration={
+                "DataRetentionInHours": 24,
+                "Disabled": False,
+                "StreamingNotificationTargets": [{"NotificationTarget": "EventBridge"}],
+            },
+        )
         self.call("GetVoiceConnectorStreamingConfiguration", VoiceConnectorId=vc_id)
         self.call("DeleteVoiceConnectorStreamingConfiguration", VoiceConnectorId=vc_id)
-        self.call("PutVoiceConnectorTerminationCredentials", VoiceConnectorId=vc_id,
-                  Credentials=[{"Username": "sip-user", "Password": "sip-secret"}])
+        self.call(
+            "PutVoiceConnectorTerminationCredentials",
+            VoiceConnectorId=vc_id,
+            Credentials=[{"Username": "sip-user", "Password": "sip-secret"}],
+        )
         self.call("ListVoiceConnectorTerminationCredentials", VoiceConnectorId=vc_id)
         self.call("DeleteVoiceConnectorTerminationCredentials", VoiceConnectorId=vc_id, Usernames=["sip-user"])
         self.call("DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[1:])
@@ -676,7 +762,9 @@ def test_each_operation_answers_with_the_model_status_and_output_members(namespa
             assert path in expected, (operation, path)
             assert sorted(members) == expected[path], (operation, path, sorted(members), expected[path])
         assert set(expected) - set(got) <= {p for p in expected if p.count("[]") or p.count(".") > 1}, (
-            operation, sorted(set(expected) - set(got)))
+            operation,
+            sorted(set(expected) - set(got)),
+        )
 
 
 def test_the_scenario_parses_with_a_real_client() -> None:
@@ -688,8 +776,9 @@ def test_the_scenario_parses_with_a_real_client() -> None:
     with ChimeProxyMock() as mock:
         client = boto3.client("chime-sdk-voice", region_name="us-east-1")
         vc = mock.create_voice_connector(["+19135550101"])
-        created = client.create_proxy_session(VoiceConnectorId=vc, Capabilities=["Voice", "SMS"],
-                                              ParticipantPhoneNumbers=["+14015550101", "+12065550100"])
+        created = client.create_proxy_session(
+            VoiceConnectorId=vc, Capabilities=["Voice", "SMS"], ParticipantPhoneNumbers=["+14015550101", "+12065550100"]
+        )
         assert mock.calls[-1].status == route_of(installed("chime-sdk-voice"), "CreateProxySession")[2]
         session = created["ProxySession"]
         assert set(session) <= set(output_table(installed("chime-sdk-voice"), "CreateProxySession")[".ProxySession"])
@@ -697,9 +786,14 @@ def test_the_scenario_parses_with_a_real_client() -> None:
 
 
 # ---- the pattern dialect ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("number", ["+1\u0664\u0660\u0661\u0665\u0665\u0665\u0660\u0661\u0660\u0661",  # Arabic-Indic
-                                    "+1401555010\uff11",  # a fullwidth digit
-                                    "+1\u096a\u0966\u0967"])  # Devanagari
+@pytest.mark.parametrize(
+    "number",
+    [
+        "+1\u0664\u0660\u0661\u0665\u0665\u0665\u0660\u0661\u0660\u0661",  # Arabic-Indic
+        "+1401555010\uff11",  # a fullwidth digit
+        "+1\u096a\u0966\u0967",
+    ],
+)  # Devanagari
 def test_pattern_digits_are_ascii_as_in_the_model_dialect(number: str) -> None:
     """Smithy patterns are ECMA-262, where ``\\d`` is [0-9] (as in Java): other scripts' digits are refused."""
     import boto3
@@ -712,8 +806,9 @@ def test_pattern_digits_are_ascii_as_in_the_model_dialect(number: str) -> None:
         client = boto3.client("chime-sdk-voice", region_name="us-east-1")
         vc = mock.create_voice_connector(["+19135550101"])
         with pytest.raises(client.exceptions.BadRequestException, match=r"participantPhoneNumbers\.1\.member"):
-            client.create_proxy_session(VoiceConnectorId=vc, Capabilities=["Voice"],
-                                        ParticipantPhoneNumbers=[number, "+12065550100"])
+            client.create_proxy_session(
+                VoiceConnectorId=vc, Capabilities=["Voice"], ParticipantPhoneNumbers=[number, "+12065550100"]
+            )
         assert mock.backend.account(mock.account).voice_connectors[vc].sessions == {}
 
 
@@ -725,14 +820,16 @@ def test_a_query_integer_is_a_plain_decimal(text: str) -> None:
     for the ASCII range; anything else is a 400 naming the member.
     """
     fake = FakeChime()
-    exchange = fake.handle(WireRequest("GET", HOSTS["chime-sdk-voice"] + "/voice-connectors?"
-                                       + urlencode({"max-results": text})))
+    exchange = fake.handle(
+        WireRequest("GET", HOSTS["chime-sdk-voice"] + "/voice-connectors?" + urlencode({"max-results": text}))
+    )
     assert exchange is not None and exchange.status == 400 and exchange.error_code == "BadRequestException"
     assert "at 'maxResults'" in exchange.response.json()["Message"]
 
 
-@pytest.mark.parametrize("pattern", [r"^\+?[1-9]\d{1,14}$", r"^\D+$", r"^\w{2}-\W$", r"^[\d,]+$", r"^[a\w]+$",
-                                     r"^\\d$", r".*\S.*"])
+@pytest.mark.parametrize(
+    "pattern", [r"^\+?[1-9]\d{1,14}$", r"^\D+$", r"^\w{2}-\W$", r"^[\d,]+$", r"^[a\w]+$", r"^\\d$", r".*\S.*"]
+)
 def test_the_pattern_dialect_matches_ascii_regex_semantics(pattern: str) -> None:
     """The fake's patterns accept exactly what the model's pattern accepts with ASCII \\d and \\w."""
     from typing import Annotated
@@ -742,8 +839,21 @@ def test_the_pattern_dialect_matches_ascii_regex_semantics(pattern: str) -> None
     from pytest_chime_proxy.wire.validation import ecma_pattern
 
     check = TypeAdapter(Annotated[str, StringConstraints(pattern=ecma_pattern(pattern))])
-    for text in ["+14015550101", "+1\u0664\u0660\u0661", "ab-!", "\u00e9\u00e8-!", "ab-\u00e9", "12,3", "\uff11\uff12",
-                 "a_b", "\\d", "\u00e9", " ", "x", "\u0663"]:
+    for text in [
+        "+14015550101",
+        "+1\u0664\u0660\u0661",
+        "ab-!",
+        "\u00e9\u00e8-!",
+        "ab-\u00e9",
+        "12,3",
+        "\uff11\uff12",
+        "a_b",
+        "\\d",
+        "\u00e9",
+        " ",
+        "x",
+        "\u0663",
+    ]:
         try:
             check.validate_python(text)
             accepted = True
@@ -753,8 +863,9 @@ def test_the_pattern_dialect_matches_ascii_regex_semantics(pattern: str) -> None
 
 
 # ---- errors: statuses and names as modeled ------------------------------------------------------------------
-@pytest.mark.parametrize("namespace, operation", [(ns, op) for ns in NAMESPACES for op in emulated(ns)],
-                         ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "namespace, operation", [(ns, op) for ns in NAMESPACES for op in emulated(ns)], ids=lambda v: str(v)
+)
 def test_each_modeled_error_has_the_model_status_and_body(namespace: str, operation: str) -> None:
     """Injected, every error an operation declares answers with the status its shape declares, the
     ``x-amzn-ErrorType`` botocore maps to the class, and (legacy) a ``Code`` from the model's ErrorCode enum."""

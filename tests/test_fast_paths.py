@@ -14,8 +14,10 @@ PAIR = ["+14015550101", "+12065550100"]
 
 
 def test_request_ids_are_distinct_version_4_uuids(chime_sdk_voice: Any, voice_connector: str) -> None:
-    ids = [chime_sdk_voice.get_voice_connector(VoiceConnectorId=voice_connector)["ResponseMetadata"]["RequestId"]
-           for _ in range(50)]
+    ids = [
+        chime_sdk_voice.get_voice_connector(VoiceConnectorId=voice_connector)["ResponseMetadata"]["RequestId"]
+        for _ in range(50)
+    ]
     assert len(set(ids)) == len(ids)
     for text in ids:
         parsed = uuid.UUID(text)
@@ -30,8 +32,9 @@ def test_reset_between_calls_forgets_state_and_serves_new_state(chime_proxy: Any
     with pytest.raises(chime_sdk_voice.exceptions.NotFoundException):
         chime_sdk_voice.list_proxy_sessions(VoiceConnectorId=first)
     second = chime_proxy.create_voice_connector()
-    created = chime_sdk_voice.create_proxy_session(VoiceConnectorId=second, ParticipantPhoneNumbers=PAIR,
-                                                   Capabilities=["Voice"])["ProxySession"]
+    created = chime_sdk_voice.create_proxy_session(
+        VoiceConnectorId=second, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"]
+    )["ProxySession"]
     listed = chime_sdk_voice.list_proxy_sessions(VoiceConnectorId=second)["ProxySessions"]
     assert [s["ProxySessionId"] for s in listed] == [created["ProxySessionId"]]
 
@@ -54,11 +57,13 @@ def test_routing_agrees_with_trying_every_route_in_order(namespace: str) -> None
         for _ in range(20):
             path, _, literals = op.uri.partition("?")
             path = spec._PARAM.sub(lambda _m: rng.choice(labels), path) + ("/" if rng.random() < 0.2 else "")
-            query = {k: [v] for k, _, v in (p.partition("=") for p in literals.split("&") if p)
-                     if rng.random() < 0.7}
+            query = {k: [v] for k, _, v in (p.partition("=") for p in literals.split("&") if p) if rng.random() < 0.7}
             if rng.random() < 0.3:
                 query["operation"] = [rng.choice(["x", "associate-phone-numbers"])]
             for method in {op.method, rng.choice(["GET", "POST", "PUT", "DELETE"])}:
                 found = routing.route(namespace, method, path, query)
                 assert (found and (found[0].name, found[1])) == _one_by_one(namespace, method, path, query), (
-                    method, path, query)
+                    method,
+                    path,
+                    query,
+                )

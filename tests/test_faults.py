@@ -24,8 +24,11 @@ START = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 
 def no_retry(namespace: str, **config: Any) -> Any:
-    return boto3.client(namespace, region_name="us-east-1",
-                        config=Config(retries={"mode": "standard", "total_max_attempts": 1}, **config))
+    return boto3.client(
+        namespace,
+        region_name="us-east-1",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}, **config),
+    )
 
 
 def outcome(call: Any) -> str:
@@ -47,10 +50,12 @@ def get_proxy(client: Any, vc: str) -> Any:
 
 
 # ---- what an injected error looks like -------------------------------------------------------------------
-@pytest.mark.parametrize("error", sorted(set(ERRORS) - {"ConflictException", "ResourceLimitExceededException",
-                                                          "AccessDeniedException"}))
-def test_injected_error_is_the_modeled_exception_with_its_status(chime_proxy: Any, plain: Any,
-                                                                 voice_connector: str, error: str) -> None:
+@pytest.mark.parametrize(
+    "error", sorted(set(ERRORS) - {"ConflictException", "ResourceLimitExceededException", "AccessDeniedException"})
+)
+def test_injected_error_is_the_modeled_exception_with_its_status(
+    chime_proxy: Any, plain: Any, voice_connector: str, error: str
+) -> None:
     chime_proxy.inject("GetVoiceConnectorProxy", error=error)
     with pytest.raises(getattr(plain.exceptions, error)) as raised:
         plain.get_voice_connector_proxy(VoiceConnectorId=voice_connector)
@@ -66,8 +71,9 @@ def test_injected_error_is_the_modeled_exception_with_its_status(chime_proxy: An
 def test_a_faulted_request_changes_nothing(chime_proxy: Any, plain: Any, voice_connector: str) -> None:
     rule = chime_proxy.inject("CreateProxySession", error="ServiceFailureException")
     with pytest.raises(plain.exceptions.ServiceFailureException):
-        plain.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR,
-                                   Capabilities=["Voice"])
+        plain.create_proxy_session(
+            VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"]
+        )
     assert rule.hits == 1
     assert plain.list_proxy_sessions(VoiceConnectorId=voice_connector)["ProxySessions"] == []
 
@@ -75,23 +81,29 @@ def test_a_faulted_request_changes_nothing(chime_proxy: Any, plain: Any, voice_c
 def test_requests_are_validated_after_the_fault(chime_proxy: Any, plain: Any, voice_connector: str) -> None:
     """A fault answers before the service looks at the request, as a throttling front end does."""
     chime_proxy.inject("CreateProxySession", error="ThrottledClientException")
-    bad = {"VoiceConnectorId": voice_connector, "ParticipantPhoneNumbers": ["not", "numbers"],
-           "Capabilities": ["Voice"]}
+    bad = {
+        "VoiceConnectorId": voice_connector,
+        "ParticipantPhoneNumbers": ["not", "numbers"],
+        "Capabilities": ["Voice"],
+    }
     assert outcome(lambda: plain.create_proxy_session(**bad)) == "ThrottledClientException"
     assert outcome(lambda: plain.create_proxy_session(**bad)) == "BadRequestException"
 
 
 # ---- counting: times, after ------------------------------------------------------------------------------
-@pytest.mark.parametrize(("times", "after", "expected"), [
-    (1, 0, ["ServiceUnavailableException", "ok", "ok", "ok"]),
-    (2, 0, ["ServiceUnavailableException", "ServiceUnavailableException", "ok", "ok"]),
-    (2, 1, ["ok", "ServiceUnavailableException", "ServiceUnavailableException", "ok"]),
-    (None, 2, ["ok", "ok", "ServiceUnavailableException", "ServiceUnavailableException"]),
-])
-def test_times_and_after(chime_proxy: Any, plain: Any, voice_connector: str, times: int | None, after: int,
-                         expected: list[str]) -> None:
-    rule = chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceUnavailableException", times=times,
-                              after=after)
+@pytest.mark.parametrize(
+    ("times", "after", "expected"),
+    [
+        (1, 0, ["ServiceUnavailableException", "ok", "ok", "ok"]),
+        (2, 0, ["ServiceUnavailableException", "ServiceUnavailableException", "ok", "ok"]),
+        (2, 1, ["ok", "ServiceUnavailableException", "ServiceUnavailableException", "ok"]),
+        (None, 2, ["ok", "ok", "ServiceUnavailableException", "ServiceUnavailableException"]),
+    ],
+)
+def test_times_and_after(
+    chime_proxy: Any, plain: Any, voice_connector: str, times: int | None, after: int, expected: list[str]
+) -> None:
+    rule = chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceUnavailableException", times=times, after=after)
     assert [outcome(get_proxy(plain, voice_connector)) for _ in expected] == expected
     assert rule.seen == len(expected)
     assert rule.hits == expected.count("ServiceUnavailableException")
@@ -102,34 +114,36 @@ def test_rules_only_count_their_operation(chime_proxy: Any, plain: Any, voice_co
     rule = chime_proxy.inject("ListProxySessions", error="ServiceFailureException")
     assert outcome(get_proxy(plain, voice_connector)) == "ok"
     assert rule.seen == 0
-    assert outcome(lambda: plain.list_proxy_sessions(VoiceConnectorId=voice_connector)) == \
-        "ServiceFailureException"
+    assert outcome(lambda: plain.list_proxy_sessions(VoiceConnectorId=voice_connector)) == "ServiceFailureException"
 
 
-def test_star_matches_every_operation_that_models_the_error(chime_proxy: Any, plain: Any,
-                                                            voice_connector: str) -> None:
+def test_star_matches_every_operation_that_models_the_error(chime_proxy: Any, plain: Any, voice_connector: str) -> None:
     chime_proxy.inject("*", error="ServiceUnavailableException", times=None)
     assert outcome(get_proxy(plain, voice_connector)) == "ServiceUnavailableException"
     assert outcome(lambda: plain.list_voice_connectors()) == "ServiceUnavailableException"
 
 
-def test_star_skips_operations_whose_model_lacks_the_error(chime_proxy: Any, plain: Any, namespace: str,
-                                                           voice_connector: str) -> None:
+def test_star_skips_operations_whose_model_lacks_the_error(
+    chime_proxy: Any, plain: Any, namespace: str, voice_connector: str
+) -> None:
     model = spec.load(namespace).operations
     assert "ResourceLimitExceededException" in model["CreateVoiceConnector"].errors
     assert "ResourceLimitExceededException" not in model["GetVoiceConnectorProxy"].errors
     rule = chime_proxy.inject("*", error="ResourceLimitExceededException", times=None)
     assert outcome(get_proxy(plain, voice_connector)) == "ok"
-    assert outcome(lambda: plain.create_voice_connector(Name="x", RequireEncryption=True)) == \
-        "ResourceLimitExceededException"
+    assert (
+        outcome(lambda: plain.create_voice_connector(Name="x", RequireEncryption=True))
+        == "ResourceLimitExceededException"
+    )
     assert rule.hits == 1
 
 
 # ---- match, namespace, region ------------------------------------------------------------------------------
 def test_match_on_parameters(chime_proxy: Any, plain: Any, voice_connector: str) -> None:
     other = chime_proxy.create_voice_connector(["+19135550111"])
-    chime_proxy.inject("GetVoiceConnectorProxy", error="NotFoundException", times=None,
-                       match={"VoiceConnectorId": other})
+    chime_proxy.inject(
+        "GetVoiceConnectorProxy", error="NotFoundException", times=None, match={"VoiceConnectorId": other}
+    )
     assert outcome(get_proxy(plain, voice_connector)) == "ok"
     assert outcome(get_proxy(plain, other)) == "NotFoundException"
 
@@ -143,24 +157,35 @@ def test_match_with_a_callable_sees_parsed_parameters(chime_proxy: Any, plain: A
 
     chime_proxy.inject("ListProxySessions", error="BadRequestException", times=None, match=big_pages)
     assert outcome(lambda: plain.list_proxy_sessions(VoiceConnectorId=voice_connector, MaxResults=5)) == "ok"
-    assert outcome(lambda: plain.list_proxy_sessions(VoiceConnectorId=voice_connector, MaxResults=50)) == \
-        "BadRequestException"
+    assert (
+        outcome(lambda: plain.list_proxy_sessions(VoiceConnectorId=voice_connector, MaxResults=50))
+        == "BadRequestException"
+    )
     assert seen[-1] == {"VoiceConnectorId": voice_connector, "MaxResults": 50}  # typed, from the query string
 
 
 def test_match_on_the_body(chime_proxy: Any, plain: Any, voice_connector: str) -> None:
-    chime_proxy.inject("CreateProxySession", error="ServiceFailureException", times=None,
-                       match=lambda p: "SMS" in p.get("Capabilities", []))
-    create = lambda caps: lambda: plain.create_proxy_session(  # noqa: E731
-        VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=caps)
+    chime_proxy.inject(
+        "CreateProxySession",
+        error="ServiceFailureException",
+        times=None,
+        match=lambda p: "SMS" in p.get("Capabilities", []),
+    )
+
+    def create(caps: list[str]) -> Any:
+        return lambda: plain.create_proxy_session(
+            VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=caps
+        )
+
     assert outcome(create(["SMS"])) == "ServiceFailureException"
     assert outcome(create(["Voice"])) == "ok"
 
 
 def test_region_filter(chime_proxy: Any) -> None:
     east = no_retry("chime-sdk-voice")
-    west = boto3.client("chime-sdk-voice", region_name="us-west-2",
-                        config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
+    west = boto3.client(
+        "chime-sdk-voice", region_name="us-west-2", config=Config(retries={"mode": "standard", "total_max_attempts": 1})
+    )
     chime_proxy.inject("ListVoiceConnectors", error="ServiceUnavailableException", times=None, region="us-west-2")
     assert outcome(east.list_voice_connectors) == "ok"
     assert outcome(west.list_voice_connectors) == "ServiceUnavailableException"
@@ -168,8 +193,7 @@ def test_region_filter(chime_proxy: Any) -> None:
 
 def test_namespace_filter(chime_proxy: Any, client: Any, namespace: str) -> None:
     other = "chime" if namespace == "chime-sdk-voice" else "chime-sdk-voice"
-    rule = chime_proxy.inject("ListVoiceConnectors", error="ServiceFailureException", times=None,
-                              namespace=other)
+    rule = chime_proxy.inject("ListVoiceConnectors", error="ServiceFailureException", times=None, namespace=other)
     client.list_voice_connectors()
     assert rule.seen == 0 and chime_proxy.calls.last().namespace == namespace
 
@@ -178,8 +202,13 @@ def test_namespace_filter(chime_proxy: Any, client: Any, namespace: str) -> None
 def _chaos(seed: int, probability: float, namespace: str, n: int = 40) -> list[str]:
     with ChimeProxyMock() as chime:
         vc = chime.create_voice_connector()
-        chime.inject("GetVoiceConnectorProxy", error="ServiceUnavailableException", times=None,
-                     probability=probability, seed=seed)
+        chime.inject(
+            "GetVoiceConnectorProxy",
+            error="ServiceUnavailableException",
+            times=None,
+            probability=probability,
+            seed=seed,
+        )
         client = no_retry(namespace)
         return [outcome(get_proxy(client, vc)) for _ in range(n)]
 
@@ -196,18 +225,21 @@ def test_probability_extremes(namespace: str, probability: float, expected: set[
     assert set(_chaos(1, probability, namespace, n=10)) == expected
 
 
-def test_probability_counts_only_fired_requests_against_times(chime_proxy: Any, plain: Any,
-                                                              voice_connector: str) -> None:
-    rule = chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceFailureException", times=3,
-                              probability=0.5, seed=3)
+def test_probability_counts_only_fired_requests_against_times(
+    chime_proxy: Any, plain: Any, voice_connector: str
+) -> None:
+    rule = chime_proxy.inject(
+        "GetVoiceConnectorProxy", error="ServiceFailureException", times=3, probability=0.5, seed=3
+    )
     results = [outcome(get_proxy(plain, voice_connector)) for _ in range(40)]
     assert results.count("ServiceFailureException") == 3 == rule.hits
     assert rule.seen == 40
 
 
 # ---- latency --------------------------------------------------------------------------------------------------
-def test_latency_moves_the_mock_clock_not_the_wall_clock(chime_proxy: Any, plain: Any, voice_connector: str,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_latency_moves_the_mock_clock_not_the_wall_clock(
+    chime_proxy: Any, plain: Any, voice_connector: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import time
 
     slept: list[float] = []
@@ -245,8 +277,9 @@ def test_latency_with_real_sleep_waits(namespace: str, monkeypatch: pytest.Monke
     assert chime.clock.now() == START
 
 
-def test_latency_past_the_read_timeout_is_a_read_timeout(chime_proxy: Any, namespace: str,
-                                                         voice_connector: str) -> None:
+def test_latency_past_the_read_timeout_is_a_read_timeout(
+    chime_proxy: Any, namespace: str, voice_connector: str
+) -> None:
     chime_proxy.clock.set(START)
     client = no_retry(namespace, read_timeout=4)
     chime_proxy.inject("GetVoiceConnectorProxy", latency=30)
@@ -263,12 +296,18 @@ def test_latency_under_the_read_timeout_answers(chime_proxy: Any, namespace: str
 
 
 # ---- connection errors ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("kind", "exception"), [
-    ("read_timeout", bce.ReadTimeoutError), ("connect_timeout", bce.ConnectTimeoutError),
-    ("connection_closed", bce.ConnectionClosedError), ("endpoint_unreachable", bce.EndpointConnectionError),
-])
-def test_connection_errors_are_botocores_own(chime_proxy: Any, plain: Any, voice_connector: str, kind: str,
-                                            exception: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("kind", "exception"),
+    [
+        ("read_timeout", bce.ReadTimeoutError),
+        ("connect_timeout", bce.ConnectTimeoutError),
+        ("connection_closed", bce.ConnectionClosedError),
+        ("endpoint_unreachable", bce.EndpointConnectionError),
+    ],
+)
+def test_connection_errors_are_botocores_own(
+    chime_proxy: Any, plain: Any, voice_connector: str, kind: str, exception: type[Exception]
+) -> None:
     rule = chime_proxy.inject("GetVoiceConnectorProxy", connection_error=kind)
     with pytest.raises(exception) as raised:
         get_proxy(plain, voice_connector)()
@@ -279,18 +318,21 @@ def test_connection_errors_are_botocores_own(chime_proxy: Any, plain: Any, voice
 
 
 # ---- misuse ------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"operation": "CreateProxySesion", "error": "NotFoundException"}, "unknown operation 'CreateProxySesion'"),
-    ({"operation": "*", "error": "Throttling"}, "unknown error 'Throttling'"),
-    ({"operation": "GetProxySession", "error": "ResourceLimitExceededException"}, "does not model"),
-    ({"operation": "*"}, "needs error=, connection_error= or latency="),
-    ({"operation": "*", "error": "NotFoundException", "connection_error": "read_timeout"}, "not both"),
-    ({"operation": "*", "connection_error": "reset"}, "unknown connection_error"),
-    ({"operation": "*", "error": "NotFoundException", "times": 0}, "times must be >= 1"),
-    ({"operation": "*", "error": "NotFoundException", "after": -1}, "after must be >= 0"),
-    ({"operation": "*", "error": "NotFoundException", "probability": 1.5}, "between 0 and 1"),
-    ({"operation": "*", "latency": -1}, "latency must be between 0 and"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"operation": "CreateProxySesion", "error": "NotFoundException"}, "unknown operation 'CreateProxySesion'"),
+        ({"operation": "*", "error": "Throttling"}, "unknown error 'Throttling'"),
+        ({"operation": "GetProxySession", "error": "ResourceLimitExceededException"}, "does not model"),
+        ({"operation": "*"}, "needs error=, connection_error= or latency="),
+        ({"operation": "*", "error": "NotFoundException", "connection_error": "read_timeout"}, "not both"),
+        ({"operation": "*", "connection_error": "reset"}, "unknown connection_error"),
+        ({"operation": "*", "error": "NotFoundException", "times": 0}, "times must be >= 1"),
+        ({"operation": "*", "error": "NotFoundException", "after": -1}, "after must be >= 0"),
+        ({"operation": "*", "error": "NotFoundException", "probability": 1.5}, "between 0 and 1"),
+        ({"operation": "*", "latency": -1}, "latency must be between 0 and"),
+    ],
+)
 def test_misuse_is_refused_with_a_clear_message(chime_proxy: Any, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("=", "=")):
         chime_proxy.inject(kwargs.pop("operation"), **kwargs)
@@ -370,7 +412,7 @@ def test_assert_all_faults_hit_does_not_mask_the_tests_own_error() -> None:
 
 
 # ---- the marker and the pytest integration (separate pytest runs) --------------------------------------------
-MARKED = '''
+MARKED = """
 import boto3, pytest
 from botocore.config import Config
 
@@ -395,7 +437,7 @@ def test_leaky(chime_proxy):
 def test_after_leaky(chime_proxy):
     client().list_voice_connectors()
     assert chime_proxy.calls.last().status == 200
-'''
+"""
 
 
 def test_marker_faults_and_no_leak_between_tests(pytester: pytest.Pytester) -> None:
@@ -404,7 +446,7 @@ def test_marker_faults_and_no_leak_between_tests(pytester: pytest.Pytester) -> N
     result.assert_outcomes(passed=4)
 
 
-UNUSED = '''
+UNUSED = """
 import pytest
 
 @pytest.mark.chime_proxy(assert_all_faults_hit=True)
@@ -413,14 +455,16 @@ def test_unused_rule(chime_proxy):
 
 def test_unused_rule_without_the_option(chime_proxy):
     chime_proxy.inject("DeleteProxySession", error="NotFoundException")
-'''
+"""
 
 
 def test_marker_assert_all_faults_hit_fails_the_test_naming_the_rule(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(UNUSED)
     result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
-    result.stdout.fnmatch_lines(["*1 injected fault(s) never fired*", "*inject('DeleteProxySession', NotFoundException*"])
+    result.stdout.fnmatch_lines(
+        ["*1 injected fault(s) never fired*", "*inject('DeleteProxySession', NotFoundException*"]
+    )
 
 
 def test_ini_option_turns_it_on_for_every_test(pytester: pytest.Pytester) -> None:
@@ -431,13 +475,13 @@ def test_ini_option_turns_it_on_for_every_test(pytester: pytest.Pytester) -> Non
 
 
 def test_unknown_marker_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile('''
+    pytester.makepyfile("""
 import pytest
 
 @pytest.mark.chime_proxy(fault=[])
 def test_typo(chime_proxy):
     pass
-''')
+""")
     result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["*unknown option(s)*'fault'*"])
     assert result.ret != 0

@@ -45,17 +45,28 @@ from pytest_chime_proxy.domain.state import Backend
 from pytest_chime_proxy.fake import FakeChime
 from pytest_chime_proxy.wire.protocol import WireRequest
 
-settings.register_profile("fuzz", max_examples=100, deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-settings.register_profile("thorough", max_examples=1000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.register_profile(
+    "fuzz",
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=1000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
 FEW = settings(PROFILE, max_examples=max(PROFILE.max_examples // 3, 10))
 
 SPECS = Path(pytest_chime_proxy.__file__).parent / "wire" / "specs"
 NAMESPACES = ("chime-sdk-voice", "chime")
-HOSTS = {"chime-sdk-voice": "https://voice-chime.us-east-1.amazonaws.com",
-         "chime": "https://service.chime.aws.amazon.com"}
+HOSTS = {
+    "chime-sdk-voice": "https://voice-chime.us-east-1.amazonaws.com",
+    "chime": "https://service.chime.aws.amazon.com",
+}
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 POOL = ["+19135550101", "+19135550102", "+19135550103", "+12065550104"]
 PARTICIPANTS = ["+14015550101", "+14015550102", "+14015550103", "+442079460000"]
@@ -77,11 +88,20 @@ def service_model(namespace: str) -> ServiceModel:
     raw = spec(namespace)
     ops = {}
     for name, op in raw["operations"].items():
-        ops[name] = {"name": name, "http": op["http"], "errors": [{"shape": e} for e in op["errors"]],
-                     **{k: {"shape": op[k]} for k in ("input", "output") if op[k]}}
-    return ServiceModel({"metadata": {**raw["metadata"], "protocol": "rest-json", "serviceId": namespace,
-                                      "signatureVersion": "v4"},
-                         "operations": ops, "shapes": raw["shapes"]}, namespace)
+        ops[name] = {
+            "name": name,
+            "http": op["http"],
+            "errors": [{"shape": e} for e in op["errors"]],
+            **{k: {"shape": op[k]} for k in ("input", "output") if op[k]},
+        }
+    return ServiceModel(
+        {
+            "metadata": {**raw["metadata"], "protocol": "rest-json", "serviceId": namespace, "signatureVersion": "v4"},
+            "operations": ops,
+            "shapes": raw["shapes"],
+        },
+        namespace,
+    )
 
 
 # ---- an independent validator: the model's constraints, read the way Smithy defines them -------------------
@@ -144,7 +164,8 @@ def unknown_members(namespace: str, shape_name: str, value: Any) -> bool:
     if shape["type"] == "structure" and isinstance(value, dict):
         members = shape.get("members", {})
         return bool(set(value) - set(members)) or any(
-            unknown_members(namespace, members[m]["shape"], v) for m, v in value.items() if m in members)
+            unknown_members(namespace, members[m]["shape"], v) for m, v in value.items() if m in members
+        )
     if shape["type"] == "list" and isinstance(value, list):
         return any(unknown_members(namespace, shape["member"]["shape"], item) for item in value)
     return False
@@ -157,8 +178,13 @@ def _ascii_pattern(pattern: str) -> str:
 
 def junk() -> st.SearchStrategy[Any]:
     """A value of any JSON type."""
-    return st.one_of(TEXT, st.integers(-10, 10**6), st.booleans(), st.lists(TEXT, max_size=3),
-                     st.dictionaries(TEXT, TEXT, max_size=2))
+    return st.one_of(
+        TEXT,
+        st.integers(-10, 10**6),
+        st.booleans(),
+        st.lists(TEXT, max_size=3),
+        st.dictionaries(TEXT, TEXT, max_size=2),
+    )
 
 
 def value_of(namespace: str, shape_name: str, depth: int = 0) -> st.SearchStrategy[Any]:
@@ -171,12 +197,18 @@ def value_of(namespace: str, shape_name: str, depth: int = 0) -> st.SearchStrate
         near: st.SearchStrategy[Any] = TEXT
     elif kind == "string":
         if "pattern" in shape:
-            valid = st.from_regex(_ascii_pattern(shape["pattern"]), fullmatch=True,
-                                  alphabet=st.characters(codec="ascii", exclude_characters="\n\r"))
+            valid = st.from_regex(
+                _ascii_pattern(shape["pattern"]),
+                fullmatch=True,
+                alphabet=st.characters(codec="ascii", exclude_characters="\n\r"),
+            )
             valid = valid.filter(lambda s: (low or 0) <= len(s) <= (high if high is not None else 10**6))
         else:
-            valid = st.text(st.characters(codec="ascii", exclude_characters="\n\r"),
-                            min_size=low or 0, max_size=min(high if high is not None else 20, 20))
+            valid = st.text(
+                st.characters(codec="ascii", exclude_characters="\n\r"),
+                min_size=low or 0,
+                max_size=min(high if high is not None else 20, 20),
+            )
         near = TEXT | (st.just("a" * (high + 1)) if high is not None and high < 500 else TEXT)
     elif kind in ("integer", "long"):
         valid = st.integers(low if low is not None else -5, high if high is not None else 10**4)
@@ -193,11 +225,13 @@ def value_of(namespace: str, shape_name: str, depth: int = 0) -> st.SearchStrate
         required = set(shape.get("required", ()))
         valid = st.fixed_dictionaries(
             {m: value_of(namespace, ref["shape"], depth + 1) for m, ref in members.items() if m in required},
-            optional={m: value_of(namespace, ref["shape"], depth + 1) for m, ref in members.items()
-                      if m not in required},
+            optional={
+                m: value_of(namespace, ref["shape"], depth + 1) for m, ref in members.items() if m not in required
+            },
         )
-        near = st.fixed_dictionaries({}, optional={m: value_of(namespace, ref["shape"], depth + 1)
-                                                   for m, ref in members.items()})
+        near = st.fixed_dictionaries(
+            {}, optional={m: value_of(namespace, ref["shape"], depth + 1) for m, ref in members.items()}
+        )
     if depth == 0:
         return st.one_of(valid, valid, valid, near)
     return st.one_of(valid, valid, valid, valid, near, junk())
@@ -215,9 +249,17 @@ def on_the_wire(namespace: str, operation: str, params: dict[str, Any]) -> dict[
         ref = members.get(member)
         if ref is None or ref.get("location") not in ("uri", "querystring"):
             continue
-        text = value if isinstance(value, str) else (
-            ("true" if value else "false") if isinstance(value, bool) else
-            str(value) if isinstance(value, int) else json.dumps(value))
+        text = (
+            value
+            if isinstance(value, str)
+            else (
+                ("true" if value else "false")
+                if isinstance(value, bool)
+                else str(value)
+                if isinstance(value, int)
+                else json.dumps(value)
+            )
+        )
         is_int = shapes[ref["shape"]]["type"] in ("integer", "long") and INTEGER_LITERAL.fullmatch(text)
         out[member] = int(text) if is_int else text
     return out
@@ -229,13 +271,15 @@ def request(namespace: str, operation: str, params: dict[str, Any]) -> WireReque
     located = {m for m, s in op_model.input_shape.members.items() if s.serialization.get("location")}
     wire = on_the_wire(namespace, operation, params)
     serialized = create_serializer("rest-json", include_validation=False).serialize_to_request(
-        {m: v for m, v in wire.items() if m in located}, op_model)
+        {m: v for m, v in wire.items() if m in located}, op_model
+    )
     body = {m: v for m, v in params.items() if m not in located}
     qs = urlencode(serialized["query_string"], doseq=True)
     path = serialized["url_path"]  # may hold the route's own query literal (?type=...): joined as botocore does
     url = HOSTS[namespace] + path + (f"{'&' if '?' in path else '?'}{qs}" if qs else "")
-    return WireRequest(serialized["method"], url, {"Content-Type": "application/json"},
-                       json.dumps(body).encode() if body else b"")
+    return WireRequest(
+        serialized["method"], url, {"Content-Type": "application/json"}, json.dumps(body).encode() if body else b""
+    )
 
 
 # ---- state: a ready voice connector, and how to look at everything the fake holds ----------------------------
@@ -245,9 +289,14 @@ def ready_fake() -> tuple[FakeChime, str]:
 
     mock = ChimeProxyMock(clock=Clock(T0), seed=7)
     vc = mock.create_voice_connector(POOL, countries=["US", "GB"])
-    exchange = mock.fake.handle(WireRequest(
-        "POST", f"{HOSTS['chime-sdk-voice']}/voice-connectors/{vc}/proxy-sessions", {},
-        json.dumps({"ParticipantPhoneNumbers": PARTICIPANTS[:2], "Capabilities": ["Voice"]}).encode()))
+    exchange = mock.fake.handle(
+        WireRequest(
+            "POST",
+            f"{HOSTS['chime-sdk-voice']}/voice-connectors/{vc}/proxy-sessions",
+            {},
+            json.dumps({"ParticipantPhoneNumbers": PARTICIPANTS[:2], "Capabilities": ["Voice"]}).encode(),
+        )
+    )
     assert exchange is not None and exchange.status == 201
     return mock.fake, vc
 
@@ -258,8 +307,13 @@ def digest(backend: Backend) -> Any:
 
 
 def live_sessions(backend: Backend) -> list[Any]:
-    return [s for account in backend.accounts.values() for vc in account.voice_connectors.values()
-            for s in vc.sessions.values() if s.Status != "Closed"]
+    return [
+        s
+        for account in backend.accounts.values()
+        for vc in account.voice_connectors.values()
+        for s in vc.sessions.values()
+        if s.Status != "Closed"
+    ]
 
 
 def assert_consistent(backend: Backend) -> None:
@@ -267,8 +321,9 @@ def assert_consistent(backend: Backend) -> None:
     for account in backend.accounts.values():
         seen: dict[tuple[str, str, str], str] = {}  # the busy rule spans the connectors of a region
         for vc in account.voice_connectors.values():
-            pool = {n.E164PhoneNumber for n in account.phone_numbers.values()
-                    if n.VoiceConnectorId == vc.VoiceConnectorId}
+            pool = {
+                n.E164PhoneNumber for n in account.phone_numbers.values() if n.VoiceConnectorId == vc.VoiceConnectorId
+            }
             for s in vc.sessions.values():
                 numbers = [p for p, _ in s.Participants]
                 proxies = {proxy for _, proxy in s.Participants}
@@ -289,8 +344,9 @@ def _named_paths(message: str) -> set[str]:
     return set(re.findall(r" at '([^']*)' failed", message))
 
 
-def check_verdict(namespace: str, operation: str, params: dict[str, Any], exchange: Any, before: Any,
-                  backend: Backend) -> None:
+def check_verdict(
+    namespace: str, operation: str, params: dict[str, Any], exchange: Any, before: Any, backend: Backend
+) -> None:
     """The invariants of one request (see the module docstring)."""
     assert exchange is not None and exchange.operation == operation
     status, body = exchange.status, exchange.response.json()
@@ -347,20 +403,48 @@ def test_random_input_on_the_wire(namespace: str) -> None:
 
 
 @settings(PROFILE)
-@given(method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]),
-       host=st.sampled_from(["voice-chime.us-east-1.amazonaws.com", "voice-chime.eu-west-2.amazonaws.com",
-                             "service.chime.aws.amazon.com", "chime.us-east-1.amazonaws.com"]),
-       segments=st.lists(st.sampled_from(["voice-connectors", "proxy-sessions", "programmable-numbers", "proxy",
-                                          "phone-numbers", "phone-number-orders", "x", "%2F", "%FF", "..", "",
-                                          "abcdefghijklmnopqrstu1"]) | TEXT.map(lambda t: quote(t, safe="")),
-                         max_size=5),
-       query=st.dictionaries(st.sampled_from(["max-results", "next-token", "status", "operation", "filter-name",
-                                              "filter-value", "product-type"]),
-                             st.sampled_from(["1", "0", "-1", "abc", "", "Open", "associate-phone-numbers"]) | TEXT,
-                             max_size=3),
-       body=st.one_of(st.binary(max_size=64), junk().map(lambda v: json.dumps(v).encode()), st.just(b"")))
-def test_random_http_never_crashes_the_fake(method: str, host: str, segments: list[str], query: dict[str, str],
-                                            body: bytes) -> None:
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]),
+    host=st.sampled_from(
+        [
+            "voice-chime.us-east-1.amazonaws.com",
+            "voice-chime.eu-west-2.amazonaws.com",
+            "service.chime.aws.amazon.com",
+            "chime.us-east-1.amazonaws.com",
+        ]
+    ),
+    segments=st.lists(
+        st.sampled_from(
+            [
+                "voice-connectors",
+                "proxy-sessions",
+                "programmable-numbers",
+                "proxy",
+                "phone-numbers",
+                "phone-number-orders",
+                "x",
+                "%2F",
+                "%FF",
+                "..",
+                "",
+                "abcdefghijklmnopqrstu1",
+            ]
+        )
+        | TEXT.map(lambda t: quote(t, safe="")),
+        max_size=5,
+    ),
+    query=st.dictionaries(
+        st.sampled_from(
+            ["max-results", "next-token", "status", "operation", "filter-name", "filter-value", "product-type"]
+        ),
+        st.sampled_from(["1", "0", "-1", "abc", "", "Open", "associate-phone-numbers"]) | TEXT,
+        max_size=3,
+    ),
+    body=st.one_of(st.binary(max_size=64), junk().map(lambda v: json.dumps(v).encode()), st.just(b"")),
+)
+def test_random_http_never_crashes_the_fake(
+    method: str, host: str, segments: list[str], query: dict[str, str], body: bytes
+) -> None:
     """Any request to a Chime host gets a modeled answer: never an exception, never a 5xx but the loud 501."""
     fake = FakeChime(Backend(Clock(T0)))
     url = f"https://{host}/" + "/".join(segments) + (f"?{urlencode(query)}" if query else "")
@@ -375,10 +459,14 @@ def test_random_http_never_crashes_the_fake(method: str, host: str, segments: li
 
 
 @settings(FEW)
-@given(token=st.one_of(TEXT, st.binary(max_size=40).map(lambda b: __import__("base64").urlsafe_b64encode(b).decode()),
-                       junk().map(lambda v: __import__("base64").urlsafe_b64encode(
-                           json.dumps({"after": v}).encode()).decode())),
-       operation=st.sampled_from(["ListProxySessions", "ListVoiceConnectors", "ListPhoneNumbers"]))
+@given(
+    token=st.one_of(
+        TEXT,
+        st.binary(max_size=40).map(lambda b: __import__("base64").urlsafe_b64encode(b).decode()),
+        junk().map(lambda v: __import__("base64").urlsafe_b64encode(json.dumps({"after": v}).encode()).decode()),
+    ),
+    operation=st.sampled_from(["ListProxySessions", "ListVoiceConnectors", "ListPhoneNumbers"]),
+)
 def test_any_next_token_is_a_clean_400_or_a_page(token: str, operation: str) -> None:
     """A forged or stale NextToken is the caller's mistake: 400, never a crash."""
     fake, vc = ready_fake()
@@ -425,8 +513,9 @@ def test_random_input_through_a_real_client(namespace: str) -> None:
                 getattr(client, botocore.xform_name(operation))(**params)
             except ParamValidationError:
                 assert len(mock.calls) == sent, "botocore refused it, so nothing may have been sent"
-                assert problems(namespace, input_shape, params) or unknown_members(namespace, input_shape,
-                                                                                   params), params
+                assert problems(namespace, input_shape, params) or unknown_members(namespace, input_shape, params), (
+                    params
+                )
                 return
             except ClientError:
                 pass
@@ -447,8 +536,7 @@ class Sessions(RuleBasedStateMachine):
         from pytest_chime_proxy import ChimeProxyMock
 
         self.mock = ChimeProxyMock(clock=Clock(T0), seed=11).start()
-        self.vc = self.mock.create_voice_connector(POOL, countries=["US", "GB"],
-                                                   default_session_expiry_minutes=30)
+        self.vc = self.mock.create_voice_connector(POOL, countries=["US", "GB"], default_session_expiry_minutes=30)
         self.client = boto3.client("chime-sdk-voice", region_name="us-east-1")
         self.ids: set[str] = set()
         self.all_ids: list[str] = []
@@ -456,14 +544,25 @@ class Sessions(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.mock.stop()
 
-    @rule(pair=st.lists(st.sampled_from(PARTICIPANTS), min_size=2, max_size=2, unique=True),
-          behavior=st.sampled_from([None, "PreferSticky", "AvoidSticky"]),
-          geo=st.sampled_from([None, ("Country", None), ("Country", {"Country": "US", "AreaCode": "913"}),
-                               ("AreaCode", {"Country": "US", "AreaCode": "206"})]),
-          expiry=st.none() | st.integers(1, 120))
+    @rule(
+        pair=st.lists(st.sampled_from(PARTICIPANTS), min_size=2, max_size=2, unique=True),
+        behavior=st.sampled_from([None, "PreferSticky", "AvoidSticky"]),
+        geo=st.sampled_from(
+            [
+                None,
+                ("Country", None),
+                ("Country", {"Country": "US", "AreaCode": "913"}),
+                ("AreaCode", {"Country": "US", "AreaCode": "206"}),
+            ]
+        ),
+        expiry=st.none() | st.integers(1, 120),
+    )
     def create(self, pair: list[str], behavior: str | None, geo: Any, expiry: int | None) -> None:
-        params: dict[str, Any] = {"VoiceConnectorId": self.vc, "ParticipantPhoneNumbers": pair,
-                                  "Capabilities": ["Voice", "SMS"]}
+        params: dict[str, Any] = {
+            "VoiceConnectorId": self.vc,
+            "ParticipantPhoneNumbers": pair,
+            "Capabilities": ["Voice", "SMS"],
+        }
         if behavior:
             params["NumberSelectionBehavior"] = behavior
         if geo:
@@ -484,8 +583,11 @@ class Sessions(RuleBasedStateMachine):
         self.all_ids.append(session["ProxySessionId"])
 
     @precondition(lambda self: self.ids)
-    @rule(data=st.data(), capabilities=st.lists(st.sampled_from(["Voice", "SMS"]), max_size=2),
-          expiry=st.none() | st.integers(1, 120))
+    @rule(
+        data=st.data(),
+        capabilities=st.lists(st.sampled_from(["Voice", "SMS"]), max_size=2),
+        expiry=st.none() | st.integers(1, 120),
+    )
     def update(self, data: st.DataObject, capabilities: list[str], expiry: int | None) -> None:
         sid = data.draw(st.sampled_from(sorted(self.ids)))
         params: dict[str, Any] = {"VoiceConnectorId": self.vc, "ProxySessionId": sid, "Capabilities": capabilities}
@@ -530,8 +632,9 @@ class Sessions(RuleBasedStateMachine):
         listed: dict[str, Any] = {}
         token = None
         while True:
-            page = self.client.list_proxy_sessions(VoiceConnectorId=self.vc, MaxResults=2,
-                                                    **({"NextToken": token} if token else {}))
+            page = self.client.list_proxy_sessions(
+                VoiceConnectorId=self.vc, MaxResults=2, **({"NextToken": token} if token else {})
+            )
             for s in page["ProxySessions"]:
                 assert s["ProxySessionId"] not in listed, "a session listed twice"
                 listed[s["ProxySessionId"]] = s
@@ -551,5 +654,6 @@ class Sessions(RuleBasedStateMachine):
 
 
 def test_session_state_machine() -> None:
-    run_state_machine_as_test(Sessions, settings=settings(PROFILE, max_examples=max(PROFILE.max_examples // 12, 8),
-                                                          stateful_step_count=10))
+    run_state_machine_as_test(
+        Sessions, settings=settings(PROFILE, max_examples=max(PROFILE.max_examples // 12, 8), stateful_step_count=10)
+    )

@@ -20,10 +20,20 @@ import pytest_chime_proxy
 from pytest_chime_proxy import ChimeProxyMock
 from pytest_chime_proxy.environment import FAKE_KEYS, FIXED, REMOVED
 
-WATCHED = sorted({*FAKE_KEYS, *FIXED, *REMOVED, "AWS_CONFIG_FILE", "AWS_PROFILE", "AWS_DEFAULT_REGION",
-                  "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CHIME_SDK_VOICE"})
+WATCHED = sorted(
+    {
+        *FAKE_KEYS,
+        *FIXED,
+        *REMOVED,
+        "AWS_CONFIG_FILE",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_CHIME_SDK_VOICE",
+    }
+)
 
-MESSY_SUITE = '''
+MESSY_SUITE = """
 import os, time
 import boto3, pytest
 from botocore.endpoint import Endpoint
@@ -112,7 +122,7 @@ def test_setup_crash(broken_setup):
 @pytest.mark.parametrize("i", range(4))
 def test_outside_any_mock_everything_is_as_before(i):
     assert_clean_outside()
-'''
+"""
 
 PASSED = 4 + 1 + 4  # clean-then-dirty, context manager, outside
 FAILED = 2 + 1 + 1  # the crashing tests
@@ -147,8 +157,12 @@ def test_crashes_are_the_crashes_intended(messy_suite: pytest.Pytester) -> None:
     result = messy_suite.runpytest_inprocess("-p", "no:randomly", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=PASSED, failed=FAILED, errors=ERRORS)
     text = result.stdout.str()
-    for crash in ("crash inside the mock", "crash under the decorator", "crash with a started mock",
-                  "crash in a fixture after the mock started"):
+    for crash in (
+        "crash inside the mock",
+        "crash under the decorator",
+        "crash with a started mock",
+        "crash in a fixture after the mock started",
+    ):
         assert crash in text
 
 

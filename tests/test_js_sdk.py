@@ -41,8 +41,13 @@ def node_modules() -> Path:
         if not installed.exists():
             for manifest in manifests:
                 shutil.copy(manifest, home / manifest.name)
-            done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=home,
-                                  capture_output=True, text=True, timeout=600)
+            done = subprocess.run(
+                [npm, "install", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=home,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             assert done.returncode == 0, f"npm install failed in {home}:\n{done.stdout}\n{done.stderr}"
     return home / "node_modules"
 
@@ -58,8 +63,13 @@ def node() -> str:
 def test_js_sdk_v3_runs_the_session_lifecycle(node: str, chime_proxy_server: ChimeProxyServer) -> None:
     modules = node_modules()
     vc = chime_proxy_server.mock.create_voice_connector(["+19135550199"])
-    done = subprocess.run([node, str(JS / "lifecycle.cjs"), chime_proxy_server.url, vc], capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "NODE_PATH": str(modules)})
+    done = subprocess.run(
+        [node, str(JS / "lifecycle.cjs"), chime_proxy_server.url, vc],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NODE_PATH": str(modules)},
+    )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
 
@@ -81,5 +91,10 @@ def test_js_sdk_v3_runs_the_session_lifecycle(node: str, chime_proxy_server: Chi
     assert seen["notFound"]["status"] == 404
     assert created["ProxySessionId"] in seen["notFound"]["message"]
     assert [c.operation for c in chime_proxy_server.mock.calls] == [
-        "CreateProxySession", "GetProxySession", "ListProxySessions", "UpdateProxySession",
-        "DeleteProxySession", "GetProxySession"]
+        "CreateProxySession",
+        "GetProxySession",
+        "ListProxySessions",
+        "UpdateProxySession",
+        "DeleteProxySession",
+        "GetProxySession",
+    ]

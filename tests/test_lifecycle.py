@@ -25,8 +25,9 @@ def vc(chime_proxy: Any) -> str:
 
 
 def _create(client: Any, vc: str, **extra: Any) -> dict[str, Any]:
-    return client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"],
-                                       **extra)["ProxySession"]
+    return client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"], **extra
+    )["ProxySession"]
 
 
 def _get(client: Any, vc: str, session: dict[str, Any]) -> dict[str, Any]:
@@ -75,8 +76,9 @@ def test_expiry_is_seen_by_list_and_its_status_filter(client: Any, chime_proxy: 
 def test_update_extends_expiry_counted_from_creation(client: Any, chime_proxy: Any, vc: str) -> None:
     session = _create(client, vc, ExpiryMinutes=10)
     chime_proxy.clock.advance(minutes=5)
-    client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=session["ProxySessionId"],
-                                Capabilities=["Voice"], ExpiryMinutes=30)
+    client.update_proxy_session(
+        VoiceConnectorId=vc, ProxySessionId=session["ProxySessionId"], Capabilities=["Voice"], ExpiryMinutes=30
+    )
     chime_proxy.clock.advance(minutes=10)  # 15 minutes after creation: past the old expiry, not the new
     assert _get(client, vc, session)["Status"] == "Open"
     chime_proxy.clock.advance(minutes=15)  # 30 minutes after creation
@@ -88,8 +90,9 @@ def test_a_closed_session_cannot_be_updated(client: Any, chime_proxy: Any, vc: s
     session = _create(client, vc, ExpiryMinutes=1)
     chime_proxy.clock.advance(minutes=2)
     with pytest.raises(client.exceptions.BadRequestException, match="Closed"):
-        client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=session["ProxySessionId"],
-                                    Capabilities=["SMS"], ExpiryMinutes=500)
+        client.update_proxy_session(
+            VoiceConnectorId=vc, ProxySessionId=session["ProxySessionId"], Capabilities=["SMS"], ExpiryMinutes=500
+        )
     after = _get(client, vc, session)
     assert after["Status"] == "Closed" and after["Capabilities"] == ["Voice"] and after["ExpiryMinutes"] == 1
 

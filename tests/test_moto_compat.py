@@ -47,8 +47,9 @@ def exercise(chime: ChimeProxyMock) -> None:
 
     vc = chime.create_voice_connector()
     voice = boto3.client("chime-sdk-voice", region_name="us-east-1")
-    session = voice.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
-                                         Capabilities=["Voice"])["ProxySession"]
+    session = voice.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"])[
+        "ProxySession"
+    ]
     sqs.send_message(QueueUrl=queue, MessageBody=session["ProxySessionId"])
     with pytest.raises(voice.exceptions.NotFoundException):
         voice.get_proxy_session(VoiceConnectorId=vc, ProxySessionId="gone")
@@ -124,5 +125,13 @@ def test_moto_is_left_as_it_was(local_env: dict[str, Any]) -> None:
 
 @pytest.fixture
 def local_env() -> dict[str, Any]:
-    return {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                                           "AWS_DEFAULT_REGION", "AWS_PROFILE")}
+    return {
+        k: os.environ.get(k)
+        for k in (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_DEFAULT_REGION",
+            "AWS_PROFILE",
+        )
+    }

@@ -22,15 +22,27 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A temporary HOME with a named profile (region, retry mode) and real-looking keys for it."""
     aws = tmp_path / ".aws"
     aws.mkdir()
-    (aws / "config").write_text("[default]\noutput = json\n[profile prod]\nregion = eu-west-1\n"
-                                "retry_mode = legacy\nrole_arn = arn:aws:iam::111122223333:role/x\n"
-                                "source_profile = prod\n")
-    (aws / "credentials").write_text(f"[prod]\naws_access_key_id = {PROFILE_KEY}\n"
-                                     "aws_secret_access_key = profile-secret\n[ci]\n"
-                                     f"aws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = x\n")
+    (aws / "config").write_text(
+        "[default]\noutput = json\n[profile prod]\nregion = eu-west-1\n"
+        "retry_mode = legacy\nrole_arn = arn:aws:iam::111122223333:role/x\n"
+        "source_profile = prod\n"
+    )
+    (aws / "credentials").write_text(
+        f"[prod]\naws_access_key_id = {PROFILE_KEY}\n"
+        "aws_secret_access_key = profile-secret\n[ci]\n"
+        f"aws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = x\n"
+    )
     monkeypatch.setenv("HOME", str(tmp_path))
-    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE", "AWS_DEFAULT_REGION",
-                 "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_RETRY_MODE"):
+    for name in (
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_RETRY_MODE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     return tmp_path
@@ -79,22 +91,34 @@ def test_an_unknown_profile_is_refused_as_botocore_refuses_it(home: Path) -> Non
 
 
 # ---- what a helper, option or marker is given ----------------------------------------------------------------
-@pytest.mark.parametrize("numbers, says", [
-    ("+19135550115", "go in a list"),
-    (["9135550113"], "not an E.164"),
-    (["+1 913 555 0114"], "not an E.164"),
-    ([123], "not an E.164"),
-])
-def test_create_voice_connector_says_what_to_pass(chime_proxy: Any, chime_sdk_voice: Any, numbers: Any,
-                                                  says: str) -> None:
+@pytest.mark.parametrize(
+    "numbers, says",
+    [
+        ("+19135550115", "go in a list"),
+        (["9135550113"], "not an E.164"),
+        (["+1 913 555 0114"], "not an E.164"),
+        ([123], "not an E.164"),
+    ],
+)
+def test_create_voice_connector_says_what_to_pass(
+    chime_proxy: Any, chime_sdk_voice: Any, numbers: Any, says: str
+) -> None:
     with pytest.raises(ValueError, match=says):
         chime_proxy.create_voice_connector(numbers)
     assert chime_sdk_voice.list_voice_connectors()["VoiceConnectors"] == []
     assert chime_sdk_voice.list_phone_numbers()["PhoneNumbers"] == []
 
 
-@pytest.mark.parametrize("bad", [{"default_session_expiry_minutes": 0}, {"name": {"a": 1}}, {"name": "x" * 300},
-                                 {"countries": "US"}, {"region": "us-east-l"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"default_session_expiry_minutes": 0},
+        {"name": {"a": 1}},
+        {"name": "x" * 300},
+        {"countries": "US"},
+        {"region": "us-east-l"},
+    ],
+)
 def test_a_rejected_helper_call_changes_nothing(chime_proxy: Any, chime_sdk_voice: Any, bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         chime_proxy.create_voice_connector(**bad)
@@ -102,13 +126,16 @@ def test_a_rejected_helper_call_changes_nothing(chime_proxy: Any, chime_sdk_voic
     assert chime_sdk_voice.list_phone_numbers()["PhoneNumbers"] == []
 
 
-@pytest.mark.parametrize("options, says", [
-    ({"region": "us-east-l"}, "region 'us-east-l' is not a valid region"),
-    ({"account": "1234"}, "account '1234' is not a valid account"),
-    ({"regoin": "us-east-1"}, "unknown option"),
-    ({"real_sleep": "yes"}, "real_sleep"),
-    ({"real_sleep": True, "virtual_sleep": True}, "cannot both"),
-])
+@pytest.mark.parametrize(
+    "options, says",
+    [
+        ({"region": "us-east-l"}, "region 'us-east-l' is not a valid region"),
+        ({"account": "1234"}, "account '1234' is not a valid account"),
+        ({"regoin": "us-east-1"}, "unknown option"),
+        ({"real_sleep": "yes"}, "real_sleep"),
+        ({"real_sleep": True, "virtual_sleep": True}, "cannot both"),
+    ],
+)
 def test_a_wrong_option_fails_at_once_naming_it(options: dict[str, Any], says: str) -> None:
     with pytest.raises(OptionsError, match=says):
         ChimeProxyMock(**options)
@@ -140,15 +167,18 @@ def _app_with_retries(client: Any, vc: str) -> dict[str, Any]:
         try:
             return client.get_voice_connector(VoiceConnectorId=vc)  # type: ignore[no-any-return]
         except client.exceptions.ThrottledClientException:
-            time.sleep(2 ** attempt)
+            time.sleep(2**attempt)
     raise AssertionError("still throttled")
 
 
 def test_virtual_sleep_puts_the_apps_sleeps_on_the_mocks_clock() -> None:
     with ChimeProxyMock(virtual_sleep=True) as mock:
         vc = mock.create_voice_connector()
-        client = boto3.client("chime-sdk-voice", region_name="us-east-1",  # the app retries, botocore not
-                              config=Config(retries={"total_max_attempts": 1}))
+        client = boto3.client(
+            "chime-sdk-voice",
+            region_name="us-east-1",  # the app retries, botocore not
+            config=Config(retries={"total_max_attempts": 1}),
+        )
         mock.inject("GetVoiceConnector", error="ThrottledClientException", times=2)
         before, wall = mock.clock.time(), time.monotonic()
         _app_with_retries(client, vc)

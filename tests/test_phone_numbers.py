@@ -38,7 +38,8 @@ def test_a_pool_built_through_the_api_serves_sessions(client: Any, order: Any) -
     order = order(NUMBERS)
     assert order["Status"] == "Successful" and order["ProductType"] == "VoiceConnector"
     assert sorted((n["E164PhoneNumber"], n["Status"]) for n in order["OrderedPhoneNumbers"]) == [
-        (n, "Acquired") for n in NUMBERS]
+        (n, "Acquired") for n in NUMBERS
+    ]
     assert client.get_phone_number_order(PhoneNumberOrderId=order["PhoneNumberOrderId"])["PhoneNumberOrder"] == order
 
     listed = client.list_phone_numbers(ProductType="VoiceConnector")["PhoneNumbers"]
@@ -55,21 +56,24 @@ def test_a_pool_built_through_the_api_serves_sessions(client: Any, order: Any) -
     assert number["Status"] == "Assigned"
     assert [(a["Name"], a["Value"]) for a in number["Associations"]] == [("VoiceConnectorId", vc)]
 
-    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=45,
-                                     PhoneNumberPoolCountries=["US"])
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                          Capabilities=["Voice", "SMS"])["ProxySession"]
+    client.put_voice_connector_proxy(
+        VoiceConnectorId=vc, DefaultSessionExpiryMinutes=45, PhoneNumberPoolCountries=["US"]
+    )
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice", "SMS"]
+    )["ProxySession"]
     assert session["ExpiryMinutes"] == 45
     assert session["Participants"][0]["ProxyPhoneNumber"] in NUMBERS
 
 
 def test_a_connector_without_numbers_gets_fictional_ones_on_demand(client: Any) -> None:
     vc = _vc(client)
-    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=60,
-                                     PhoneNumberPoolCountries=["US"])
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101",
-                                                                                       "+12065550100"],
-                                          Capabilities=["Voice"])["ProxySession"]
+    client.put_voice_connector_proxy(
+        VoiceConnectorId=vc, DefaultSessionExpiryMinutes=60, PhoneNumberPoolCountries=["US"]
+    )
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]
+    )["ProxySession"]
     assert session["Participants"][0]["ProxyPhoneNumber"] == "+14015550100"  # 555-01xx in the first's area code
     assert client.list_phone_numbers()["PhoneNumbers"] == []  # the service's number, not the account's
 
@@ -79,7 +83,9 @@ def test_ordering_an_owned_number_fails_for_that_number(client: Any, order: Any)
     partial = order(NUMBERS)
     assert partial["Status"] == "Partial"
     assert dict((n["E164PhoneNumber"], n["Status"]) for n in partial["OrderedPhoneNumbers"]) == {
-        NUMBERS[0]: "Failed", NUMBERS[1]: "Acquired"}
+        NUMBERS[0]: "Failed",
+        NUMBERS[1]: "Acquired",
+    }
     assert order(NUMBERS)["Status"] == "Failed"
 
 
@@ -112,7 +118,8 @@ def test_associating_unknown_or_foreign_numbers_reports_per_number_errors(client
     first, second = _vc(client), _vc(client)
     client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=first, E164PhoneNumbers=NUMBERS[:1])
     result = client.associate_phone_numbers_with_voice_connector(
-        VoiceConnectorId=second, E164PhoneNumbers=[NUMBERS[0], NUMBERS[1], "+19135550199"])
+        VoiceConnectorId=second, E164PhoneNumbers=[NUMBERS[0], NUMBERS[1], "+19135550199"]
+    )
     errors = {e["PhoneNumberId"]: e["ErrorCode"] for e in result["PhoneNumberErrors"]}
     assert errors == {NUMBERS[0]: "PhoneNumberAssociationsExist", "+19135550199": "NotFound"}
     on_second = client.list_phone_numbers(FilterName="VoiceConnectorId", FilterValue=second)["PhoneNumbers"]
@@ -123,8 +130,9 @@ def test_force_associate_moves_a_number(client: Any, order: Any) -> None:
     order(NUMBERS[:1])
     first, second = _vc(client), _vc(client)
     client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=first, E164PhoneNumbers=NUMBERS[:1])
-    result = client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=second,
-                                                                 E164PhoneNumbers=NUMBERS[:1], ForceAssociate=True)
+    result = client.associate_phone_numbers_with_voice_connector(
+        VoiceConnectorId=second, E164PhoneNumbers=NUMBERS[:1], ForceAssociate=True
+    )
     assert result["PhoneNumberErrors"] == []
     associations = client.get_phone_number(PhoneNumberId=NUMBERS[0])["PhoneNumber"]["Associations"]
     assert [a["Value"] for a in associations] == [second]
@@ -161,9 +169,9 @@ def test_a_deleted_number_leaves_the_pool_and_can_be_ordered_again(client: Any, 
     client.delete_phone_number(PhoneNumberId=NUMBERS[0])
     result = client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=NUMBERS[:1])
     assert [e["ErrorCode"] for e in result["PhoneNumberErrors"]] == ["NotFound"]
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101",
-                                                                                       "+12065550100"],
-                                          Capabilities=["Voice"])["ProxySession"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]
+    )["ProxySession"]
     assert session["Participants"][0]["ProxyPhoneNumber"] != NUMBERS[0]  # on demand instead
     assert order(NUMBERS[:1])["Status"] == "Successful"
 
@@ -172,9 +180,9 @@ def test_disassociating_removes_the_number_from_the_pool(client: Any, chime_prox
     vc = chime_proxy.create_voice_connector(NUMBERS)
     client.disassociate_phone_numbers_from_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=NUMBERS[:1])
     for i in range(2):  # distinct pairs: every session may use the one remaining number
-        session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=[f"+1401555010{i}",
-                                                                                           f"+1206555010{i}"],
-                                              Capabilities=["Voice"])["ProxySession"]
+        session = client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=[f"+1401555010{i}", f"+1206555010{i}"], Capabilities=["Voice"]
+        )["ProxySession"]
         assert session["Participants"][0]["ProxyPhoneNumber"] == NUMBERS[1]
 
 

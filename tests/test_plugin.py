@@ -42,8 +42,9 @@ def test_fixtures_give_each_test_fresh_state(pytester: pytest.Pytester) -> None:
 
 
 def test_voice_connector_fixture_is_ready_for_sessions(chime_sdk_voice: Any, voice_connector: str) -> None:
-    session = chime_sdk_voice.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR,
-                                                   Capabilities=["Voice"])["ProxySession"]
+    session = chime_sdk_voice.create_proxy_session(
+        VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"]
+    )["ProxySession"]
     assert session["Status"] == "Open" and session["ExpiryMinutes"] == 60
 
 
@@ -58,9 +59,11 @@ def test_the_marker_configures_the_fixtures(chime_proxy: Any, chime_sdk_voice: A
     vc = chime_sdk_voice.get_voice_connector(VoiceConnectorId=voice_connector)["VoiceConnector"]
     assert vc["AwsRegion"] == "eu-west-1" and ":210987654321:" in vc["VoiceConnectorArn"]
     assert chime_sdk_voice.get_voice_connector_proxy(VoiceConnectorId=voice_connector)["Proxy"][
-        "PhoneNumberCountries"] == ["GB"]
-    session = chime_sdk_voice.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR,
-                                                   Capabilities=["SMS"])["ProxySession"]
+        "PhoneNumberCountries"
+    ] == ["GB"]
+    session = chime_sdk_voice.create_proxy_session(
+        VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["SMS"]
+    )["ProxySession"]
     assert session["Participants"][0]["ProxyPhoneNumber"] == "+442079460111"
     assert chime_proxy.calls[-1].account == "210987654321"
 
@@ -118,9 +121,11 @@ def test_chime_client_fixture_skips_clearly_or_works(pytester: pytest.Pytester) 
 
 
 def test_loading_the_plugin_imports_nothing_heavy() -> None:
-    code = ("import sys, pytest_chime_proxy, pytest_chime_proxy.plugin; "
-            "print(sorted(m for m in ('boto3', 'botocore', 'pydantic', 'phonenumbers', 'responses') "
-            "if m in sys.modules))")
+    code = (
+        "import sys, pytest_chime_proxy, pytest_chime_proxy.plugin; "
+        "print(sorted(m for m in ('boto3', 'botocore', 'pydantic', 'phonenumbers', 'responses') "
+        "if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -169,8 +174,9 @@ class TestDecoratedClass:
 
     def test_two(self) -> None:
         assert current_mock() is not None and _connectors() == []
-        boto3.client("chime-sdk-voice", region_name="us-east-1").create_voice_connector(Name="a",
-                                                                                       RequireEncryption=True)
+        boto3.client("chime-sdk-voice", region_name="us-east-1").create_voice_connector(
+            Name="a", RequireEncryption=True
+        )
 
     def helper_not_a_test(self) -> Any:
         return current_mock()
@@ -191,7 +197,8 @@ class TestSetupMethodSharesTheTestsMock(_InheritedTests):
     def setup_method(self) -> None:
         client = boto3.client("chime-sdk-voice", region_name="us-east-1")
         self.vc = client.create_voice_connector(Name="set up", RequireEncryption=True)["VoiceConnector"][
-            "VoiceConnectorId"]
+            "VoiceConnectorId"
+        ]
 
     def teardown_method(self, method: Any) -> None:
         assert current_mock() is not None  # still active while the class tears down
@@ -242,7 +249,8 @@ class DecoratedTestCase(unittest.TestCase):
 def test_unittest_case_stops_its_mock() -> None:
     with open(os.devnull, "w") as quiet:
         result = unittest.TextTestRunner(stream=quiet, verbosity=0).run(
-            unittest.defaultTestLoader.loadTestsFromTestCase(DecoratedTestCase))
+            unittest.defaultTestLoader.loadTestsFromTestCase(DecoratedTestCase)
+        )
     assert result.wasSuccessful() and result.testsRun == 2
     assert current_mock() is None
 
@@ -267,8 +275,7 @@ def test_context_manager_and_start_stop() -> None:
 
 
 def test_clients_created_before_start_are_answered() -> None:
-    client = boto3.client("chime-sdk-voice", region_name="us-east-1", aws_access_key_id="x",
-                          aws_secret_access_key="y")
+    client = boto3.client("chime-sdk-voice", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
     with mock_chime_proxy() as mock:
         vc = mock.create_voice_connector()
         assert client.get_voice_connector(VoiceConnectorId=vc)["VoiceConnector"]["VoiceConnectorId"] == vc
@@ -309,8 +316,9 @@ def test_fake_credentials_while_active_and_environment_restored(monkeypatch: pyt
 # ---- accounts and regions -------------------------------------------------------------------------------------
 def test_accounts_are_isolated(chime_proxy: Any, chime_sdk_voice: Any) -> None:
     mine = chime_sdk_voice.create_voice_connector(Name="mine", RequireEncryption=True)["VoiceConnector"]
-    other = boto3.client("chime-sdk-voice", region_name="us-east-1", aws_access_key_id="111111111111",
-                         aws_secret_access_key="x")
+    other = boto3.client(
+        "chime-sdk-voice", region_name="us-east-1", aws_access_key_id="111111111111", aws_secret_access_key="x"
+    )
     assert other.list_voice_connectors()["VoiceConnectors"] == []
     with pytest.raises(other.exceptions.NotFoundException):
         other.get_voice_connector(VoiceConnectorId=mine["VoiceConnectorId"])
@@ -353,10 +361,14 @@ def test_the_documented_legacy_request_is_answered_on_the_global_host(chime_prox
     from pytest_chime_proxy.wire.protocol import WireRequest
 
     vc = chime_proxy.create_voice_connector(["+19135550199"])
-    answer = chime_proxy.dispatch(WireRequest(
-        "POST", f"https://service.chime.aws.amazon.com/voice-connectors/{vc}/proxy-sessions",
-        {"Content-Type": "application/json"},
-        b'{"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"], "Capabilities": ["Voice", "SMS"]}'))
+    answer = chime_proxy.dispatch(
+        WireRequest(
+            "POST",
+            f"https://service.chime.aws.amazon.com/voice-connectors/{vc}/proxy-sessions",
+            {"Content-Type": "application/json"},
+            b'{"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"], "Capabilities": ["Voice", "SMS"]}',
+        )
+    )
     assert answer is not None and answer.status == 201
     session = json.loads(answer.body)["ProxySession"]
     assert session["Capabilities"] == ["SMS", "Voice"] and session["Status"] == "Open"
@@ -371,9 +383,11 @@ def test_other_services_pass_through_untouched(monkeypatch: pytest.MonkeyPatch) 
 
     class Raw:
         def stream(self, **_: Any) -> Any:
-            yield (b'<GetCallerIdentityResponse><GetCallerIdentityResult><Account>999999999999</Account>'
-                   b'<Arn>arn:aws:iam::999999999999:user/t</Arn><UserId>U</UserId></GetCallerIdentityResult>'
-                   b'</GetCallerIdentityResponse>')
+            yield (
+                b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>999999999999</Account>"
+                b"<Arn>arn:aws:iam::999999999999:user/t</Arn><UserId>U</UserId></GetCallerIdentityResult>"
+                b"</GetCallerIdentityResponse>"
+            )
 
     def network(endpoint: Any, request: Any) -> Any:
         sent.append(request)
@@ -400,8 +414,7 @@ def test_composes_with_moto() -> None:
         assert _connectors() == [vc]
 
 
-def test_a_failed_create_voice_connector_leaves_no_half_built_connector(chime_proxy: Any,
-                                                                         chime_sdk_voice: Any) -> None:
+def test_a_failed_create_voice_connector_leaves_no_half_built_connector(chime_proxy: Any, chime_sdk_voice: Any) -> None:
     first = chime_proxy.create_voice_connector(["+19135550199"])
     with pytest.raises(ValueError, match="associated with voice connector"):
         chime_proxy.create_voice_connector(["+19135550111", "+19135550199"])

@@ -46,8 +46,9 @@ def test_the_snapshots_emulate_exactly_the_registered_operations(namespace: str)
     assert not set(service.emulated()) & set(snapshot["other_operations"])
 
 
-def test_a_routed_operation_without_a_handler_is_a_loud_501(chime_proxy: Any, chime_sdk_voice: Any,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_routed_operation_without_a_handler_is_a_loud_501(
+    chime_proxy: Any, chime_sdk_voice: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vc = _vc(chime_sdk_voice)
     monkeypatch.delitem(service.HANDLERS, "GetVoiceConnector")
     with pytest.raises(Exception) as raised:
@@ -94,8 +95,9 @@ def test_search_by_toll_free_prefix_gives_toll_free_numbers(client: Any, chime_p
     _wait_for(client, order["PhoneNumberOrder"]["PhoneNumberOrderId"], chime_proxy)
     number = client.get_phone_number(PhoneNumberId=found[0])["PhoneNumber"]
     assert number["Type"] == "TollFree"
-    any_toll_free = client.search_available_phone_numbers(Country="US", PhoneNumberType="TollFree", TollFreePrefix="800",
-                                                          MaxResults=1)["E164PhoneNumbers"]
+    any_toll_free = client.search_available_phone_numbers(
+        Country="US", PhoneNumberType="TollFree", TollFreePrefix="800", MaxResults=1
+    )["E164PhoneNumbers"]
     assert any_toll_free[0].startswith("+1800")
 
 
@@ -109,17 +111,21 @@ def test_search_outside_the_us_takes_the_number_type(client: Any) -> None:
         assert phonenumbers.is_valid_number(parsed) and phonenumbers.region_code_for_number(parsed) == "GB"
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({}, "at least one of AreaCode, City, State or TollFreePrefix"),
-    ({"City": "Seattle"}, "City requires State"),
-    ({"Country": "GB"}, "requires PhoneNumberType"),
-    ({"Country": "GB", "PhoneNumberType": "Local", "AreaCode": "207"}, "only be searched by PhoneNumberType"),
-    ({"AreaCode": "000"}, "not a US geographic area code"),
-    ({"State": "Atlantis"}, "not a US state"),
-    ({"TollFreePrefix": "800", "PhoneNumberType": "Local"}, "cannot be combined"),
-])
-def test_a_search_the_service_refuses_is_a_bad_request_saying_why(client: Any, params: dict[str, str],
-                                                                  message: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "at least one of AreaCode, City, State or TollFreePrefix"),
+        ({"City": "Seattle"}, "City requires State"),
+        ({"Country": "GB"}, "requires PhoneNumberType"),
+        ({"Country": "GB", "PhoneNumberType": "Local", "AreaCode": "207"}, "only be searched by PhoneNumberType"),
+        ({"AreaCode": "000"}, "not a US geographic area code"),
+        ({"State": "Atlantis"}, "not a US state"),
+        ({"TollFreePrefix": "800", "PhoneNumberType": "Local"}, "cannot be combined"),
+    ],
+)
+def test_a_search_the_service_refuses_is_a_bad_request_saying_why(
+    client: Any, params: dict[str, str], message: str
+) -> None:
     with pytest.raises(client.exceptions.BadRequestException, match=message):
         client.search_available_phone_numbers(**params)
 
@@ -161,20 +167,24 @@ def test_an_order_is_processing_until_its_delay_has_passed_on_the_clock(client: 
 def test_the_default_delay_is_minutes_and_a_test_can_set_its_own(chime_proxy: Any, chime_sdk_voice: Any) -> None:
     assert chime_proxy.backend.order_delay == timedelta(minutes=5)
     chime_proxy.backend.order_delay = timedelta(seconds=0)
-    order = chime_sdk_voice.create_phone_number_order(ProductType="VoiceConnector",
-                                                      E164PhoneNumbers=["+19135550101"])["PhoneNumberOrder"]
+    order = chime_sdk_voice.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=["+19135550101"])[
+        "PhoneNumberOrder"
+    ]
     assert order["Status"] == "Successful"
 
 
 def test_a_number_already_owned_fails_individually_once_processed(client: Any, chime_proxy: Any) -> None:
     chime_proxy.order_phone_numbers(["+19135550101"])  # the helper orders at once
-    order = client.create_phone_number_order(ProductType="VoiceConnector",
-                                             E164PhoneNumbers=["+19135550101", "+19135550102"])["PhoneNumberOrder"]
+    order = client.create_phone_number_order(
+        ProductType="VoiceConnector", E164PhoneNumbers=["+19135550101", "+19135550102"]
+    )["PhoneNumberOrder"]
     assert order["Status"] == "Processing"
     done = _wait_for(client, order["PhoneNumberOrderId"], chime_proxy)
     assert done["Status"] == "Partial"
     assert {n["E164PhoneNumber"]: n["Status"] for n in done["OrderedPhoneNumbers"]} == {
-        "+19135550101": "Failed", "+19135550102": "Acquired"}
+        "+19135550101": "Failed",
+        "+19135550102": "Acquired",
+    }
 
 
 def test_a_number_being_acquired_cannot_be_deleted(client: Any) -> None:
@@ -187,8 +197,12 @@ def test_a_number_being_acquired_cannot_be_deleted(client: Any) -> None:
 def test_local_and_toll_free_numbers_are_typed(client: Any, chime_proxy: Any) -> None:
     chime_proxy.order_phone_numbers(["+19135550101", "+18005550100", "+18885550100", "+442071838750"])
     types = {n["E164PhoneNumber"]: n["Type"] for n in client.list_phone_numbers()["PhoneNumbers"]}
-    assert types == {"+19135550101": "Local", "+18005550100": "TollFree", "+18885550100": "TollFree",
-                     "+442071838750": "Local"}
+    assert types == {
+        "+19135550101": "Local",
+        "+18005550100": "TollFree",
+        "+18885550100": "TollFree",
+        "+442071838750": "Local",
+    }
 
 
 # ---- the deletion queue ---------------------------------------------------------------------------------------------
@@ -212,8 +226,9 @@ def test_without_quotas_a_fourth_connector_is_created(client: Any) -> None:
     assert len(client.list_voice_connectors()["VoiceConnectors"]) == 4
 
 
-def test_with_quotas_a_fourth_connector_in_a_region_exceeds_the_limit(client: Any, chime_proxy: Any,
-                                                                      namespace: str) -> None:
+def test_with_quotas_a_fourth_connector_in_a_region_exceeds_the_limit(
+    client: Any, chime_proxy: Any, namespace: str
+) -> None:
     import boto3
 
     chime_proxy.backend.quotas = Quotas.of(True)
@@ -235,10 +250,12 @@ def test_a_quota_can_be_overridden_per_test(chime_proxy: Any, chime_sdk_voice: A
         _vc(chime_sdk_voice, "second")
     with pytest.raises(chime_sdk_voice.exceptions.ResourceLimitExceededException, match="phone numbers"):
         chime_sdk_voice.create_phone_number_order(
-            ProductType="VoiceConnector", E164PhoneNumbers=["+19135550101", "+19135550102", "+19135550103"])
+            ProductType="VoiceConnector", E164PhoneNumbers=["+19135550101", "+19135550102", "+19135550103"]
+        )
     assert chime_sdk_voice.list_phone_numbers()["PhoneNumbers"] == []
-    chime_sdk_voice.create_phone_number_order(ProductType="VoiceConnector",
-                                              E164PhoneNumbers=["+19135550101", "+19135550102"])
+    chime_sdk_voice.create_phone_number_order(
+        ProductType="VoiceConnector", E164PhoneNumbers=["+19135550101", "+19135550102"]
+    )
 
 
 def test_an_unknown_or_negative_quota_is_refused_when_configured() -> None:
@@ -249,8 +266,10 @@ def test_an_unknown_or_negative_quota_is_refused_when_configured() -> None:
 
 
 # ---- the legacy cut-off (opt-in) ---------------------------------------------------------------------------------
-CUTOFF = ('Account Id 123456789012 is not authorized to call deprecated Amazon Chime SDK API on the "chime" '
-          'endpoint, use one of the "*-chime*" endpoints instead.')
+CUTOFF = (
+    'Account Id 123456789012 is not authorized to call deprecated Amazon Chime SDK API on the "chime" '
+    'endpoint, use one of the "*-chime*" endpoints instead.'
+)
 
 
 def test_with_the_cutoff_legacy_calls_are_refused_as_aws_refuses_them(chime_proxy: Any) -> None:
@@ -258,16 +277,22 @@ def test_with_the_cutoff_legacy_calls_are_refused_as_aws_refuses_them(chime_prox
 
     vc = chime_proxy.create_voice_connector()
     chime_proxy.backend.legacy_cutoff = True
-    refused = signed("POST", f"{LEGACY}/voice-connectors/{vc}/proxy-sessions",
-                     {"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice"]})
+    refused = signed(
+        "POST",
+        f"{LEGACY}/voice-connectors/{vc}/proxy-sessions",
+        {"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice"]},
+    )
     assert refused.status_code == 403
     assert refused.headers["x-amzn-ErrorType"] == "ForbiddenException"
     assert refused.json() == {"Code": "Forbidden", "Message": CUTOFF, "RequestId": refused.headers["x-amzn-RequestId"]}
     also = signed("GET", f"{LEGACY}/voice-connectors")
     assert also.status_code == 403
     assert chime_proxy.backend.account("123456789012").voice_connectors[vc].sessions == {}
-    voice = signed("POST", f"{VOICE}/voice-connectors/{vc}/proxy-sessions",
-                   {"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice"]})
+    voice = signed(
+        "POST",
+        f"{VOICE}/voice-connectors/{vc}/proxy-sessions",
+        {"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice"]},
+    )
     assert voice.status_code == 201  # the migration path works
 
 

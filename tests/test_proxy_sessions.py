@@ -59,20 +59,26 @@ def _assert_keys_sorted(node: Any) -> None:
 def test_create_reproduces_the_documented_sample_byte_for_byte(client: Any, chime_proxy: Any) -> None:
     vc = chime_proxy.create_voice_connector([SAMPLE_PROXY_NUMBER])
     chime_proxy.clock.set("2020-04-15T16:10:10.288Z")
-    client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=SAMPLE_PARTICIPANTS,
-                                Capabilities=["Voice", "SMS"])
+    client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=SAMPLE_PARTICIPANTS, Capabilities=["Voice", "SMS"]
+    )
     answer = chime_proxy.calls[-1].response
     assert answer.status == 201
     session_id = answer.json()["ProxySession"]["ProxySessionId"]
-    expected = (DOCUMENTED_SAMPLE.replace("123a4bc5-67d8-901e-2f3g-h4ghjk56789l", session_id)
-                .replace("abcdef1ghij2klmno3pqr4", vc))
+    expected = DOCUMENTED_SAMPLE.replace("123a4bc5-67d8-901e-2f3g-h4ghjk56789l", session_id).replace(
+        "abcdef1ghij2klmno3pqr4", vc
+    )
     assert answer.body.decode() == expected
 
 
 def test_create_body_shape_follows_the_documented_rules(client: Any, chime_proxy: Any, vc: str) -> None:
-    result = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                         Capabilities=["Voice", "SMS"], Name="driver and rider",
-                                         NumberSelectionBehavior="AvoidSticky")
+    result = client.create_proxy_session(
+        VoiceConnectorId=vc,
+        ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
+        Capabilities=["Voice", "SMS"],
+        Name="driver and rider",
+        NumberSelectionBehavior="AvoidSticky",
+    )
     assert result["ResponseMetadata"]["HTTPStatusCode"] == 201
     raw = _raw(chime_proxy)
     _assert_keys_sorted(raw)
@@ -90,39 +96,46 @@ def test_create_body_shape_follows_the_documented_rules(client: Any, chime_proxy
 
 def test_create_timestamps_come_from_the_mock_clock(client: Any, chime_proxy: Any, vc: str) -> None:
     chime_proxy.clock.set("2031-01-02T03:04:05.678Z")
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=SAMPLE_PARTICIPANTS,
-                                          Capabilities=["Voice"])["ProxySession"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=SAMPLE_PARTICIPANTS, Capabilities=["Voice"]
+    )["ProxySession"]
     assert session["CreatedTimestamp"].isoformat().startswith("2031-01-02T03:04:05.678")
     assert session["CreatedTimestamp"].utcoffset() == timedelta(0)
 
 
 def test_expiry_defaults_to_the_proxy_configuration(client: Any, chime_proxy: Any, vc: str) -> None:
-    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=15,
-                                     PhoneNumberPoolCountries=["US"])
-    defaulted = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                            Capabilities=["Voice"])["ProxySession"]
-    explicit = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(2),
-                                           Capabilities=["Voice"], ExpiryMinutes=5)["ProxySession"]
+    client.put_voice_connector_proxy(
+        VoiceConnectorId=vc, DefaultSessionExpiryMinutes=15, PhoneNumberPoolCountries=["US"]
+    )
+    defaulted = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"]
+    )["ProxySession"]
+    explicit = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(2), Capabilities=["Voice"], ExpiryMinutes=5
+    )["ProxySession"]
     assert defaulted["ExpiryMinutes"] == 15
     assert explicit["ExpiryMinutes"] == 5
 
 
 def test_duplicate_capabilities_collapse(client: Any, vc: str) -> None:
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                          Capabilities=["SMS", "Voice", "SMS"])["ProxySession"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["SMS", "Voice", "SMS"]
+    )["ProxySession"]
     assert session["Capabilities"] == ["SMS", "Voice"]
 
 
 def test_participants_must_differ(client: Any, vc: str) -> None:
     with pytest.raises(client.exceptions.BadRequestException, match="two different"):
-        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "14015550101"],
-                                    Capabilities=["Voice"])
+        client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "14015550101"], Capabilities=["Voice"]
+        )
 
 
 # ---- GetProxySession ----------------------------------------------------------------------------------------
 def test_get_returns_what_create_returned(client: Any, vc: str) -> None:
-    created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                          Capabilities=["Voice"], Name="ride 42")["ProxySession"]
+    created = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"], Name="ride 42"
+    )["ProxySession"]
     got = client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"])
     assert got["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert got["ProxySession"] == created
@@ -137,15 +150,26 @@ def test_get_unknown_session_is_not_found(client: Any, vc: str) -> None:
 
 def test_session_of_another_connector_is_not_found(client: Any, chime_proxy: Any, vc: str) -> None:
     other = chime_proxy.create_voice_connector(["+19135550101"])
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                          Capabilities=["Voice"])["ProxySession"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"]
+    )["ProxySession"]
     with pytest.raises(client.exceptions.NotFoundException):
         client.get_proxy_session(VoiceConnectorId=other, ProxySessionId=session["ProxySessionId"])
 
 
-@pytest.mark.parametrize("operation", ["create_proxy_session", "get_proxy_session", "list_proxy_sessions",
-                                       "update_proxy_session", "delete_proxy_session", "put_voice_connector_proxy",
-                                       "get_voice_connector_proxy", "delete_voice_connector_proxy"])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        "create_proxy_session",
+        "get_proxy_session",
+        "list_proxy_sessions",
+        "update_proxy_session",
+        "delete_proxy_session",
+        "put_voice_connector_proxy",
+        "get_voice_connector_proxy",
+        "delete_voice_connector_proxy",
+    ],
+)
 def test_unknown_voice_connector_is_not_found_for_every_operation(client: Any, operation: str) -> None:
     unknown = "abcdef1ghij2klmno3pqr4"  # well-formed in both namespaces, never created
     arguments = {
@@ -165,9 +189,12 @@ def test_unknown_voice_connector_is_not_found_for_every_operation(client: Any, o
 
 # ---- ListProxySessions --------------------------------------------------------------------------------------
 def _create(client: Any, vc: str, count: int, **extra: Any) -> list[str]:
-    return [client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(i),
-                                        Capabilities=["Voice"], **extra)["ProxySession"]["ProxySessionId"]
-            for i in range(count)]
+    return [
+        client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(i), Capabilities=["Voice"], **extra
+        )["ProxySession"]["ProxySessionId"]
+        for i in range(count)
+    ]
 
 
 def test_list_returns_every_session_in_creation_order(client: Any, vc: str) -> None:
@@ -184,13 +211,18 @@ def test_list_of_a_connector_without_sessions_is_empty(client: Any, vc: str) -> 
 def test_list_filters_by_status(client: Any, chime_proxy: Any, vc: str) -> None:
     closing = _create(client, vc, 1, ExpiryMinutes=1)[0]
     in_progress, still_open = (
-        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(i), Capabilities=["Voice"],
-                                    ExpiryMinutes=60)["ProxySession"]["ProxySessionId"] for i in (10, 11))
+        client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(i), Capabilities=["Voice"], ExpiryMinutes=60
+        )["ProxySession"]["ProxySessionId"]
+        for i in (10, 11)
+    )
     chime_proxy.simulate_activity(vc, in_progress)
     chime_proxy.clock.advance(minutes=2)
 
     def listed(status: str) -> list[str]:
-        return [s["ProxySessionId"] for s in client.list_proxy_sessions(VoiceConnectorId=vc, Status=status)["ProxySessions"]]
+        return [
+            s["ProxySessionId"] for s in client.list_proxy_sessions(VoiceConnectorId=vc, Status=status)["ProxySessions"]
+        ]
 
     assert listed("Closed") == [closing]
     assert listed("InProgress") == [in_progress]
@@ -223,8 +255,12 @@ def test_paging_survives_a_deletion_between_pages(client: Any, vc: str) -> None:
 
 def test_list_status_filter_and_paging_combine(client: Any, chime_proxy: Any, vc: str) -> None:
     _create(client, vc, 2, ExpiryMinutes=1)
-    later = [client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(i), Capabilities=["SMS"],
-                                         ExpiryMinutes=90)["ProxySession"]["ProxySessionId"] for i in range(20, 23)]
+    later = [
+        client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(i), Capabilities=["SMS"], ExpiryMinutes=90
+        )["ProxySession"]["ProxySessionId"]
+        for i in range(20, 23)
+    ]
     chime_proxy.clock.advance(minutes=5)
     page = client.list_proxy_sessions(VoiceConnectorId=vc, Status="Open", MaxResults=2)
     rest = client.list_proxy_sessions(VoiceConnectorId=vc, Status="Open", MaxResults=2, NextToken=page["NextToken"])
@@ -262,11 +298,13 @@ def test_a_malformed_next_token_is_a_bad_request(client: Any, vc: str) -> None:
 # ---- UpdateProxySession -------------------------------------------------------------------------------------
 def test_update_changes_capabilities_expiry_and_updated_timestamp(client: Any, chime_proxy: Any, vc: str) -> None:
     chime_proxy.clock.set("2024-05-06T07:08:09.000Z")
-    created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                          Capabilities=["Voice", "SMS"])["ProxySession"]
+    created = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice", "SMS"]
+    )["ProxySession"]
     chime_proxy.clock.advance(minutes=3)
-    result = client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"],
-                                         Capabilities=["Voice"], ExpiryMinutes=120)
+    result = client.update_proxy_session(
+        VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"], Capabilities=["Voice"], ExpiryMinutes=120
+    )
     assert result["ResponseMetadata"]["HTTPStatusCode"] == 201
     updated = result["ProxySession"]
     assert updated["Capabilities"] == ["Voice"]
@@ -279,21 +317,25 @@ def test_update_changes_capabilities_expiry_and_updated_timestamp(client: Any, c
 
 
 def test_update_without_expiry_keeps_it(client: Any, vc: str) -> None:
-    created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                          Capabilities=["Voice"], ExpiryMinutes=30)["ProxySession"]
-    updated = client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"],
-                                          Capabilities=["SMS", "Voice"])["ProxySession"]
+    created = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"], ExpiryMinutes=30
+    )["ProxySession"]
+    updated = client.update_proxy_session(
+        VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"], Capabilities=["SMS", "Voice"]
+    )["ProxySession"]
     assert updated["ExpiryMinutes"] == 30 and updated["Capabilities"] == ["SMS", "Voice"]
 
 
 def test_shortening_below_the_elapsed_time_closes_the_session_now(client: Any, chime_proxy: Any, vc: str) -> None:
     """Assumption: the shortened session ends at once; its timestamps are the update's, never in the past."""
     chime_proxy.clock.set("2024-05-06T07:08:09.000Z")
-    created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                          Capabilities=["Voice"])["ProxySession"]
+    created = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"]
+    )["ProxySession"]
     chime_proxy.clock.advance(minutes=8)
-    result = client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"],
-                                         Capabilities=["Voice"], ExpiryMinutes=5)
+    result = client.update_proxy_session(
+        VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"], Capabilities=["Voice"], ExpiryMinutes=5
+    )
     assert result["ResponseMetadata"]["HTTPStatusCode"] == 201
     updated = result["ProxySession"]
     now = created["CreatedTimestamp"] + timedelta(minutes=8)
@@ -302,32 +344,40 @@ def test_shortening_below_the_elapsed_time_closes_the_session_now(client: Any, c
     chime_proxy.clock.advance(minutes=1)
     got = client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"])["ProxySession"]
     assert got == updated
-    assert _pair(1)[0] not in {p["PhoneNumber"] for s in client.list_proxy_sessions(
-        VoiceConnectorId=vc, Status="Open")["ProxySessions"] for p in s["Participants"]}
+    assert _pair(1)[0] not in {
+        p["PhoneNumber"]
+        for s in client.list_proxy_sessions(VoiceConnectorId=vc, Status="Open")["ProxySessions"]
+        for p in s["Participants"]
+    }
 
 
 # ---- the twelve-hour limit (AWS's launch post: "up to twelve hours"; the sample: "1-720" minutes) -------------
 @pytest.mark.parametrize("minutes", [721, 100000])
 def test_a_session_longer_than_720_minutes_is_refused_on_create(client: Any, vc: str, minutes: int) -> None:
     with pytest.raises(client.exceptions.BadRequestException) as excinfo:
-        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"],
-                                    ExpiryMinutes=minutes)
+        client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"], ExpiryMinutes=minutes
+        )
     assert excinfo.value.response["Error"]["Message"] == (
         f"1 validation error detected: Value '{minutes}' at 'expiryMinutes' failed to satisfy constraint: "
-        "Member must have value less than or equal to 720")
+        "Member must have value less than or equal to 720"
+    )
     assert client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
-    made = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"],
-                                       ExpiryMinutes=720)["ProxySession"]
+    made = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"], ExpiryMinutes=720
+    )["ProxySession"]
     assert made["ExpiryMinutes"] == 720
 
 
 @pytest.mark.parametrize("minutes", [721, 100000])
 def test_a_session_longer_than_720_minutes_is_refused_on_update(client: Any, vc: str, minutes: int) -> None:
-    created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                          Capabilities=["Voice"], ExpiryMinutes=30)["ProxySession"]
+    created = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"], ExpiryMinutes=30
+    )["ProxySession"]
     with pytest.raises(client.exceptions.BadRequestException, match="less than or equal to 720"):
-        client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"],
-                                    Capabilities=["SMS"], ExpiryMinutes=minutes)
+        client.update_proxy_session(
+            VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"], Capabilities=["SMS"], ExpiryMinutes=minutes
+        )
     got = client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySessionId"])["ProxySession"]
     assert got == created
 
@@ -335,8 +385,9 @@ def test_a_session_longer_than_720_minutes_is_refused_on_update(client: Any, vc:
 @pytest.mark.parametrize("minutes", [721, 100000])
 def test_a_default_expiry_over_720_minutes_is_refused(client: Any, chime_proxy: Any, vc: str, minutes: int) -> None:
     with pytest.raises(client.exceptions.BadRequestException, match="defaultSessionExpiryMinutes.*720"):
-        client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=minutes,
-                                         PhoneNumberPoolCountries=["GB"])
+        client.put_voice_connector_proxy(
+            VoiceConnectorId=vc, DefaultSessionExpiryMinutes=minutes, PhoneNumberPoolCountries=["GB"]
+        )
     assert client.get_voice_connector_proxy(VoiceConnectorId=vc)["Proxy"]["PhoneNumberCountries"] == ["US"]
     with pytest.raises(Exception, match="less than or equal to 720"):  # the helper goes through the same rule
         chime_proxy.create_voice_connector([], default_session_expiry_minutes=minutes)
@@ -363,20 +414,30 @@ def test_delete_then_get_is_not_found(client: Any, chime_proxy: Any, vc: str) ->
 # ---- Put / Get / DeleteVoiceConnectorProxy ------------------------------------------------------------------
 def test_put_then_get_voice_connector_proxy(client: Any, chime_proxy: Any) -> None:
     vc = chime_proxy.create_voice_connector(["+19135550199"], proxy=False)
-    put = client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=30,
-                                           PhoneNumberPoolCountries=["US", "CA", "US"],
-                                           FallBackPhoneNumber="+12065550123")
+    put = client.put_voice_connector_proxy(
+        VoiceConnectorId=vc,
+        DefaultSessionExpiryMinutes=30,
+        PhoneNumberPoolCountries=["US", "CA", "US"],
+        FallBackPhoneNumber="+12065550123",
+    )
     assert put["ResponseMetadata"]["HTTPStatusCode"] == 200
     raw = json.loads(chime_proxy.calls[-1].response.body)
-    assert raw == {"Proxy": {"DefaultSessionExpiryMinutes": 30, "Disabled": False,
-                             "FallBackPhoneNumber": "+12065550123", "PhoneNumberCountries": ["CA", "US"]}}
+    assert raw == {
+        "Proxy": {
+            "DefaultSessionExpiryMinutes": 30,
+            "Disabled": False,
+            "FallBackPhoneNumber": "+12065550123",
+            "PhoneNumberCountries": ["CA", "US"],
+        }
+    }
     got = client.get_voice_connector_proxy(VoiceConnectorId=vc)["Proxy"]
     assert got == put["Proxy"]
 
 
 def test_put_replaces_the_configuration(client: Any, vc: str) -> None:
-    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=7,
-                                     PhoneNumberPoolCountries=["US"], Disabled=True)
+    client.put_voice_connector_proxy(
+        VoiceConnectorId=vc, DefaultSessionExpiryMinutes=7, PhoneNumberPoolCountries=["US"], Disabled=True
+    )
     proxy = client.get_voice_connector_proxy(VoiceConnectorId=vc)["Proxy"]
     assert proxy["DefaultSessionExpiryMinutes"] == 7 and proxy["Disabled"] is True
     assert "FallBackPhoneNumber" not in proxy
@@ -399,14 +460,20 @@ def test_no_sessions_without_a_proxy_configuration(client: Any, chime_proxy: Any
 
 
 def test_no_sessions_while_the_proxy_is_disabled(client: Any, vc: str) -> None:
-    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=60,
-                                     PhoneNumberPoolCountries=["US"], Disabled=True)
+    client.put_voice_connector_proxy(
+        VoiceConnectorId=vc, DefaultSessionExpiryMinutes=60, PhoneNumberPoolCountries=["US"], Disabled=True
+    )
     with pytest.raises(client.exceptions.BadRequestException, match="disabled"):
         client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"])
-    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=60,
-                                     PhoneNumberPoolCountries=["US"], Disabled=False)
-    assert client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1),
-                                       Capabilities=["Voice"])["ProxySession"]["Status"] == "Open"
+    client.put_voice_connector_proxy(
+        VoiceConnectorId=vc, DefaultSessionExpiryMinutes=60, PhoneNumberPoolCountries=["US"], Disabled=False
+    )
+    assert (
+        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=_pair(1), Capabilities=["Voice"])[
+            "ProxySession"
+        ]["Status"]
+        == "Open"
+    )
 
 
 def test_every_call_is_recorded_with_its_operation(client: Any, chime_proxy: Any, vc: str) -> None:
@@ -414,51 +481,89 @@ def test_every_call_is_recorded_with_its_operation(client: Any, chime_proxy: Any
     session = _create(client, vc, 1)[0]
     client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=session)
     client.list_proxy_sessions(VoiceConnectorId=vc)
-    assert [c.operation for c in chime_proxy.calls[before:]] == ["CreateProxySession", "GetProxySession",
-                                                                  "ListProxySessions"]
+    assert [c.operation for c in chime_proxy.calls[before:]] == [
+        "CreateProxySession",
+        "GetProxySession",
+        "ListProxySessions",
+    ]
     assert {c.endpoint.namespace for c in chime_proxy.calls[before:]} == {client.meta.service_model.service_name}
 
 
 # ---- the AWS CLI, reproducing its documented example ----------------------------------------------------------
 CLI_DOCUMENTED_OUTPUT = {  # `aws chime create-proxy-session` example output (AWS CLI reference, seeds/000)
     "ProxySession": {
-        "VoiceConnectorId": "abcdef1ghij2klmno3pqr4", "ProxySessionId": "123a4bc5-67d8-901e-2f3g-h4ghjk56789l",
-        "Status": "Open", "ExpiryMinutes": 60, "Capabilities": ["SMS", "Voice"],
-        "CreatedTimestamp": "2020-04-15T16:10:10.288Z", "UpdatedTimestamp": "2020-04-15T16:10:10.288Z",
-        "Participants": [{"PhoneNumber": "+12065550100", "ProxyPhoneNumber": "+19135550199"},
-                         {"PhoneNumber": "+14015550101", "ProxyPhoneNumber": "+19135550199"}],
+        "VoiceConnectorId": "abcdef1ghij2klmno3pqr4",
+        "ProxySessionId": "123a4bc5-67d8-901e-2f3g-h4ghjk56789l",
+        "Status": "Open",
+        "ExpiryMinutes": 60,
+        "Capabilities": ["SMS", "Voice"],
+        "CreatedTimestamp": "2020-04-15T16:10:10.288Z",
+        "UpdatedTimestamp": "2020-04-15T16:10:10.288Z",
+        "Participants": [
+            {"PhoneNumber": "+12065550100", "ProxyPhoneNumber": "+19135550199"},
+            {"PhoneNumber": "+14015550101", "ProxyPhoneNumber": "+19135550199"},
+        ],
     }
 }
 
 
-def test_the_aws_cli_example_gives_the_documented_output(client: Any, namespace: str, chime_proxy: Any,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_aws_cli_example_gives_the_documented_output(
+    client: Any, namespace: str, chime_proxy: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     clidriver = pytest.importorskip("awscli.clidriver")
     vc = chime_proxy.create_voice_connector([SAMPLE_PROXY_NUMBER])
     chime_proxy.clock.set("2020-04-15T16:10:10.288Z")
     capsys.readouterr()
-    status = clidriver.create_clidriver().main([
-        namespace, "create-proxy-session", "--voice-connector-id", vc,
-        "--participant-phone-numbers", "+14015550101", "+12065550100", "--capabilities", "Voice", "SMS",
-        "--region", "us-east-1", "--output", "json",
-    ])
+    status = clidriver.create_clidriver().main(
+        [
+            namespace,
+            "create-proxy-session",
+            "--voice-connector-id",
+            vc,
+            "--participant-phone-numbers",
+            "+14015550101",
+            "+12065550100",
+            "--capabilities",
+            "Voice",
+            "SMS",
+            "--region",
+            "us-east-1",
+            "--output",
+            "json",
+        ]
+    )
     out = capsys.readouterr().out
     assert status == 0, out
     printed = json.loads(out)
-    expected = json.loads(json.dumps(CLI_DOCUMENTED_OUTPUT).replace("abcdef1ghij2klmno3pqr4", vc).replace(
-        "123a4bc5-67d8-901e-2f3g-h4ghjk56789l", printed["ProxySession"]["ProxySessionId"]))
+    expected = json.loads(
+        json.dumps(CLI_DOCUMENTED_OUTPUT)
+        .replace("abcdef1ghij2klmno3pqr4", vc)
+        .replace("123a4bc5-67d8-901e-2f3g-h4ghjk56789l", printed["ProxySession"]["ProxySessionId"])
+    )
     assert printed == expected  # timestamps included: the CLI prints the service's ISO text as documented
 
 
 # ---- how errors are encoded (x-amzn-ErrorType header for the exception, legacy Code/Message in the body) -----
-@pytest.mark.parametrize(("provoke", "exception", "status", "legacy_code"), [
-    (lambda c, vc: c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId="missing"), "NotFoundException", 404,
-     "NotFound"),
-    (lambda c, vc: c.list_proxy_sessions(VoiceConnectorId=vc, Status="Gone"), "BadRequestException", 400,
-     "BadRequest"),
-])
-def test_errors_carry_the_header_and_the_legacy_body(client: Any, chime_proxy: Any, vc: str, provoke: Any,
-                                                     exception: str, status: int, legacy_code: str) -> None:
+@pytest.mark.parametrize(
+    ("provoke", "exception", "status", "legacy_code"),
+    [
+        (
+            lambda c, vc: c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId="missing"),
+            "NotFoundException",
+            404,
+            "NotFound",
+        ),
+        (
+            lambda c, vc: c.list_proxy_sessions(VoiceConnectorId=vc, Status="Gone"),
+            "BadRequestException",
+            400,
+            "BadRequest",
+        ),
+    ],
+)
+def test_errors_carry_the_header_and_the_legacy_body(
+    client: Any, chime_proxy: Any, vc: str, provoke: Any, exception: str, status: int, legacy_code: str
+) -> None:
     with pytest.raises(getattr(client.exceptions, exception)) as excinfo:
         provoke(client, vc)
     answer = chime_proxy.calls[-1].response
@@ -475,6 +580,7 @@ def test_errors_carry_the_header_and_the_legacy_body(client: Any, chime_proxy: A
 def test_a_default_expiry_under_a_minute_is_refused(client: Any, vc: str) -> None:
     """DefaultSessionExpiryMinutes is a bare integer in the models; a session cannot last under a minute."""
     with pytest.raises(client.exceptions.BadRequestException, match="defaultSessionExpiryMinutes"):
-        client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=0,
-                                         PhoneNumberPoolCountries=["US"])
+        client.put_voice_connector_proxy(
+            VoiceConnectorId=vc, DefaultSessionExpiryMinutes=0, PhoneNumberPoolCountries=["US"]
+        )
     assert client.get_voice_connector_proxy(VoiceConnectorId=vc)["Proxy"]["DefaultSessionExpiryMinutes"] == 60

@@ -17,7 +17,9 @@ VOICE = "https://voice-chime.us-east-1.amazonaws.com"
 LEGACY = "https://service.chime.aws.amazon.com"
 
 
-def signed(method: str, url: str, body: Any = None, key: str = "AKIDEXAMPLE", region: str = "us-east-1") -> requests.Response:
+def signed(
+    method: str, url: str, body: Any = None, key: str = "AKIDEXAMPLE", region: str = "us-east-1"
+) -> requests.Response:
     """Send a SigV4-signed request with ``requests``, as code that talks to the REST API directly does."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
@@ -52,17 +54,20 @@ def local_site() -> Iterator[str]:
     server.server_close()
 
 
-def test_signed_raw_calls_share_state_with_boto3(chime_proxy: Any, voice_connector: str,
-                                                 chime_sdk_voice: Any) -> None:
-    created = signed("POST", f"{VOICE}/voice-connectors/{voice_connector}/proxy-sessions",
-                     {"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice", "SMS"]})
+def test_signed_raw_calls_share_state_with_boto3(chime_proxy: Any, voice_connector: str, chime_sdk_voice: Any) -> None:
+    created = signed(
+        "POST",
+        f"{VOICE}/voice-connectors/{voice_connector}/proxy-sessions",
+        {"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice", "SMS"]},
+    )
     assert created.status_code == 201
     assert created.headers["Content-Type"] == "application/json"
     session = created.json()["ProxySession"]
     assert session["Capabilities"] == ["SMS", "Voice"] and session["Status"] == "Open"
     # boto3 sees the session the raw call made: one core, one state
-    seen = chime_sdk_voice.get_proxy_session(VoiceConnectorId=voice_connector,
-                                             ProxySessionId=session["ProxySessionId"])["ProxySession"]
+    seen = chime_sdk_voice.get_proxy_session(
+        VoiceConnectorId=voice_connector, ProxySessionId=session["ProxySessionId"]
+    )["ProxySession"]
     assert seen["Participants"] == session["Participants"]
     assert [c.operation for c in chime_proxy.calls] == ["CreateProxySession", "GetProxySession"]
 
@@ -81,15 +86,22 @@ def test_legacy_routes_work_over_raw_http_whatever_botocore_is(chime_proxy: Any,
     legacy = signed("GET", LEGACY + path)
     assert legacy.status_code == 400
     assert legacy.headers["x-amzn-ErrorType"] == "BadRequestException"
-    made = signed("POST", f"{LEGACY}/voice-connectors/{voice_connector}/proxy-sessions",
-                  {"ParticipantPhoneNumbers": PAIR, "Capabilities": ["SMS"]})
+    made = signed(
+        "POST",
+        f"{LEGACY}/voice-connectors/{voice_connector}/proxy-sessions",
+        {"ParticipantPhoneNumbers": PAIR, "Capabilities": ["SMS"]},
+    )
     assert made.status_code == 201
     assert [(c.endpoint.namespace, c.status) for c in chime_proxy.calls] == [
-        ("chime-sdk-voice", 200), ("chime", 400), ("chime", 201)]
+        ("chime-sdk-voice", 200),
+        ("chime", 400),
+        ("chime", 201),
+    ]
 
 
-def test_unsigned_calls_use_the_default_account_and_signed_ones_their_key(chime_proxy: Any,
-                                                                         voice_connector: str) -> None:
+def test_unsigned_calls_use_the_default_account_and_signed_ones_their_key(
+    chime_proxy: Any, voice_connector: str
+) -> None:
     path = f"{VOICE}/voice-connectors/{voice_connector}/programmable-numbers/proxy"
     assert requests.get(path, timeout=10).status_code == 200
     assert signed("GET", path, key="210987654321").status_code == 404  # another account has no such connector
@@ -135,8 +147,11 @@ def test_users_own_responses_mocks_keep_working(order: str) -> None:
         responses.add(responses.GET, "https://api.example.com/who", json={"me": "stub"})
         assert requests.get("https://api.example.com/who", timeout=10).json() == {"me": "stub"}
         vc = chime.create_voice_connector()
-        answer = requests.post(f"{VOICE}/voice-connectors/{vc}/proxy-sessions", timeout=10,
-                               json={"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice"]})
+        answer = requests.post(
+            f"{VOICE}/voice-connectors/{vc}/proxy-sessions",
+            timeout=10,
+            json={"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice"]},
+        )
         assert answer.status_code == 201
         with pytest.raises(requests.exceptions.ConnectionError, match="Connection refused by Responses"):
             requests.get("https://api.example.com/not-stubbed", timeout=10)  # responses' own rule still holds

@@ -22,4 +22,6 @@ def test_readme_example_passes(pytester: pytest.Pytester, index: int) -> None:
     pytester.makepyfile(test_readme_example=BLOCKS[index])
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
-    assert outcomes.get("passed", 0) >= 1 and not outcomes.get("failed") and not outcomes.get("errors"), result.stdout.str()
+    assert outcomes.get("passed", 0) >= 1 and not outcomes.get("failed") and not outcomes.get("errors"), (
+        result.stdout.str()
+    )

@@ -38,8 +38,9 @@ def _get_proxy(client: Any, vc: str) -> Any:
 
 
 @pytest.mark.parametrize("error", RETRIED_5XX)
-def test_5xx_is_retried_in_every_mode_until_max_attempts(chime_proxy: Any, namespace: str, voice_connector: str,
-                                                         mode: str, error: str) -> None:
+def test_5xx_is_retried_in_every_mode_until_max_attempts(
+    chime_proxy: Any, namespace: str, voice_connector: str, mode: str, error: str
+) -> None:
     client = make_client(namespace, mode, max_attempts=4)
     chime_proxy.inject("GetVoiceConnectorProxy", error=error, times=None)
     with pytest.raises(client.exceptions.ClientError) as raised:
@@ -52,8 +53,7 @@ def test_5xx_is_retried_in_every_mode_until_max_attempts(chime_proxy: Any, names
     assert {c.status for c in calls} == {500 if error == "ServiceFailureException" else 503}
 
 
-def test_429_is_retried_by_legacy_mode_only(chime_proxy: Any, namespace: str, voice_connector: str,
-                                            mode: str) -> None:
+def test_429_is_retried_by_legacy_mode_only(chime_proxy: Any, namespace: str, voice_connector: str, mode: str) -> None:
     client = make_client(namespace, mode, max_attempts=4)
     rule = chime_proxy.inject("GetVoiceConnectorProxy", error="ThrottledClientException", times=None)
     with pytest.raises(client.exceptions.ThrottledClientException) as raised:
@@ -65,8 +65,7 @@ def test_429_is_retried_by_legacy_mode_only(chime_proxy: Any, namespace: str, vo
 
 
 @pytest.mark.parametrize("error", NEVER_RETRIED)
-def test_4xx_is_never_retried(chime_proxy: Any, namespace: str, voice_connector: str, mode: str,
-                              error: str) -> None:
+def test_4xx_is_never_retried(chime_proxy: Any, namespace: str, voice_connector: str, mode: str, error: str) -> None:
     client = make_client(namespace, mode, max_attempts=4)
     chime_proxy.inject("GetVoiceConnectorProxy", error=error, times=None)
     with pytest.raises(getattr(client.exceptions, error)):
@@ -84,8 +83,9 @@ def test_a_real_not_found_is_not_retried(chime_proxy: Any, namespace: str, mode:
 def test_fail_twice_then_succeed(chime_proxy: Any, namespace: str, voice_connector: str, mode: str) -> None:
     client = make_client(namespace, mode, max_attempts=4)
     chime_proxy.inject("CreateProxySession", error="ServiceUnavailableException", times=2)
-    session = client.create_proxy_session(VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR,
-                                          Capabilities=["Voice"])["ProxySession"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"]
+    )["ProxySession"]
     creates = chime_proxy.calls.filter("CreateProxySession")
     assert [c.status for c in creates] == [503, 503, 201]
     assert [c.attempt for c in creates] == [1, 2, 3]
@@ -95,8 +95,9 @@ def test_fail_twice_then_succeed(chime_proxy: Any, namespace: str, voice_connect
 
 
 @pytest.mark.parametrize("max_attempts", [0, 1, 2, 6])
-def test_max_attempts_counts_retries(chime_proxy: Any, namespace: str, voice_connector: str, mode: str,
-                                     max_attempts: int) -> None:
+def test_max_attempts_counts_retries(
+    chime_proxy: Any, namespace: str, voice_connector: str, mode: str, max_attempts: int
+) -> None:
     client = make_client(namespace, mode, max_attempts=max_attempts)
     chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceFailureException", times=None)
     with pytest.raises(client.exceptions.ServiceFailureException):
@@ -105,8 +106,9 @@ def test_max_attempts_counts_retries(chime_proxy: Any, namespace: str, voice_con
 
 
 @pytest.mark.parametrize("total", [1, 3])
-def test_total_max_attempts_counts_attempts(chime_proxy: Any, namespace: str, voice_connector: str, mode: str,
-                                            total: int) -> None:
+def test_total_max_attempts_counts_attempts(
+    chime_proxy: Any, namespace: str, voice_connector: str, mode: str, total: int
+) -> None:
     client = make_client(namespace, mode, total_max_attempts=total)
     chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceFailureException", times=None)
     with pytest.raises(client.exceptions.ServiceFailureException):
@@ -120,8 +122,9 @@ def test_total_max_attempts_counts_attempts(chime_proxy: Any, namespace: str, vo
 
 
 @pytest.mark.parametrize(("retry_mode", "attempts"), [("legacy", 5), ("standard", 3), ("adaptive", 3)])
-def test_default_max_attempts_per_mode(chime_proxy: Any, namespace: str, voice_connector: str, retry_mode: str,
-                                       attempts: int) -> None:
+def test_default_max_attempts_per_mode(
+    chime_proxy: Any, namespace: str, voice_connector: str, retry_mode: str, attempts: int
+) -> None:
     """botocore's documented defaults: legacy makes 5 attempts, standard and adaptive 3."""
     client = make_client(namespace, retry_mode)
     chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceUnavailableException", times=None)
@@ -139,8 +142,9 @@ CONNECTION_ERRORS = {
 
 
 @pytest.mark.parametrize("kind", sorted(CONNECTION_ERRORS))
-def test_connection_errors_are_retried_in_every_mode(chime_proxy: Any, namespace: str, voice_connector: str,
-                                                     mode: str, kind: str) -> None:
+def test_connection_errors_are_retried_in_every_mode(
+    chime_proxy: Any, namespace: str, voice_connector: str, mode: str, kind: str
+) -> None:
     client = make_client(namespace, mode, max_attempts=3)
     chime_proxy.inject("GetVoiceConnectorProxy", connection_error=kind, times=None)
     with pytest.raises(CONNECTION_ERRORS[kind]):

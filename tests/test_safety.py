@@ -91,11 +91,13 @@ def every_proxy_call(client: Any, mock: ChimeProxyMock) -> int:
     vc = mock.create_voice_connector(["+19135550101", "+19135550102"])
     client.get_voice_connector(VoiceConnectorId=vc)
     client.list_voice_connectors()
-    client.put_voice_connector_proxy(VoiceConnectorId=vc, DefaultSessionExpiryMinutes=30,
-                                     PhoneNumberPoolCountries=["US"])
+    client.put_voice_connector_proxy(
+        VoiceConnectorId=vc, DefaultSessionExpiryMinutes=30, PhoneNumberPoolCountries=["US"]
+    )
     client.get_voice_connector_proxy(VoiceConnectorId=vc)
-    sid = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                      Capabilities=["Voice"])["ProxySession"]["ProxySessionId"]
+    sid = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]
+    )["ProxySession"]["ProxySessionId"]
     client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)
     client.list_proxy_sessions(VoiceConnectorId=vc)
     client.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid, Capabilities=["SMS"])
@@ -109,8 +111,9 @@ def every_proxy_call(client: Any, mock: ChimeProxyMock) -> int:
 def test_the_block_is_real(no_network: list[Any]) -> None:
     """Control: with the block in place, a call to a host the fake does not answer does try the network."""
     with ChimeProxyMock():
-        sts = boto3.client("sts", region_name="us-east-1", config=Config(retries={"max_attempts": 1},
-                                                                         connect_timeout=1))
+        sts = boto3.client(
+            "sts", region_name="us-east-1", config=Config(retries={"max_attempts": 1}, connect_timeout=1)
+        )
         with pytest.raises(EndpointConnectionError):
             sts.get_caller_identity()
     assert no_network, "the control call was not blocked: the block proves nothing"
@@ -135,9 +138,11 @@ def test_the_raw_rest_api_works_with_the_network_blocked(no_network: list[Any]) 
     with ChimeProxyMock() as mock:
         vc = mock.create_voice_connector(["+19135550199"])
         session = botocore.session.get_session()
-        request = AWSRequest("POST", f"https://service.chime.aws.amazon.com/voice-connectors/{vc}/proxy-sessions",
-                             data=b'{"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"], '
-                                  b'"Capabilities": ["Voice", "SMS"]}')
+        request = AWSRequest(
+            "POST",
+            f"https://service.chime.aws.amazon.com/voice-connectors/{vc}/proxy-sessions",
+            data=b'{"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"], "Capabilities": ["Voice", "SMS"]}',
+        )
         SigV4Auth(session.get_credentials(), "chime", "us-east-1").add_auth(request)
         prepared = request.prepare()
         endpoint = session.create_client("chime-sdk-voice", region_name="us-east-1")._endpoint
@@ -152,9 +157,11 @@ def test_raw_requests_to_the_rest_api_work_with_the_network_blocked(no_network: 
 
     with ChimeProxyMock() as mock:
         vc = mock.create_voice_connector(["+19135550199"])
-        answer = requests.post(f"https://service.chime.aws.amazon.com/voice-connectors/{vc}/proxy-sessions",
-                               json={"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"],
-                                     "Capabilities": ["Voice", "SMS"]}, timeout=5)
+        answer = requests.post(
+            f"https://service.chime.aws.amazon.com/voice-connectors/{vc}/proxy-sessions",
+            json={"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"], "Capabilities": ["Voice", "SMS"]},
+            timeout=5,
+        )
         assert answer.status_code == 201 and answer.json()["ProxySession"]["Status"] == "Open"
     assert no_network == []
 
@@ -166,18 +173,24 @@ def test_server_mode_listens_on_loopback_only(no_network: list[Any]) -> None:
     with ChimeProxyServer() as server:
         bound = server._server.server_address[0] if server._server else None
         assert bound is not None and ipaddress.ip_address(bound).is_loopback
-        client = boto3.client("chime-sdk-voice", region_name="us-east-1", endpoint_url=server.url,
-                              aws_access_key_id="testing", aws_secret_access_key="testing")
+        client = boto3.client(
+            "chime-sdk-voice",
+            region_name="us-east-1",
+            endpoint_url=server.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         vc = server.mock.create_voice_connector(["+19135550101"])
-        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                    Capabilities=["Voice"])
+        client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]
+        )
         assert len(client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"]) == 1
     assert no_network == []
 
 
 def test_a_fresh_interpreter_opens_no_socket_from_import_to_stop(tmp_path: Path) -> None:
     """From ``import`` on, in a new process with every non-loopback connection and lookup refused."""
-    script = textwrap.dedent('''
+    script = textwrap.dedent("""
         import ipaddress, socket
         attempts = []
         def refuse(address):
@@ -205,7 +218,7 @@ def test_a_fresh_interpreter_opens_no_socket_from_import_to_stop(tmp_path: Path)
                                         Capabilities=["Voice"])
             assert len(client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"]) == 1
         print("ATTEMPTS", attempts)
-    ''')
+    """)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -217,12 +230,13 @@ def test_a_fresh_interpreter_opens_no_socket_from_import_to_stop(tmp_path: Path)
 def real_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """Real-looking credentials everywhere botocore looks, set before any mock starts."""
     credentials = tmp_path / "credentials"
-    credentials.write_text(f"[default]\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s1\n"
-                           f"[real]\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s2\n"
-                           f"aws_session_token = {REAL_TOKEN}\n")
+    credentials.write_text(
+        f"[default]\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s1\n"
+        f"[real]\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s2\n"
+        f"aws_session_token = {REAL_TOKEN}\n"
+    )
     config = tmp_path / "config"
-    config.write_text("[profile real]\nregion = eu-west-1\n"
-                      f"credential_process = /bin/echo {PROFILE_KEY}\n")
+    config.write_text(f"[profile real]\nregion = eu-west-1\ncredential_process = /bin/echo {PROFILE_KEY}\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_PROFILE", "real")
@@ -245,8 +259,10 @@ sys.addaudithook(_audit)  # audit hooks cannot be removed; this one records only
 
 
 def _headers_seen(mock: ChimeProxyMock) -> list[dict[str, str]]:
-    return [{k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in c.request.headers.items()}
-            for c in mock.calls]
+    return [
+        {k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in c.request.headers.items()}
+        for c in mock.calls
+    ]
 
 
 def test_real_credentials_are_never_read_nor_sent(real_credentials: dict[str, Path]) -> None:
@@ -259,8 +275,9 @@ def test_real_credentials_are_never_read_nor_sent(real_credentials: dict[str, Pa
         try:
             boto3.client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
             boto3.session.Session().client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
-            botocore.session.get_session().create_client("chime-sdk-voice", region_name="us-east-1") \
-                .list_voice_connectors()
+            botocore.session.get_session().create_client(
+                "chime-sdk-voice", region_name="us-east-1"
+            ).list_voice_connectors()
             every_proxy_call(boto3.client("chime-sdk-voice", region_name="us-east-1"), mock)
             seen = _headers_seen(mock)
             generated = Path(os.environ["AWS_CONFIG_FILE"]).read_text()
@@ -283,7 +300,8 @@ def test_real_credentials_are_never_read_nor_sent(real_credentials: dict[str, Pa
 
 
 def test_a_default_session_made_before_the_mock_does_not_leak_its_credentials(
-        real_credentials: dict[str, Path]) -> None:
+    real_credentials: dict[str, Path],
+) -> None:
     """boto3 caches its default session, with the credentials it resolved; a client made inside the mock
     from that cached session would sign with the real key."""
     boto3.client("sts", region_name="us-east-1")  # the caller's code resolved real credentials already
@@ -312,8 +330,9 @@ ELSEWHERE = "https://chime-proxy.elsewhere.example.com"
 
 @pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CHIME_SDK_VOICE"])
 @pytest.mark.parametrize("made", ["before", "inside"])
-def test_an_endpoint_moved_by_the_environment_cannot_escape(no_network: list[Any], monkeypatch: pytest.MonkeyPatch,
-                                                            variable: str, made: str) -> None:
+def test_an_endpoint_moved_by_the_environment_cannot_escape(
+    no_network: list[Any], monkeypatch: pytest.MonkeyPatch, variable: str, made: str
+) -> None:
     monkeypatch.setenv(variable, ELSEWHERE)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", REAL_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
@@ -342,11 +361,14 @@ def test_an_explicit_endpoint_url_cannot_escape(no_network: list[Any]) -> None:
     assert no_network == []
 
 
-def test_an_endpoint_in_the_config_file_cannot_escape(no_network: list[Any], tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_endpoint_in_the_config_file_cannot_escape(
+    no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "config"
-    config.write_text(f"[default]\nregion = us-east-1\nendpoint_url = {ELSEWHERE}\n"
-                      f"services = moved\n[services moved]\nchime-sdk-voice =\n  endpoint_url = {ELSEWHERE}\n")
+    config.write_text(
+        f"[default]\nregion = us-east-1\nendpoint_url = {ELSEWHERE}\n"
+        f"services = moved\n[services moved]\nchime-sdk-voice =\n  endpoint_url = {ELSEWHERE}\n"
+    )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     with ChimeProxyMock() as mock:
@@ -381,8 +403,9 @@ def test_the_call_log_keeps_no_secret_of_a_client_made_before_the_mock(real_cred
     assert call.request.headers["X-Amz-Security-Token"] == "REDACTED"
 
 
-def test_a_client_made_before_the_mock_without_credentials_works_inside(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_client_made_before_the_mock_without_credentials_works_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
@@ -408,8 +431,9 @@ def test_each_thread_is_answered_by_its_own_mock_and_a_stranger_is_refused_loudl
             mock.create_voice_connector(name=name)
             started.wait()
             client = boto3.session.Session().client("chime-sdk-voice", region_name="us-east-1")
-            results[name] = [[vc["Name"] for vc in client.list_voice_connectors()["VoiceConnectors"]]
-                             for _ in range(20)]
+            results[name] = [
+                [vc["Name"] for vc in client.list_voice_connectors()["VoiceConnectors"]] for _ in range(20)
+            ]
             release.wait(10)
 
     threads = [threading.Thread(target=own, args=(name,)) for name in ("first", "second")]
@@ -432,18 +456,28 @@ def test_a_worker_thread_of_the_code_under_test_is_answered_by_the_one_mock() ->
         vc = mock.create_voice_connector()
         client = boto3.client("chime-sdk-voice", region_name="us-east-1")
         with ThreadPoolExecutor(4) as pool:
-            got = list(pool.map(lambda _: client.get_voice_connector(VoiceConnectorId=vc)["VoiceConnector"]
-                                ["VoiceConnectorId"], range(8)))
+            got = list(
+                pool.map(
+                    lambda _: client.get_voice_connector(VoiceConnectorId=vc)["VoiceConnector"]["VoiceConnectorId"],
+                    range(8),
+                )
+            )
         assert got == [vc] * 8 and len(mock.calls) == 8
 
 
 # ---- found by attacking it ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("endpoint", ["http://evil.example.com\\@127.0.0.1:9", "http://evil.localhost:8080"])
-def test_an_endpoint_only_one_parser_reads_as_loopback_is_answered_in_process(no_network: list[Any],
-                                                                              endpoint: str) -> None:
-    client = boto3.client("chime-sdk-voice", region_name="us-east-1", endpoint_url=endpoint,
-                          aws_access_key_id=REAL_KEY, aws_secret_access_key="real-secret",
-                          config=Config(retries={"total_max_attempts": 1}))
+def test_an_endpoint_only_one_parser_reads_as_loopback_is_answered_in_process(
+    no_network: list[Any], endpoint: str
+) -> None:
+    client = boto3.client(
+        "chime-sdk-voice",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id=REAL_KEY,
+        aws_secret_access_key="real-secret",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
     with ChimeProxyMock() as mock:
         assert client.list_voice_connectors()["VoiceConnectors"] == []
         assert len(mock.calls) == 1
@@ -451,17 +485,21 @@ def test_an_endpoint_only_one_parser_reads_as_loopback_is_answered_in_process(no
 
 
 def test_a_session_made_before_the_mock_runs_no_credential_provider_inside_it(
-        no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ran = tmp_path / "credential-process-ran"
     script = tmp_path / "creds.sh"
-    script.write_text(f"#!/bin/sh\ntouch {ran}\n"
-                      f'echo \'{{"Version": 1, "AccessKeyId": "{PROFILE_KEY}", "SecretAccessKey": "s"}}\'\n')
+    script.write_text(
+        f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "{PROFILE_KEY}", "SecretAccessKey": "s"}}\'\n'
+    )
     script.chmod(0o755)
     config = tmp_path / "config"
-    config.write_text(f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
-                      "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\n"
-                      "source_profile = base\n[profile base]\nregion = us-east-1\n"
-                      f"aws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s\n")
+    config.write_text(
+        f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
+        "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\n"
+        "source_profile = base\n[profile base]\nregion = us-east-1\n"
+        f"aws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s\n"
+    )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
@@ -478,8 +516,12 @@ def test_a_session_made_before_the_mock_runs_no_credential_provider_inside_it(
 def test_a_presigned_url_keeps_no_secret_in_the_call_log() -> None:
     import requests
 
-    real = boto3.Session(aws_access_key_id=REAL_KEY, aws_secret_access_key="real-secret",
-                         aws_session_token=REAL_TOKEN, region_name="us-east-1")
+    real = boto3.Session(
+        aws_access_key_id=REAL_KEY,
+        aws_secret_access_key="real-secret",
+        aws_session_token=REAL_TOKEN,
+        region_name="us-east-1",
+    )
     url = real.client("chime-sdk-voice").generate_presigned_url("list_voice_connectors")
     with ChimeProxyMock() as mock:
         assert requests.get(url, timeout=10).status_code == 200
@@ -499,7 +541,8 @@ def test_a_password_spelt_with_json_escapes_and_a_sigv2_header_are_redacted() ->
             f"{server.url}/voice-connectors/{vc}/termination/credentials?operation=put",
             data='{"Credentials":[{"Username":"u","\\u0050assword":"hunter2-secret"}]}',
             headers={"Content-Type": "application/json", "Authorization": f"AWS {REAL_KEY}:c2lnbmF0dXJl"},
-            timeout=10)
+            timeout=10,
+        )
         assert answer.status_code == 204
         call = server.mock.calls.last()
     kept = repr(call) + repr(call.params) + call.request.body.decode()
@@ -513,8 +556,10 @@ def test_a_number_longer_than_python_converts_is_a_bad_request(chime_proxy: Any)
 
     vc = chime_proxy.create_voice_connector()
     huge = "1" + "0" * 5000
-    in_process = requests.get(f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{vc}/proxy-sessions"
-                              f"?max-results={huge}", timeout=10)
+    in_process = requests.get(
+        f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{vc}/proxy-sessions?max-results={huge}",
+        timeout=10,
+    )
     assert in_process.status_code == 400 and in_process.headers["x-amzn-ErrorType"] == "BadRequestException"
     with ChimeProxyServer() as server:
         over_server = requests.get(f"{server.url}/voice-connectors?max-results={huge}", timeout=10)

@@ -27,15 +27,17 @@ SEATTLE = "+12065550112"  # +1 206, US
 
 
 def _proxy(client: Any, vc: str, participants: list[str], **extra: Any) -> str:
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=participants,
-                                          Capabilities=["Voice"], **extra)["ProxySession"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=participants, Capabilities=["Voice"], **extra
+    )["ProxySession"]
     assert len({p["ProxyPhoneNumber"] for p in session["Participants"]}) == 1  # one number for both
     return session["Participants"][0]["ProxyPhoneNumber"]
 
 
 def _session_id(client: Any, vc: str, participants: list[str], **extra: Any) -> tuple[str, str]:
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=participants,
-                                          Capabilities=["Voice"], **extra)["ProxySession"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=participants, Capabilities=["Voice"], **extra
+    )["ProxySession"]
     return session["ProxySessionId"], session["Participants"][0]["ProxyPhoneNumber"]
 
 
@@ -63,8 +65,9 @@ def test_avoid_sticky_takes_another_free_number(client: Any, vc: str) -> None:
     assert fresh in {N1, N2, N3}
 
 
-def test_avoid_sticky_falls_back_to_the_sticky_number_when_it_is_the_only_free_one(client: Any,
-                                                                                  chime_proxy: Any) -> None:
+def test_avoid_sticky_falls_back_to_the_sticky_number_when_it_is_the_only_free_one(
+    client: Any, chime_proxy: Any
+) -> None:
     vc = chime_proxy.create_voice_connector([N1])
     earlier, sticky = _session_id(client, vc, [A, B])
     client.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=earlier)
@@ -149,8 +152,7 @@ def test_a_participant_that_is_a_pool_number_never_gets_itself(client: Any, vc: 
     assert _proxy(client, vc, [B, N1]) == N3  # not itself, whichever side it is on; N2 already proxies it
 
 
-def test_a_number_busy_for_a_participant_on_one_connector_is_busy_on_another(client: Any,
-                                                                              chime_proxy: Any) -> None:
+def test_a_number_busy_for_a_participant_on_one_connector_is_busy_on_another(client: Any, chime_proxy: Any) -> None:
     first, second = chime_proxy.create_voice_connector([]), chime_proxy.create_voice_connector([])
     assert _proxy(client, first, [A, B]) == "+14015550100"
     assert _proxy(client, second, [A, C]) == "+14015550102"  # A already talks through 0100 on ``first``
@@ -178,18 +180,21 @@ def test_connectors_of_another_region_do_not_count(chime_proxy: Any) -> None:
 
 
 # ---- the on-demand pool -------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("countries", "participants", "extra", "expected"), [
-    (["US"], [A, B], {}, "+14015550100"),  # the first participant's area code
-    (["US"], [A, B], {"GeoMatchParams": {"Country": "US", "AreaCode": "205"}}, "+12055550100"),
-    (["US", "CA"], [A, B], {"GeoMatchParams": {"Country": "CA", "AreaCode": ""}}, "+16045550100"),
-    (["US"], [GB_NUMBER, A], {}, "+19135550100"),  # a GB participant: the US default area code
-    (["GB"], [A, B], {}, "+442079460000"),  # Ofcom's drama range
-    (["US"], [A, B], {"GeoMatchParams": {"Country": "GB", "AreaCode": ""}}, "+14015550100"),  # GB not pooled
-    (["US"], [A, B], {"GeoMatchParams": {"Country": "US", "AreaCode": "604"}}, "+14015550100"),  # 604 is CA
-])
+@pytest.mark.parametrize(
+    ("countries", "participants", "extra", "expected"),
+    [
+        (["US"], [A, B], {}, "+14015550100"),  # the first participant's area code
+        (["US"], [A, B], {"GeoMatchParams": {"Country": "US", "AreaCode": "205"}}, "+12055550100"),
+        (["US", "CA"], [A, B], {"GeoMatchParams": {"Country": "CA", "AreaCode": ""}}, "+16045550100"),
+        (["US"], [GB_NUMBER, A], {}, "+19135550100"),  # a GB participant: the US default area code
+        (["GB"], [A, B], {}, "+442079460000"),  # Ofcom's drama range
+        (["US"], [A, B], {"GeoMatchParams": {"Country": "GB", "AreaCode": ""}}, "+14015550100"),  # GB not pooled
+        (["US"], [A, B], {"GeoMatchParams": {"Country": "US", "AreaCode": "604"}}, "+14015550100"),  # 604 is CA
+    ],
+)
 def test_on_demand_numbers_are_fictional_and_follow_country_and_area_code(
-        client: Any, chime_proxy: Any, countries: list[str], participants: list[str], extra: dict[str, Any],
-        expected: str) -> None:
+    client: Any, chime_proxy: Any, countries: list[str], participants: list[str], extra: dict[str, Any], expected: str
+) -> None:
     vc = chime_proxy.create_voice_connector([], countries=countries)
     assert _proxy(client, vc, participants, **extra) == expected
     assert client.list_phone_numbers()["PhoneNumbers"] == []  # the service's numbers, not the account's
@@ -200,7 +205,9 @@ def test_on_demand_pool_exhaustion_is_a_clear_bad_request_and_changes_nothing(cl
     vc = chime_proxy.create_voice_connector([], countries=["US"])
     params = {"GeoMatchParams": {"Country": "US", "AreaCode": "205"}}
     assert {_proxy(client, vc, [A, B], **params), _proxy(client, vc, [A, C], **params)} == {
-        "+12055550100", "+12055550101"}
+        "+12055550100",
+        "+12055550101",
+    }
     # 205 is full for A: a preference, so another area code of the country serves
     assert _proxy(client, vc, [A, D], **params) == "+14015550100"
     with pytest.raises(client.exceptions.BadRequestException) as excinfo:  # 401's other number is A itself
@@ -217,11 +224,16 @@ def world_vc(chime_proxy: Any) -> str:
 
 
 @pytest.mark.parametrize(("country", "expected"), [("GB", {GB_NUMBER}), ("CA", {CA_NUMBER}), ("US", {N1, SEATTLE})])
-def test_geo_country_with_params_picks_that_country(client: Any, world_vc: str, country: str,
-                                                    expected: set[str]) -> None:
-    session = client.create_proxy_session(VoiceConnectorId=world_vc, ParticipantPhoneNumbers=[A, B],
-                                          Capabilities=["Voice"], GeoMatchLevel="Country",
-                                          GeoMatchParams={"Country": country, "AreaCode": ""})["ProxySession"]
+def test_geo_country_with_params_picks_that_country(
+    client: Any, world_vc: str, country: str, expected: set[str]
+) -> None:
+    session = client.create_proxy_session(
+        VoiceConnectorId=world_vc,
+        ParticipantPhoneNumbers=[A, B],
+        Capabilities=["Voice"],
+        GeoMatchLevel="Country",
+        GeoMatchParams={"Country": country, "AreaCode": ""},
+    )["ProxySession"]
     assert session["Participants"][0]["ProxyPhoneNumber"] in expected
     assert session["GeoMatchLevel"] == "Country"
     assert session["GeoMatchParams"] == {"Country": country, "AreaCode": ""}
@@ -233,8 +245,9 @@ def test_geo_country_without_params_matches_the_first_participant(client: Any, w
 
 
 def test_geo_area_code_with_params_picks_that_area_code(client: Any, world_vc: str) -> None:
-    proxy = _proxy(client, world_vc, [A, C], GeoMatchLevel="AreaCode",
-                   GeoMatchParams={"Country": "US", "AreaCode": "206"})
+    proxy = _proxy(
+        client, world_vc, [A, C], GeoMatchLevel="AreaCode", GeoMatchParams={"Country": "US", "AreaCode": "206"}
+    )
     assert proxy == SEATTLE
 
 
@@ -244,22 +257,28 @@ def test_geo_area_code_without_params_matches_the_first_participant(client: Any,
 
 
 def test_geo_match_params_alone_are_honoured(client: Any, world_vc: str) -> None:
-    session = client.create_proxy_session(VoiceConnectorId=world_vc, ParticipantPhoneNumbers=[A, C],
-                                          Capabilities=["Voice"],
-                                          GeoMatchParams={"Country": "US", "AreaCode": "206"})["ProxySession"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=world_vc,
+        ParticipantPhoneNumbers=[A, C],
+        Capabilities=["Voice"],
+        GeoMatchParams={"Country": "US", "AreaCode": "206"},
+    )["ProxySession"]
     assert session["Participants"][0]["ProxyPhoneNumber"] == SEATTLE
     assert "GeoMatchLevel" not in session  # sent as null: nothing was asked for it
 
 
-@pytest.mark.parametrize(("participants", "level", "params", "expected"), [
-    ([A, B], "Country", {"Country": "FR", "AreaCode": ""}, SEATTLE),  # no FR number: the lowest of the pool
-    ([A, B], "AreaCode", {"Country": "US", "AreaCode": "415"}, SEATTLE),  # no 415: the lowest US number
-    ([A, B], "AreaCode", None, SEATTLE),  # A is a 401 number; no 401 number in the pool: the lowest US one
-    (["+442079460999", A], "AreaCode", {"Country": "GB", "AreaCode": "415"}, GB_NUMBER),  # GB has no area codes
-])
-def test_a_geo_match_that_cannot_be_met_falls_back(client: Any, world_vc: str, participants: list[str],
-                                                   level: str, params: dict[str, str] | None,
-                                                   expected: str) -> None:
+@pytest.mark.parametrize(
+    ("participants", "level", "params", "expected"),
+    [
+        ([A, B], "Country", {"Country": "FR", "AreaCode": ""}, SEATTLE),  # no FR number: the lowest of the pool
+        ([A, B], "AreaCode", {"Country": "US", "AreaCode": "415"}, SEATTLE),  # no 415: the lowest US number
+        ([A, B], "AreaCode", None, SEATTLE),  # A is a 401 number; no 401 number in the pool: the lowest US one
+        (["+442079460999", A], "AreaCode", {"Country": "GB", "AreaCode": "415"}, GB_NUMBER),  # GB has no area codes
+    ],
+)
+def test_a_geo_match_that_cannot_be_met_falls_back(
+    client: Any, world_vc: str, participants: list[str], level: str, params: dict[str, str] | None, expected: str
+) -> None:
     """GeoMatchLevel is documented as "the preference for matching": the area code, else the country, else
     any number of the pool."""
     extra: dict[str, Any] = {"GeoMatchLevel": level}
@@ -287,17 +306,30 @@ PEOPLE = [A, B, C, D]
 
 
 def _live(client: Any, vc: str) -> list[dict[str, Any]]:
-    return [s for status in ("Open", "InProgress")
-            for s in client.list_proxy_sessions(VoiceConnectorId=vc, Status=status)["ProxySessions"]]
+    return [
+        s
+        for status in ("Open", "InProgress")
+        for s in client.list_proxy_sessions(VoiceConnectorId=vc, Status=status)["ProxySessions"]
+    ]
 
 
 @settings(max_examples=30, deadline=None)
-@given(pool_size=st.integers(1, 3), steps=st.lists(st.one_of(
-    st.tuples(st.just("create"), st.sampled_from([(a, b) for a in PEOPLE for b in PEOPLE if a < b]),
-              st.sampled_from([None, "PreferSticky", "AvoidSticky"]), st.integers(1, 30)),
-    st.tuples(st.just("delete"), st.integers(0, 10)),
-    st.tuples(st.just("advance"), st.integers(1, 20)),
-), max_size=15))
+@given(
+    pool_size=st.integers(1, 3),
+    steps=st.lists(
+        st.one_of(
+            st.tuples(
+                st.just("create"),
+                st.sampled_from([(a, b) for a in PEOPLE for b in PEOPLE if a < b]),
+                st.sampled_from([None, "PreferSticky", "AvoidSticky"]),
+                st.integers(1, 30),
+            ),
+            st.tuples(st.just("delete"), st.integers(0, 10)),
+            st.tuples(st.just("advance"), st.integers(1, 20)),
+        ),
+        max_size=15,
+    ),
+)
 def test_no_live_sessions_ever_share_a_participant_and_a_proxy_number(pool_size: int, steps: list[Any]) -> None:
     """Whatever the history, live sessions sharing a participant have different proxy numbers, and a refusal
     happens only when every pool number is busy for one of the two participants."""
@@ -314,11 +346,19 @@ def test_no_live_sessions_ever_share_a_participant_and_a_proxy_number(pool_size:
             if step[0] == "create":
                 _, pair, behavior, minutes = step
                 extra = {"NumberSelectionBehavior": behavior} if behavior else {}
-                busy = {s["Participants"][0]["ProxyPhoneNumber"] for s in _live(client, vc)
-                        if {p["PhoneNumber"] for p in s["Participants"]} & set(pair)}
+                busy = {
+                    s["Participants"][0]["ProxyPhoneNumber"]
+                    for s in _live(client, vc)
+                    if {p["PhoneNumber"] for p in s["Participants"]} & set(pair)
+                }
                 try:
-                    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=list(pair),
-                                                          Capabilities=["Voice"], ExpiryMinutes=minutes, **extra)
+                    session = client.create_proxy_session(
+                        VoiceConnectorId=vc,
+                        ParticipantPhoneNumbers=list(pair),
+                        Capabilities=["Voice"],
+                        ExpiryMinutes=minutes,
+                        **extra,
+                    )
                 except client.exceptions.BadRequestException:
                     assert busy >= set(pool)  # refused only when nothing was free
                     continue
@@ -331,7 +371,7 @@ def test_no_live_sessions_ever_share_a_participant_and_a_proxy_number(pool_size:
                 mock.clock.advance(minutes=step[1])
             live = _live(client, vc)
             for i, s in enumerate(live):
-                for t in live[i + 1:]:
+                for t in live[i + 1 :]:
                     people = {p["PhoneNumber"] for p in s["Participants"]}
                     if people & {p["PhoneNumber"] for p in t["Participants"]}:
                         assert s["Participants"][0]["ProxyPhoneNumber"] != t["Participants"][0]["ProxyPhoneNumber"]

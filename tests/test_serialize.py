@@ -35,12 +35,14 @@ def _example(model: Any, shape_name: str, depth: int = 0, skip: bool = False) ->
     kind = shape["type"]
     if kind == "structure":
         members = sorted(shape.get("members", {}).items())
-        return {m: _example(model, ref["shape"], depth + 1) for i, (m, ref) in enumerate(members)
-                if depth < 4 and (i % 2 == 0 or not skip)}
+        return {
+            m: _example(model, ref["shape"], depth + 1)
+            for i, (m, ref) in enumerate(members)
+            if depth < 4 and (i % 2 == 0 or not skip)
+        }
     if kind == "list":
         return [_example(model, shape["member"]["shape"], depth + 1, skip=True) for _ in range(2)] if depth < 4 else []
-    return {"timestamp": WHEN, "boolean": True, "integer": 7, "long": 7, "double": 1.5,
-            "float": 1.5}.get(kind, "text")
+    return {"timestamp": WHEN, "boolean": True, "integer": 7, "long": 7, "double": 1.5, "float": 1.5}.get(kind, "text")
 
 
 def _outputs() -> list[tuple[str, str]]:

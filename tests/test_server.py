@@ -30,8 +30,7 @@ def control(server: ChimeProxyServer, method: str, name: str, payload: Any = Non
     """Call the control API over HTTP; (status, decoded JSON)."""
     data = None if payload is None else json.dumps(payload).encode()
     headers = {} if data is None else {"Content-Type": "application/json"}
-    request = urllib.request.Request(f"{server.url}/_chime_proxy/{name}", data=data, method=method,
-                                     headers=headers)
+    request = urllib.request.Request(f"{server.url}/_chime_proxy/{name}", data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.status, json.loads(answer.read())
@@ -39,14 +38,20 @@ def control(server: ChimeProxyServer, method: str, name: str, payload: Any = Non
         return error.code, json.loads(error.read())
 
 
-def client(url: str, service: str = "chime-sdk-voice", region: str = "us-east-1", key: str = "testing",
-           **config: Any) -> Any:
+def client(
+    url: str, service: str = "chime-sdk-voice", region: str = "us-east-1", key: str = "testing", **config: Any
+) -> Any:
     import boto3
     from botocore.config import Config
 
-    return boto3.client(service, endpoint_url=url, region_name=region, aws_access_key_id=key,
-                        aws_secret_access_key="testing",
-                        config=Config(retries={"max_attempts": 0}, **config))
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 0}, **config),
+    )
 
 
 def raw_http(server: ChimeProxyServer, data: bytes, read_timeout: float = 10) -> bytes:
@@ -90,8 +95,9 @@ def vc(server: ChimeProxyServer) -> str:
 # ---- the service over HTTP -----------------------------------------------------------------------------------
 def test_boto3_runs_the_session_lifecycle_against_the_server(server: ChimeProxyServer, vc: str) -> None:
     c = client(server.url)
-    created = c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"],
-                                     Name="over http")["ProxySession"]
+    created = c.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"], Name="over http"
+    )["ProxySession"]
     assert created["Status"] == "Open" and created["VoiceConnectorId"] == vc
     assert {p["ProxyPhoneNumber"] for p in created["Participants"]} <= set(NUMBERS)
     sid = created["ProxySessionId"]
@@ -105,8 +111,13 @@ def test_boto3_runs_the_session_lifecycle_against_the_server(server: ChimeProxyS
         c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)
     # the same state is visible in-process, and every call was recorded with its operation
     assert [call.operation for call in server.mock.calls] == [
-        "CreateProxySession", "GetProxySession", "ListProxySessions", "UpdateProxySession",
-        "DeleteProxySession", "GetProxySession"]
+        "CreateProxySession",
+        "GetProxySession",
+        "ListProxySessions",
+        "UpdateProxySession",
+        "DeleteProxySession",
+        "GetProxySession",
+    ]
 
 
 def test_validation_errors_come_back_as_the_service_sends_them(server: ChimeProxyServer, vc: str) -> None:
@@ -154,8 +165,9 @@ def test_legacy_boto3_client_reaches_the_server_under_chime(server: ChimeProxySe
     if not legacy_chime_available():
         pytest.skip("the installed botocore has no legacy chime proxy operations (botocore <= 1.37.1 has)")
     legacy = client(server.url + "/chime", service="chime")
-    session = legacy.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
-                                          Capabilities=["SMS"])["ProxySession"]
+    session = legacy.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["SMS"])[
+        "ProxySession"
+    ]
     assert session["Status"] == "Open"
     assert server.mock.calls[-1].endpoint.namespace == "chime"
 
@@ -171,17 +183,23 @@ def test_namespace_prefix_rule() -> None:
 def test_control_api_arranges_state_moves_the_clock_and_resets(server: ChimeProxyServer, vc: str) -> None:
     assert control(server, "GET", "health")[1]["url"] == server.url
     c = client(server.url)
-    sid = c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"],
-                                 ExpiryMinutes=1)["ProxySession"]["ProxySessionId"]
+    sid = c.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"], ExpiryMinutes=1
+    )["ProxySession"]["ProxySessionId"]
     assert control(server, "POST", "activity", {"voice_connector_id": vc, "proxy_session_id": sid}) == (
-        200, {"status": "InProgress"})
+        200,
+        {"status": "InProgress"},
+    )
     assert c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)["ProxySession"]["Status"] == "InProgress"
     status, body = control(server, "POST", "clock", {"advance_seconds": 61})
     assert status == 200 and body["now"].endswith("Z")
     assert c.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=sid)["ProxySession"]["Status"] == "Closed"
     calls = control(server, "GET", "calls")[1]["calls"]
     assert [(call["operation"], call["status"]) for call in calls] == [
-        ("CreateProxySession", 201), ("GetProxySession", 200), ("GetProxySession", 200)]
+        ("CreateProxySession", 201),
+        ("GetProxySession", 200),
+        ("GetProxySession", 200),
+    ]
     assert control(server, "POST", "reset") == (200, {})
     with pytest.raises(c.exceptions.NotFoundException):
         c.get_voice_connector_proxy(VoiceConnectorId=vc)
@@ -194,18 +212,22 @@ def test_control_api_orders_numbers(server: ChimeProxyServer) -> None:
     assert again == (201, {"acquired": []})  # already owned: the order fails for that number
 
 
-@pytest.mark.parametrize(("method", "name", "payload", "status", "says"), [
-    ("GET", "nothing-here", None, 404, "known"),
-    ("GET", "reset", None, 405, "POST"),
-    ("POST", "voice-connectors", {"phone_numbers": NUMBERS, "colour": "red"}, 400, "colour"),
-    ("POST", "phone-numbers", {}, 400, "phone_numbers"),
-    ("POST", "clock", {"advance_seconds": "soon"}, 400, "number"),
-    ("POST", "clock", {"advance_seconds": -5}, 400, "forward"),
-    ("POST", "activity", {"voice_connector_id": "nope", "proxy_session_id": "x"}, 404, "NotFound"),
-    ("POST", "voice-connectors", ["not", "an", "object"], 400, "JSON object"),
-])
-def test_control_api_misuse_gets_a_clear_4xx(server: ChimeProxyServer, method: str, name: str, payload: Any,
-                                             status: int, says: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "name", "payload", "status", "says"),
+    [
+        ("GET", "nothing-here", None, 404, "known"),
+        ("GET", "reset", None, 405, "POST"),
+        ("POST", "voice-connectors", {"phone_numbers": NUMBERS, "colour": "red"}, 400, "colour"),
+        ("POST", "phone-numbers", {}, 400, "phone_numbers"),
+        ("POST", "clock", {"advance_seconds": "soon"}, 400, "number"),
+        ("POST", "clock", {"advance_seconds": -5}, 400, "forward"),
+        ("POST", "activity", {"voice_connector_id": "nope", "proxy_session_id": "x"}, 404, "NotFound"),
+        ("POST", "voice-connectors", ["not", "an", "object"], 400, "JSON object"),
+    ],
+)
+def test_control_api_misuse_gets_a_clear_4xx(
+    server: ChimeProxyServer, method: str, name: str, payload: Any, status: int, says: str
+) -> None:
     got, body = control(server, method, name, payload)
     assert got == status
     assert says in body["Message"]
@@ -213,12 +235,17 @@ def test_control_api_misuse_gets_a_clear_4xx(server: ChimeProxyServer, method: s
 
 def test_control_api_sets_faults_when_the_mock_has_them(server: ChimeProxyServer, vc: str) -> None:
     if not hasattr(server.mock, "inject"):
-        status, body = control(server, "POST", "faults", {"operation": "CreateProxySession",
-                                                          "error": "ServiceUnavailableException"})
+        status, body = control(
+            server, "POST", "faults", {"operation": "CreateProxySession", "error": "ServiceUnavailableException"}
+        )
         assert status == 404 and "fault injection" in body["Message"]
         pytest.skip("this build of the mock has no inject(): the faults endpoint answers 404")
-    status, body = control(server, "POST", "faults", {"operation": "CreateProxySession",
-                                                      "error": "ServiceUnavailableException", "times": 1})
+    status, body = control(
+        server,
+        "POST",
+        "faults",
+        {"operation": "CreateProxySession", "error": "ServiceUnavailableException", "times": 1},
+    )
     assert status == 201, body
     c = client(server.url)
     with pytest.raises(c.exceptions.ServiceUnavailableException):
@@ -231,8 +258,9 @@ def test_control_api_sets_faults_when_the_mock_has_them(server: ChimeProxyServer
 def test_an_injected_connection_fault_closes_the_connection(server: ChimeProxyServer, vc: str) -> None:
     if not hasattr(server.mock, "inject"):
         pytest.skip("this build of the mock has no inject()")
-    status, _ = control(server, "POST", "faults", {"operation": "ListProxySessions",
-                                                   "connection_error": "connection_closed"})
+    status, _ = control(
+        server, "POST", "faults", {"operation": "ListProxySessions", "connection_error": "connection_closed"}
+    )
     assert status == 201
     from botocore.exceptions import ConnectionClosedError
 
@@ -244,22 +272,32 @@ def test_an_injected_connection_fault_closes_the_connection(server: ChimeProxySe
 
 
 # ---- what a misbehaving client gets ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("request_bytes", "status"), [
-    (b"THIS IS NOT HTTP\r\n\r\n", 400),
-    (b"GET /voice-connectors HTTP/1.1\r\nHost: x\r\nbroken header line\r\n\r\n", 400),
-    (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", 413),
-    (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n", 400),
-    (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", 400),
-    (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 411),
-    (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\nabc", 400),
-    (b"BREW /voice-connectors HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
-    (b"GET /no/such/route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
-    (b"GET /chime/voice-connectors/vc/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
-    (b"POST /voice-connectors/vc/proxy-sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-     b"Connection: close\r\n\r\n{oops", 400),
-])
-def test_malformed_requests_get_a_4xx_and_the_server_lives_on(server: ChimeProxyServer, request_bytes: bytes,
-                                                              status: int) -> None:
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"THIS IS NOT HTTP\r\n\r\n", 400),
+        (b"GET /voice-connectors HTTP/1.1\r\nHost: x\r\nbroken header line\r\n\r\n", 400),
+        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", 413),
+        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n", 400),
+        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", 400),
+        (
+            b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            411,
+        ),
+        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\nabc", 400),
+        (b"BREW /voice-connectors HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
+        (b"GET /no/such/route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
+        (b"GET /chime/voice-connectors/vc/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
+        (
+            b"POST /voice-connectors/vc/proxy-sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+            b"Connection: close\r\n\r\n{oops",
+            400,
+        ),
+    ],
+)
+def test_malformed_requests_get_a_4xx_and_the_server_lives_on(
+    server: ChimeProxyServer, request_bytes: bytes, status: int
+) -> None:
     raw = raw_http(server, request_bytes)
     assert status_of(raw) == status, raw
     assert body_of(raw)["Message"]
@@ -270,8 +308,12 @@ def test_malformed_requests_get_a_4xx_and_the_server_lives_on(server: ChimeProxy
 def test_a_body_over_the_limit_is_refused_without_reading_it() -> None:
     with ChimeProxyServer(max_body=64) as small:
         body = json.dumps({"phone_numbers": ["+19135550199"] * 20}).encode()
-        request = urllib.request.Request(f"{small.url}/_chime_proxy/phone-numbers", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{small.url}/_chime_proxy/phone-numbers",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(request, timeout=10)
         assert caught.value.code == 413
@@ -290,9 +332,11 @@ def test_unknown_route_names_the_way_to_the_legacy_api(server: ChimeProxyServer)
 def test_concurrent_clients_are_all_answered(server: ChimeProxyServer, vc: str) -> None:
     def create(i: int) -> str:
         c = client(server.url)
-        return c.create_proxy_session(VoiceConnectorId=vc, Capabilities=["Voice"],
-                                      ParticipantPhoneNumbers=[f"+1401555{i:04d}", f"+1206555{i:04d}"]
-                                      )["ProxySession"]["ProxySessionId"]
+        return c.create_proxy_session(
+            VoiceConnectorId=vc,
+            Capabilities=["Voice"],
+            ParticipantPhoneNumbers=[f"+1401555{i:04d}", f"+1206555{i:04d}"],
+        )["ProxySession"]["ProxySessionId"]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         ids = list(pool.map(create, range(24)))
@@ -342,9 +386,13 @@ def _console_script() -> list[str]:
 
 def test_console_script_prints_its_url_and_serves(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([*_console_script(), "--port", "0", "--quiet",
-                                "--voice-connector", "+19135550199,+19135550198"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [*_console_script(), "--port", "0", "--quiet", "--voice-connector", "+19135550199,+19135550198"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
@@ -377,7 +425,7 @@ def test_server_threads_do_not_leak(server: ChimeProxyServer, vc: str) -> None:
     assert names == [f"chime-proxy-server:{server.url}"]
 
 
-XDIST_SUITE = '''
+XDIST_SUITE = """
 import json, os, urllib.request
 import pytest
 
@@ -393,11 +441,12 @@ def test_own_server(chime_proxy_server, i):
     assert names == [f"vc{i}"]  # fresh state per test, whatever ran before on this worker
     with open(os.path.join(os.environ["SEEN_DIR"], f"{i}.json"), "w") as out:
         json.dump({"worker": os.environ.get("PYTEST_XDIST_WORKER"), "url": url, "pid": os.getpid()}, out)
-'''
+"""
 
 
-def test_each_xdist_worker_serves_its_own_fake(pytester: pytest.Pytester, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_xdist_worker_serves_its_own_fake(
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("xdist")
     monkeypatch.setenv("SEEN_DIR", str(tmp_path))
     pytester.makepyfile(test_servers=XDIST_SUITE)
@@ -464,17 +513,20 @@ def no_aws_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
-def test_client_helper_needs_no_credentials_or_region(no_aws_credentials: None, server: ChimeProxyServer,
-                                                      vc: str) -> None:
+def test_client_helper_needs_no_credentials_or_region(
+    no_aws_credentials: None, server: ChimeProxyServer, vc: str
+) -> None:
     import boto3
     from botocore.exceptions import NoCredentialsError
 
     with pytest.raises(NoCredentialsError):  # what a bare client gets here: the helper is what makes it work
         boto3.client("chime-sdk-voice", endpoint_url=server.url, region_name="us-east-1").list_proxy_sessions(
-            VoiceConnectorId=vc)
+            VoiceConnectorId=vc
+        )
     c = server.client()
-    session = c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
-                                     Capabilities=["Voice"])["ProxySession"]
+    session = c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"])[
+        "ProxySession"
+    ]
     assert session["Status"] == "Open"
     assert c.meta.region_name == server.region == "us-east-1"
     assert server.mock.calls[-1].region == "us-east-1" and server.mock.calls[-1].account == server.mock.account
@@ -494,8 +546,9 @@ def test_client_helper_for_the_legacy_namespace(no_aws_credentials: None, server
 
     if not legacy_chime_available():
         pytest.skip("the installed botocore has no legacy chime proxy operations (botocore <= 1.37.1 has)")
-    session = server.client("chime").create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
-                                                          Capabilities=["SMS"])["ProxySession"]
+    session = server.client("chime").create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["SMS"]
+    )["ProxySession"]
     assert session["Status"] == "Open"
     assert server.mock.calls[-1].endpoint.namespace == "chime"
 

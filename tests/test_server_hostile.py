@@ -29,8 +29,9 @@ PAIR = ["+14015550101", "+12065550100"]
 JSON = {"Content-Type": "application/json"}
 
 
-def http(server: ChimeProxyServer, method: str, path: str, body: bytes | None = None,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+def http(
+    server: ChimeProxyServer, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], Any]:
     """One request through urllib; (status, headers, decoded JSON body or None)."""
     request = urllib.request.Request(server.url + path, data=body, method=method, headers=headers or {})
     try:
@@ -91,20 +92,30 @@ def state(server: ChimeProxyServer) -> tuple[list[str], list[str], list[Any]]:
 
 
 # ---- item 3: a clock move that cannot be made changes nothing --------------------------------------------------
-@pytest.mark.parametrize("payload", [
-    b'{"advance_seconds": 1e13}', b'{"advance_seconds": 1e400}', b'{"advance_seconds": NaN}',
-    b'{"advance_seconds": Infinity}', b'{"set": "9999-12-31T23:00:00Z"}', b'{"set": 1e20}', b'{"set": true}',
-    b'{"set": "next tuesday"}',
-])
-def test_a_clock_move_that_cannot_be_made_is_a_400_and_changes_nothing(server: ChimeProxyServer, vc: str,
-                                                                      payload: bytes) -> None:
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"advance_seconds": 1e13}',
+        b'{"advance_seconds": 1e400}',
+        b'{"advance_seconds": NaN}',
+        b'{"advance_seconds": Infinity}',
+        b'{"set": "9999-12-31T23:00:00Z"}',
+        b'{"set": 1e20}',
+        b'{"set": true}',
+        b'{"set": "next tuesday"}',
+    ],
+)
+def test_a_clock_move_that_cannot_be_made_is_a_400_and_changes_nothing(
+    server: ChimeProxyServer, vc: str, payload: bytes
+) -> None:
     assert control(server, "POST", "clock", {"set": "2024-05-01T10:00:00Z"})[0] == 200
     status, _, body = http(server, "POST", "/_chime_proxy/clock", payload, JSON)
     assert status == 400, body
     assert body["Message"]
     assert control(server, "GET", "clock") == (200, {"now": "2024-05-01T10:00:00.000Z"})
-    session = server.client().create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR,
-                                                   Capabilities=["Voice"])["ProxySession"]
+    session = server.client().create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"]
+    )["ProxySession"]
     assert session["CreatedTimestamp"].isoformat().startswith("2024-05-01T10:00:00")
     assert control(server, "POST", "clock", {"advance_seconds": 61})[1] == {"now": "2024-05-01T10:01:01.000Z"}
     assert server.errors == []
@@ -115,10 +126,10 @@ def test_the_refusal_says_what_the_clock_can_show(server: ChimeProxyServer) -> N
     assert status == 400 and "9999-01-01" in body["Message"]
 
 
-@pytest.mark.parametrize("latency", [b"1e13", b"1e400", b"-1", b"NaN", b'"slow"', b"true",
-                                     str(MAX_LATENCY + 1).encode()])
-def test_a_fault_latency_that_cannot_be_applied_is_refused(server: ChimeProxyServer, vc: str,
-                                                           latency: bytes) -> None:
+@pytest.mark.parametrize(
+    "latency", [b"1e13", b"1e400", b"-1", b"NaN", b'"slow"', b"true", str(MAX_LATENCY + 1).encode()]
+)
+def test_a_fault_latency_that_cannot_be_applied_is_refused(server: ChimeProxyServer, vc: str, latency: bytes) -> None:
     body = b'{"operation": "*", "times": null, "latency": ' + latency + b"}"
     status, _, answer = http(server, "POST", "/_chime_proxy/faults", body, JSON)
     assert status == 400, answer
@@ -129,8 +140,9 @@ def test_a_fault_latency_that_cannot_be_applied_is_refused(server: ChimeProxySer
 
 def test_the_largest_latency_applies_and_the_server_keeps_answering(server: ChimeProxyServer, vc: str) -> None:
     control(server, "POST", "clock", {"set": "2024-05-01T10:00:00Z"})
-    status, _ = control(server, "POST", "faults", {"operation": "ListProxySessions", "latency": MAX_LATENCY,
-                                                   "times": 2})
+    status, _ = control(
+        server, "POST", "faults", {"operation": "ListProxySessions", "latency": MAX_LATENCY, "times": 2}
+    )
     assert status == 201
     client = server.client()
     for _ in range(3):
@@ -165,8 +177,11 @@ def test_the_listen_backlog_holds_a_hundred_connections(server: ChimeProxyServer
     port = server.url.rsplit(":", 1)[1]
     listing = subprocess.run([ss, "-ltnH", f"sport = :{port}"], capture_output=True, text=True, timeout=10).stdout
     backlog = int(listing.split()[2])  # State Recv-Q Send-Q ...: Send-Q of a listening socket is its backlog
-    somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text()) if Path(
-        "/proc/sys/net/core/somaxconn").exists() else REQUEST_QUEUE_SIZE
+    somaxconn = (
+        int(Path("/proc/sys/net/core/somaxconn").read_text())
+        if Path("/proc/sys/net/core/somaxconn").exists()
+        else REQUEST_QUEUE_SIZE
+    )
     assert backlog == min(REQUEST_QUEUE_SIZE, somaxconn) and backlog >= 100
 
 
@@ -207,8 +222,10 @@ def test_a_huge_authorization_header_is_parsed_in_linear_time(server: ChimeProxy
     else meanwhile."""
     hostile = "AWS4-HMAC-SHA256 " + "Credential=" * 5900
     port = int(server.url.rsplit(":", 1)[1])
-    request = (f"GET /voice-connectors/{vc}/proxy-sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-               f"Authorization: {hostile}\r\nConnection: close\r\n\r\n").encode()
+    request = (
+        f"GET /voice-connectors/{vc}/proxy-sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: {hostile}\r\nConnection: close\r\n\r\n"
+    ).encode()
     began = time.monotonic()
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(request)
@@ -222,12 +239,15 @@ def test_a_huge_authorization_header_is_parsed_in_linear_time(server: ChimeProxy
 
 
 @pytest.mark.parametrize("lengths", [(b"4", b"4"), (b"0", b"44"), (b"44", b"0")])
-def test_repeated_content_length_is_refused_and_smuggles_nothing(server: ChimeProxyServer, vc: str,
-                                                                 lengths: tuple[bytes, bytes]) -> None:
+def test_repeated_content_length_is_refused_and_smuggles_nothing(
+    server: ChimeProxyServer, vc: str, lengths: tuple[bytes, bytes]
+) -> None:
     smuggled = b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
     body = b"{}\r\n" + smuggled
-    data = (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Length: " + lengths[0] + b"\r\nContent-Length: " + lengths[1] + b"\r\n\r\n" + body)
+    data = (
+        b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + lengths[0] + b"\r\nContent-Length: " + lengths[1] + b"\r\n\r\n" + body
+    )
     raw = raw_exchange(server, data)
     assert statuses(raw) == [400], raw
     assert b"Content-Length" in raw
@@ -235,17 +255,17 @@ def test_repeated_content_length_is_refused_and_smuggles_nothing(server: ChimePr
 
 
 @pytest.mark.parametrize("value", [b"+2", b"1_0", b"0x2", b"2, 2", b" 2 2", b"\xd9\xa2"])
-def test_a_content_length_that_is_not_plain_digits_is_refused(server: ChimeProxyServer, vc: str,
-                                                              value: bytes) -> None:
-    data = (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Length: " + value + b"\r\n\r\n{}")
+def test_a_content_length_that_is_not_plain_digits_is_refused(server: ChimeProxyServer, vc: str, value: bytes) -> None:
+    data = (
+        b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + value + b"\r\n\r\n{}"
+    )
     assert statuses(raw_exchange(server, data)) == [400]
     assert state(server)[0] == [vc]
 
 
 def test_two_host_headers_are_refused(server: ChimeProxyServer, vc: str) -> None:
-    data = (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n"
-            b"Content-Length: 0\r\n\r\n")
+    data = b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nContent-Length: 0\r\n\r\n"
     assert statuses(raw_exchange(server, data)) == [400]
     assert state(server)[0] == [vc]
 
@@ -253,8 +273,13 @@ def test_two_host_headers_are_refused(server: ChimeProxyServer, vc: str) -> None
 def _console(*args: str) -> subprocess.Popen[str]:
     script = Path(sys.executable).with_name("chime-proxy-server")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "pytest_chime_proxy.adapters.server"]
-    return subprocess.Popen([*command, "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return subprocess.Popen(
+        [*command, "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 def _reset_connections(url: str, count: int) -> None:
@@ -310,8 +335,9 @@ def test_the_call_log_stays_bounded_under_a_stream_of_requests() -> None:
         with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
             stream = sock.makefile("rb")
             for i in range(2000):
-                sock.sendall(f"GET /voice-connectors?max-results={i % 99 + 1} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                             .encode())
+                sock.sendall(
+                    f"GET /voice-connectors?max-results={i % 99 + 1} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+                )
                 assert stream.readline().startswith(b"HTTP/1.1 200")
                 length = 0
                 while (line := stream.readline()) != b"\r\n":
@@ -347,23 +373,29 @@ def test_console_script_refuses_a_bad_max_calls(value: str) -> None:
 
 
 # ---- item 5: the control API is not reachable from a web page -------------------------------------------------
-@pytest.mark.parametrize("headers", [
-    {"Origin": "http://evil.example", "Content-Type": "text/plain"},
-    {"Origin": "https://evil.example", "Content-Type": "application/json"},
-    {"Origin": "null", "Content-Type": "application/json"},
-    {"Host": "evil.example", "Content-Type": "application/json"},  # DNS rebinding: the attacker's name, our IP
-    {"Host": "127.0.0.1.evil.example:80", "Content-Type": "application/json"},
-])
-@pytest.mark.parametrize(("method", "name", "payload"), [
-    ("POST", "reset", b"{}"),
-    ("POST", "faults", b'{"operation": "*", "error": "ServiceFailureException", "times": null}'),
-    ("POST", "voice-connectors", b"{}"),
-    ("POST", "clock", b'{"advance_seconds": 86400}'),
-    ("GET", "calls", None),
-])
-def test_a_foreign_host_or_origin_gets_403_and_changes_nothing(server: ChimeProxyServer, vc: str,
-                                                               headers: dict[str, str], method: str, name: str,
-                                                               payload: bytes | None) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example", "Content-Type": "text/plain"},
+        {"Origin": "https://evil.example", "Content-Type": "application/json"},
+        {"Origin": "null", "Content-Type": "application/json"},
+        {"Host": "evil.example", "Content-Type": "application/json"},  # DNS rebinding: the attacker's name, our IP
+        {"Host": "127.0.0.1.evil.example:80", "Content-Type": "application/json"},
+    ],
+)
+@pytest.mark.parametrize(
+    ("method", "name", "payload"),
+    [
+        ("POST", "reset", b"{}"),
+        ("POST", "faults", b'{"operation": "*", "error": "ServiceFailureException", "times": null}'),
+        ("POST", "voice-connectors", b"{}"),
+        ("POST", "clock", b'{"advance_seconds": 86400}'),
+        ("GET", "calls", None),
+    ],
+)
+def test_a_foreign_host_or_origin_gets_403_and_changes_nothing(
+    server: ChimeProxyServer, vc: str, headers: dict[str, str], method: str, name: str, payload: bytes | None
+) -> None:
     before, clock = state(server), control(server, "GET", "clock")[1]["now"][:16]
     status, _, body = http(server, method, f"/_chime_proxy/{name}", payload, headers)
     assert status == 403, body
@@ -372,18 +404,28 @@ def test_a_foreign_host_or_origin_gets_403_and_changes_nothing(server: ChimeProx
     assert control(server, "GET", "clock")[1]["now"][:16] == clock
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
-                                          "multipart/form-data; boundary=x", None])
-def test_a_body_that_is_not_json_gets_415_and_changes_nothing(server: ChimeProxyServer, vc: str,
-                                                              content_type: str | None) -> None:
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None]
+)
+def test_a_body_that_is_not_json_gets_415_and_changes_nothing(
+    server: ChimeProxyServer, vc: str, content_type: str | None
+) -> None:
     """The bodies a page can send cross-site without a CORS preflight; and a body with no type at all."""
     before = state(server)
     port = int(server.url.rsplit(":", 1)[1])
     type_line = b"" if content_type is None else f"Content-Type: {content_type}\r\n".encode()
     body = b'{"operation": "*", "error": "ServiceFailureException", "times": null}'
-    raw = raw_exchange(server, b"POST /_chime_proxy/faults HTTP/1.1\r\nHost: 127.0.0.1:" + str(port).encode()
-                       + b"\r\n" + type_line + b"Content-Length: " + str(len(body)).encode()
-                       + b"\r\nConnection: close\r\n\r\n" + body)
+    raw = raw_exchange(
+        server,
+        b"POST /_chime_proxy/faults HTTP/1.1\r\nHost: 127.0.0.1:"
+        + str(port).encode()
+        + b"\r\n"
+        + type_line
+        + b"Content-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body,
+    )
     assert statuses(raw) == [415], raw
     assert b"application/json" in raw
     assert state(server) == before
@@ -392,8 +434,13 @@ def test_a_body_that_is_not_json_gets_415_and_changes_nothing(server: ChimeProxy
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "LOCALHOST.", "127.0.0.2", "[::1]"])
 def test_loopback_hosts_and_origins_are_served(server: ChimeProxyServer, host: str) -> None:
     port = server.url.rsplit(":", 1)[1]
-    status, _, body = http(server, "POST", "/_chime_proxy/clock", b'{"advance_seconds": 1}',
-                           {**JSON, "Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"})
+    status, _, body = http(
+        server,
+        "POST",
+        "/_chime_proxy/clock",
+        b'{"advance_seconds": 1}',
+        {**JSON, "Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"},
+    )
     assert status == 200, body
 
 
@@ -416,22 +463,26 @@ def test_console_script_refuses_a_remote_host_without_the_flag() -> None:
 
 
 # ---- item 6: the control API validates every field before any change ---------------------------------------
-@pytest.mark.parametrize(("payload", "says"), [
-    ({"phone_numbers": [123]}, "phone_numbers item 1"),
-    ({"phone_numbers": "+19135550115"}, "phone_numbers go in a list"),
-    ({"phone_numbers": ["+1 913 555 0114"]}, "is not an E.164 phone number"),
-    ({"phone_numbers": NUMBERS, "name": {"a": 1}}, "'name'"),
-    ({"phone_numbers": NUMBERS, "name": ""}, "'name'"),
-    ({"phone_numbers": NUMBERS, "default_session_expiry_minutes": 0}, "default_session_expiry_minutes"),
-    ({"phone_numbers": NUMBERS, "default_session_expiry_minutes": "60"}, "default_session_expiry_minutes"),
-    ({"phone_numbers": NUMBERS, "countries": ["usa"]}, "countries"),
-    ({"phone_numbers": NUMBERS, "region": "us-east-l"}, "region 'us-east-l'"),
-    ({"phone_numbers": NUMBERS, "proxy": "yes"}, "proxy"),
-    ({"phone_numbers": NUMBERS, "require_encryption": 1}, "require_encryption"),
-    ({"phone_numbers": NUMBERS, "account": "12345"}, "account"),
-])
-def test_a_connector_with_a_bad_field_leaves_nothing_behind(server: ChimeProxyServer, payload: dict[str, Any],
-                                                            says: str) -> None:
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ({"phone_numbers": [123]}, "phone_numbers item 1"),
+        ({"phone_numbers": "+19135550115"}, "phone_numbers go in a list"),
+        ({"phone_numbers": ["+1 913 555 0114"]}, "is not an E.164 phone number"),
+        ({"phone_numbers": NUMBERS, "name": {"a": 1}}, "'name'"),
+        ({"phone_numbers": NUMBERS, "name": ""}, "'name'"),
+        ({"phone_numbers": NUMBERS, "default_session_expiry_minutes": 0}, "default_session_expiry_minutes"),
+        ({"phone_numbers": NUMBERS, "default_session_expiry_minutes": "60"}, "default_session_expiry_minutes"),
+        ({"phone_numbers": NUMBERS, "countries": ["usa"]}, "countries"),
+        ({"phone_numbers": NUMBERS, "region": "us-east-l"}, "region 'us-east-l'"),
+        ({"phone_numbers": NUMBERS, "proxy": "yes"}, "proxy"),
+        ({"phone_numbers": NUMBERS, "require_encryption": 1}, "require_encryption"),
+        ({"phone_numbers": NUMBERS, "account": "12345"}, "account"),
+    ],
+)
+def test_a_connector_with_a_bad_field_leaves_nothing_behind(
+    server: ChimeProxyServer, payload: dict[str, Any], says: str
+) -> None:
     status, body = control(server, "POST", "voice-connectors", payload)
     assert status == 400, body
     assert says in body["Message"]
@@ -440,39 +491,48 @@ def test_a_connector_with_a_bad_field_leaves_nothing_behind(server: ChimeProxySe
         assert server.client(aws_access_key_id=account).list_phone_numbers()["PhoneNumbers"] == []
 
 
-@pytest.mark.parametrize(("payload", "says"), [
-    ({"phone_numbers": [123]}, "phone_numbers item 1"),
-    ({"phone_numbers": ["+19135550111"], "product_type": "Fax"}, "product_type"),
-    ({"phone_numbers": ["+19135550111"], "account": 123456789012}, "account"),
-])
-def test_an_order_with_a_bad_field_orders_nothing(server: ChimeProxyServer, payload: dict[str, Any],
-                                                  says: str) -> None:
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ({"phone_numbers": [123]}, "phone_numbers item 1"),
+        ({"phone_numbers": ["+19135550111"], "product_type": "Fax"}, "product_type"),
+        ({"phone_numbers": ["+19135550111"], "account": 123456789012}, "account"),
+    ],
+)
+def test_an_order_with_a_bad_field_orders_nothing(server: ChimeProxyServer, payload: dict[str, Any], says: str) -> None:
     status, body = control(server, "POST", "phone-numbers", payload)
     assert status == 400 and says in body["Message"], body
     assert state(server) == ([], [], [])
 
 
-@pytest.mark.parametrize(("payload", "says"), [
-    ({"operation": "*", "error": "ServiceFailureException", "times": "3"}, "times"),
-    ({"operation": "*", "error": "ServiceFailureException", "probability": "half"}, "probability"),
-    ({"operation": "*", "error": "ServiceFailureException", "namespace": "chime-sdk-meetings"}, "namespace"),
-    ({"operation": 7, "error": "ServiceFailureException"}, "operation"),
-    ({"operation": "*", "error": ["ServiceFailureException"]}, "error"),
-    ({"operation": "*", "error": "ServiceFailureException", "after": True}, "after"),
-])
-def test_a_fault_with_a_bad_field_adds_no_rule(server: ChimeProxyServer, vc: str, payload: dict[str, Any],
-                                               says: str) -> None:
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ({"operation": "*", "error": "ServiceFailureException", "times": "3"}, "times"),
+        ({"operation": "*", "error": "ServiceFailureException", "probability": "half"}, "probability"),
+        ({"operation": "*", "error": "ServiceFailureException", "namespace": "chime-sdk-meetings"}, "namespace"),
+        ({"operation": 7, "error": "ServiceFailureException"}, "operation"),
+        ({"operation": "*", "error": ["ServiceFailureException"]}, "error"),
+        ({"operation": "*", "error": "ServiceFailureException", "after": True}, "after"),
+    ],
+)
+def test_a_fault_with_a_bad_field_adds_no_rule(
+    server: ChimeProxyServer, vc: str, payload: dict[str, Any], says: str
+) -> None:
     status, body = control(server, "POST", "faults", payload)
     assert status == 400 and says in body["Message"], body
     assert control(server, "GET", "faults") == (200, {"rules": []})
     assert server.client().list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
 
 
-@pytest.mark.parametrize("payload", [
-    {"voice_connector_id": 5, "proxy_session_id": "x"},
-    {"voice_connector_id": "vc", "proxy_session_id": " "},
-    {"voice_connector_id": "vc", "proxy_session_id": "x", "account": "me"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"voice_connector_id": 5, "proxy_session_id": "x"},
+        {"voice_connector_id": "vc", "proxy_session_id": " "},
+        {"voice_connector_id": "vc", "proxy_session_id": "x", "account": "me"},
+    ],
+)
 def test_activity_with_a_bad_field_is_a_400(server: ChimeProxyServer, payload: dict[str, Any]) -> None:
     status, body = control(server, "POST", "activity", payload)
     assert status == 400, body

@@ -28,11 +28,26 @@ import pytest
 
 NAMESPACES = ("chime-sdk-voice", "chime")
 OPERATIONS = (
-    "CreateProxySession", "GetProxySession", "ListProxySessions", "UpdateProxySession", "DeleteProxySession",
-    "PutVoiceConnectorProxy", "GetVoiceConnectorProxy", "DeleteVoiceConnectorProxy",
-    "CreateVoiceConnector", "GetVoiceConnector", "ListVoiceConnectors", "UpdateVoiceConnector",
-    "DeleteVoiceConnector", "CreatePhoneNumberOrder", "GetPhoneNumberOrder", "ListPhoneNumbers", "GetPhoneNumber",
-    "DeletePhoneNumber", "AssociatePhoneNumbersWithVoiceConnector", "DisassociatePhoneNumbersFromVoiceConnector",
+    "CreateProxySession",
+    "GetProxySession",
+    "ListProxySessions",
+    "UpdateProxySession",
+    "DeleteProxySession",
+    "PutVoiceConnectorProxy",
+    "GetVoiceConnectorProxy",
+    "DeleteVoiceConnectorProxy",
+    "CreateVoiceConnector",
+    "GetVoiceConnector",
+    "ListVoiceConnectors",
+    "UpdateVoiceConnector",
+    "DeleteVoiceConnector",
+    "CreatePhoneNumberOrder",
+    "GetPhoneNumberOrder",
+    "ListPhoneNumbers",
+    "GetPhoneNumber",
+    "DeletePhoneNumber",
+    "AssociatePhoneNumbersWithVoiceConnector",
+    "DisassociatePhoneNumbersFromVoiceConnector",
 )
 POOL = ["+19135550101", "+19135550102", "+19135550103"]
 NOT_MATCHING = ("!", "   ", "a!b")  # the first one a pattern rejects is used
@@ -55,30 +70,54 @@ def baseline(operation: str, ctx: Context) -> dict[str, Any]:
     session = {**vc, "ProxySessionId": ctx.session}
     page = {"MaxResults": 10, "NextToken": "token"}
     return {
-        "CreateProxySession": {**vc, "ParticipantPhoneNumbers": ["+14015550101", "+12065550100"],
-                               "Capabilities": ["Voice", "SMS"], "ExpiryMinutes": 30, "Name": "ride 1",
-                               "NumberSelectionBehavior": "PreferSticky", "GeoMatchLevel": "Country",
-                               "GeoMatchParams": {"Country": "US", "AreaCode": "913"}},
+        "CreateProxySession": {
+            **vc,
+            "ParticipantPhoneNumbers": ["+14015550101", "+12065550100"],
+            "Capabilities": ["Voice", "SMS"],
+            "ExpiryMinutes": 30,
+            "Name": "ride 1",
+            "NumberSelectionBehavior": "PreferSticky",
+            "GeoMatchLevel": "Country",
+            "GeoMatchParams": {"Country": "US", "AreaCode": "913"},
+        },
         "GetProxySession": session,
         "ListProxySessions": {**vc, "Status": "Open", **page},
         "UpdateProxySession": {**session, "Capabilities": ["Voice"], "ExpiryMinutes": 30},
         "DeleteProxySession": session,
-        "PutVoiceConnectorProxy": {**vc, "DefaultSessionExpiryMinutes": 60, "PhoneNumberPoolCountries": ["US"],
-                                   "FallBackPhoneNumber": "+12065550100", "Disabled": False},
+        "PutVoiceConnectorProxy": {
+            **vc,
+            "DefaultSessionExpiryMinutes": 60,
+            "PhoneNumberPoolCountries": ["US"],
+            "FallBackPhoneNumber": "+12065550100",
+            "Disabled": False,
+        },
         "GetVoiceConnectorProxy": vc,
         "DeleteVoiceConnectorProxy": vc,
-        "CreateVoiceConnector": {"Name": "vc-1", "RequireEncryption": True, "AwsRegion": "us-east-1",
-                                 "IntegrationType": "CONNECT_CALL_TRANSFER_CONNECTOR", "NetworkType": "IPV4_ONLY",
-                                 "Tags": [{"Key": "team", "Value": "rides"}]},
+        "CreateVoiceConnector": {
+            "Name": "vc-1",
+            "RequireEncryption": True,
+            "AwsRegion": "us-east-1",
+            "IntegrationType": "CONNECT_CALL_TRANSFER_CONNECTOR",
+            "NetworkType": "IPV4_ONLY",
+            "Tags": [{"Key": "team", "Value": "rides"}],
+        },
         "GetVoiceConnector": vc,
         "ListVoiceConnectors": page,
         "UpdateVoiceConnector": {**vc, "Name": "vc-2", "RequireEncryption": False},
         "DeleteVoiceConnector": vc,
-        "CreatePhoneNumberOrder": {"ProductType": "VoiceConnector", "E164PhoneNumbers": ["+19135550150"],
-                                   "Name": "order.1"},
+        "CreatePhoneNumberOrder": {
+            "ProductType": "VoiceConnector",
+            "E164PhoneNumbers": ["+19135550150"],
+            "Name": "order.1",
+        },
         "GetPhoneNumberOrder": {"PhoneNumberOrderId": ctx.order},
-        "ListPhoneNumbers": {"Status": "Assigned", "ProductType": "VoiceConnector", "FilterName": "VoiceConnectorId",
-                             "FilterValue": ctx.vc, **page},
+        "ListPhoneNumbers": {
+            "Status": "Assigned",
+            "ProductType": "VoiceConnector",
+            "FilterName": "VoiceConnectorId",
+            "FilterValue": ctx.vc,
+            **page,
+        },
         "GetPhoneNumber": {"PhoneNumberId": ctx.number},
         "DeletePhoneNumber": {"PhoneNumberId": ctx.number},
         "AssociatePhoneNumbersWithVoiceConnector": {**vc, "E164PhoneNumbers": [POOL[2]], "ForceAssociate": False},
@@ -133,34 +172,67 @@ def _violations(shape: Any, path: tuple[Any, ...], field: str, valid: Any, uri: 
             yield Violation(path, field, "NotAnEnumValue", "Member must satisfy enum value set", "enum", c)
         if pattern:
             bad = next(v for v in NOT_MATCHING if not re.search(pattern, v))
-            yield Violation(path, field, bad, f"Member must satisfy regular expression pattern: {pattern}",
-                            "pattern", c)
+            yield Violation(
+                path, field, bad, f"Member must satisfy regular expression pattern: {pattern}", "pattern", c
+            )
         if "max" in meta:
-            yield Violation(path, field, "a" * (meta["max"] + 1),
-                            f"Member must have length less than or equal to {meta['max']}", "max-length", c)
+            yield Violation(
+                path,
+                field,
+                "a" * (meta["max"] + 1),
+                f"Member must have length less than or equal to {meta['max']}",
+                "max-length",
+                c,
+            )
         if meta.get("min", 0) >= 1 and not uri:
-            yield Violation(path, field, "", f"Member must have length greater than or equal to {meta['min']}",
-                            "min-length", c)
+            yield Violation(
+                path, field, "", f"Member must have length greater than or equal to {meta['min']}", "min-length", c
+            )
     elif kind in ("integer", "long"):
         if "max" in meta:
-            yield Violation(path, field, meta["max"] + 1,
-                            f"Member must have value less than or equal to {meta['max']}", "max-value", c)
+            yield Violation(
+                path,
+                field,
+                meta["max"] + 1,
+                f"Member must have value less than or equal to {meta['max']}",
+                "max-value",
+                c,
+            )
         if "min" in meta:
-            yield Violation(path, field, meta["min"] - 1,
-                            f"Member must have value greater than or equal to {meta['min']}", "min-value", c)
+            yield Violation(
+                path,
+                field,
+                meta["min"] - 1,
+                f"Member must have value greater than or equal to {meta['min']}",
+                "min-value",
+                c,
+            )
     elif kind == "list":
         items = list(valid) if valid else [_sample(shape.member)]
         if "max" in meta:
-            yield Violation(path, field, [items[0]] * (meta["max"] + 1),
-                            f"Member must have length less than or equal to {meta['max']}", "max-items", c)
+            yield Violation(
+                path,
+                field,
+                [items[0]] * (meta["max"] + 1),
+                f"Member must have length less than or equal to {meta['max']}",
+                "max-items",
+                c,
+            )
         if meta.get("min", 0) >= 1:
-            yield Violation(path, field, items[: meta["min"] - 1],
-                            f"Member must have length greater than or equal to {meta['min']}", "min-items", c)
+            yield Violation(
+                path,
+                field,
+                items[: meta["min"] - 1],
+                f"Member must have length greater than or equal to {meta['min']}",
+                "min-items",
+                c,
+            )
         yield from _violations(shape.member, (*path, 0), f"{field}.1.member", items[0], False)
     elif kind == "structure":
         for name, member in shape.members.items():
-            yield from _violations(member, (*path, name), f"{field}.{_lower_camel(name)}",
-                                   (valid or {}).get(name), False)
+            yield from _violations(
+                member, (*path, name), f"{field}.{_lower_camel(name)}", (valid or {}).get(name), False
+            )
 
 
 def _snapshot_constraints(namespace: str, operation: str, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -198,8 +270,15 @@ def _cases() -> Iterator[Any]:
         model = _service_model(namespace)
         missing = model is None or "CreateProxySession" not in model.operation_names
         if missing:
-            yield pytest.param(namespace, None, None, id=f"{namespace}-not-in-this-botocore", marks=pytest.mark.skip(
-                reason=f"this botocore has no {namespace} proxy operations (legacy chime needs botocore<=1.37.1)"))
+            yield pytest.param(
+                namespace,
+                None,
+                None,
+                id=f"{namespace}-not-in-this-botocore",
+                marks=pytest.mark.skip(
+                    reason=f"this botocore has no {namespace} proxy operations (legacy chime needs botocore<=1.37.1)"
+                ),
+            )
             continue
         for operation in OPERATIONS:
             shape = model.operation_model(operation).input_shape
@@ -246,22 +325,26 @@ def ctx(chime_proxy: Any) -> Context:
     vc = chime_proxy.create_voice_connector(POOL[:2])
     chime_proxy.order_phone_numbers([POOL[2]])
     client = boto3.client("chime-sdk-voice", region_name="us-east-1")
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                          Capabilities=["Voice"])["ProxySession"]["ProxySessionId"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]
+    )["ProxySession"]["ProxySessionId"]
     order = client.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=["+19135550160"])
     return Context(vc, session, order["PhoneNumberOrder"]["PhoneNumberOrderId"], POOL[0])
 
 
 # ---- the tests ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("namespace", "operation", "violation"), list(_cases()))
-def test_every_constraint_is_enforced(chime_proxy: Any, raw_client: Any, ctx: Context, namespace: str,
-                                      operation: str, violation: Violation) -> None:
+def test_every_constraint_is_enforced(
+    chime_proxy: Any, raw_client: Any, ctx: Context, namespace: str, operation: str, violation: Violation
+) -> None:
     followed = _snapshot_constraints(namespace, operation, violation.path)
     if followed != violation.constraints:
         import botocore
 
-        pytest.skip(f"botocore {botocore.__version__}'s {namespace} model has {violation.constraints} at "
-                    f"{violation.field}; the fake follows the newer model's {followed}")
+        pytest.skip(
+            f"botocore {botocore.__version__}'s {namespace} model has {violation.constraints} at "
+            f"{violation.field}; the fake follows the newer model's {followed}"
+        )
     client = raw_client(namespace)
     request = _request(client.meta.service_model, operation, ctx)
     _set(request, violation.path, violation.value)
@@ -296,12 +379,18 @@ def test_baselines_are_valid(chime_proxy: Any, raw_client: Any, ctx: Context, na
 def test_several_violations_are_all_named(raw_client: Any, ctx: Context) -> None:
     client = raw_client("chime-sdk-voice")
     with pytest.raises(client.exceptions.BadRequestException) as excinfo:
-        client.create_proxy_session(VoiceConnectorId=ctx.vc, ParticipantPhoneNumbers=["+14015550101", "+1206555"],
-                                    Capabilities=["Voice", "Fax"], NumberSelectionBehavior="Sticky")
+        client.create_proxy_session(
+            VoiceConnectorId=ctx.vc,
+            ParticipantPhoneNumbers=["+14015550101", "+1206555"],
+            Capabilities=["Voice", "Fax"],
+            NumberSelectionBehavior="Sticky",
+        )
     message = excinfo.value.response["Error"]["Message"]
     assert message.startswith("2 validation errors detected: ")
-    assert "Value 'Fax' at 'capabilities.2.member' failed to satisfy constraint: Member must satisfy enum value set: " \
-           "[Voice, SMS]" in message
+    assert (
+        "Value 'Fax' at 'capabilities.2.member' failed to satisfy constraint: Member must satisfy enum value set: "
+        "[Voice, SMS]" in message
+    )
     assert "at 'numberSelectionBehavior' failed to satisfy constraint" in message
 
 
@@ -309,22 +398,32 @@ def test_a_missing_required_member_is_named(raw_client: Any, ctx: Context) -> No
     client = raw_client("chime-sdk-voice")
     with pytest.raises(client.exceptions.BadRequestException) as excinfo:
         client.create_proxy_session(VoiceConnectorId=ctx.vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"])
-    assert "Value null at 'capabilities' failed to satisfy constraint: Member must not be null" in \
-        excinfo.value.response["Error"]["Message"]
+    assert (
+        "Value null at 'capabilities' failed to satisfy constraint: Member must not be null"
+        in excinfo.value.response["Error"]["Message"]
+    )
 
 
 def test_a_wrongly_typed_member_is_a_bad_request(raw_client: Any, ctx: Context) -> None:
     client = raw_client("chime-sdk-voice")
     with pytest.raises(client.exceptions.BadRequestException, match="'expiryMinutes'"):
-        client.create_proxy_session(VoiceConnectorId=ctx.vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                    Capabilities=["Voice"], ExpiryMinutes="ten")
+        client.create_proxy_session(
+            VoiceConnectorId=ctx.vc,
+            ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
+            Capabilities=["Voice"],
+            ExpiryMinutes="ten",
+        )
 
 
 def test_sensitive_values_are_not_echoed(raw_client: Any, ctx: Context) -> None:
     client = raw_client("chime-sdk-voice")
     with pytest.raises(client.exceptions.BadRequestException) as excinfo:
-        client.create_proxy_session(VoiceConnectorId=ctx.vc, ParticipantPhoneNumbers=["+14015550101", "secret-555"],
-                                    Capabilities=["Voice"], Name="private name!")
+        client.create_proxy_session(
+            VoiceConnectorId=ctx.vc,
+            ParticipantPhoneNumbers=["+14015550101", "secret-555"],
+            Capabilities=["Voice"],
+            Name="private name!",
+        )
     message = excinfo.value.response["Error"]["Message"]
     assert "participantPhoneNumbers.2.member" in message and "'name'" in message
     assert "secret-555" not in message and "private name!" not in message
@@ -333,9 +432,14 @@ def test_sensitive_values_are_not_echoed(raw_client: Any, ctx: Context) -> None:
 def test_a_body_that_is_not_json_is_a_bad_request(chime_proxy: Any, ctx: Context) -> None:
     from pytest_chime_proxy.wire.protocol import WireRequest
 
-    answer = chime_proxy.dispatch(WireRequest(
-        "POST", f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{ctx.vc}/proxy-sessions",
-        {"Content-Type": "application/json"}, b"{not json"))
+    answer = chime_proxy.dispatch(
+        WireRequest(
+            "POST",
+            f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{ctx.vc}/proxy-sessions",
+            {"Content-Type": "application/json"},
+            b"{not json",
+        )
+    )
     assert answer is not None and answer.status == 400
     assert answer.headers["x-amzn-ErrorType"] == "BadRequestException"
 
@@ -358,32 +462,45 @@ def test_the_generator_covers_patterns_enums_lengths_and_ranges_in_both_namespac
         namespace, _, violation = case.values
         if violation is not None:
             kinds.setdefault(namespace, set()).add(violation.kind)
-    assert {"pattern", "enum", "max-length", "min-length", "max-value", "min-value", "max-items",
-            "min-items"} <= kinds["chime-sdk-voice"]
+    assert {"pattern", "enum", "max-length", "min-length", "max-value", "min-value", "max-items", "min-items"} <= kinds[
+        "chime-sdk-voice"
+    ]
     if "chime" in kinds:
         assert {"pattern", "enum", "max-length", "max-value", "min-value", "max-items", "min-items"} <= kinds["chime"]
 
 
 # ---- integers: the models' ``integer`` is 32-bit (Smithy), so larger JSON numbers are refused ----------------
-@pytest.mark.parametrize(("operation", "member", "field"), [
-    ("create_proxy_session", "ExpiryMinutes", "expiryMinutes"),
-    ("put_voice_connector_proxy", "DefaultSessionExpiryMinutes", "defaultSessionExpiryMinutes"),
-])
+@pytest.mark.parametrize(
+    ("operation", "member", "field"),
+    [
+        ("create_proxy_session", "ExpiryMinutes", "expiryMinutes"),
+        ("put_voice_connector_proxy", "DefaultSessionExpiryMinutes", "defaultSessionExpiryMinutes"),
+    ],
+)
 @pytest.mark.parametrize("value", [2**31, 10**20])
-def test_integers_beyond_32_bits_are_a_bad_request(chime_proxy: Any, chime_sdk_voice: Any, ctx: Context,
-                                                   operation: str, member: str, field: str, value: int) -> None:
+def test_integers_beyond_32_bits_are_a_bad_request(
+    chime_proxy: Any, chime_sdk_voice: Any, ctx: Context, operation: str, member: str, field: str, value: int
+) -> None:
     """Assumption (no source gives the service's words): an out-of-range integer is reported like a maximum;
     for these two members the service's own limit (720 minutes) is the maximum named."""
-    request = {"VoiceConnectorId": ctx.vc, member: value, **{
-        "create_proxy_session": {"ParticipantPhoneNumbers": ["+14015550102", "+12065550102"],
-                                 "Capabilities": ["Voice"]},
-        "put_voice_connector_proxy": {"PhoneNumberPoolCountries": ["US"]},
-    }[operation]}
+    request = {
+        "VoiceConnectorId": ctx.vc,
+        member: value,
+        **{
+            "create_proxy_session": {
+                "ParticipantPhoneNumbers": ["+14015550102", "+12065550102"],
+                "Capabilities": ["Voice"],
+            },
+            "put_voice_connector_proxy": {"PhoneNumberPoolCountries": ["US"]},
+        }[operation],
+    }
     state = copy.deepcopy(chime_proxy.backend.accounts)
     with pytest.raises(chime_sdk_voice.exceptions.BadRequestException) as excinfo:
         getattr(chime_sdk_voice, operation)(**request)
-    assert f"at '{field}' failed to satisfy constraint: Member must have value less than or equal to 720" \
+    assert (
+        f"at '{field}' failed to satisfy constraint: Member must have value less than or equal to 720"
         in excinfo.value.response["Error"]["Message"]
+    )
     assert chime_proxy.backend.accounts == state
     assert len(chime_sdk_voice.list_proxy_sessions(VoiceConnectorId=ctx.vc)["ProxySessions"]) == 1
 
@@ -391,8 +508,11 @@ def test_integers_beyond_32_bits_are_a_bad_request(chime_proxy: Any, chime_sdk_v
 def test_the_largest_expiry_never_breaks_the_fake(chime_proxy: Any, chime_sdk_voice: Any, ctx: Context) -> None:
     chime_proxy.clock.set("9998-12-31T23:00:00Z")  # an hour before the end of the clock's range
     session = chime_sdk_voice.create_proxy_session(
-        VoiceConnectorId=ctx.vc, ParticipantPhoneNumbers=["+14015550103", "+12065550103"], Capabilities=["Voice"],
-        ExpiryMinutes=720)["ProxySession"]
+        VoiceConnectorId=ctx.vc,
+        ParticipantPhoneNumbers=["+14015550103", "+12065550103"],
+        Capabilities=["Voice"],
+        ExpiryMinutes=720,
+    )["ProxySession"]
     chime_proxy.clock.advance(minutes=59)
     got = chime_sdk_voice.get_proxy_session(VoiceConnectorId=ctx.vc, ProxySessionId=session["ProxySessionId"])
     assert got["ProxySession"]["Status"] == "Open"

@@ -65,8 +65,9 @@ def test_update_changes_name_encryption_and_updated_timestamp(client: Any, chime
     chime_proxy.clock.set("2024-01-01T00:00:00Z")
     created = _create(client)
     chime_proxy.clock.advance(minutes=5)
-    updated = client.update_voice_connector(VoiceConnectorId=created["VoiceConnectorId"], Name="rides two",
-                                            RequireEncryption=False)["VoiceConnector"]
+    updated = client.update_voice_connector(
+        VoiceConnectorId=created["VoiceConnectorId"], Name="rides two", RequireEncryption=False
+    )["VoiceConnector"]
     assert updated["Name"] == "rides two" and updated["RequireEncryption"] is False
     assert updated["CreatedTimestamp"] == created["CreatedTimestamp"]
     assert updated["UpdatedTimestamp"] - created["UpdatedTimestamp"] == timedelta(minutes=5)
@@ -102,8 +103,9 @@ def test_a_connector_with_numbers_cannot_be_deleted(client: Any, chime_proxy: An
 
 def test_deleting_a_connector_deletes_its_sessions(client: Any, chime_proxy: Any) -> None:
     vc = chime_proxy.create_voice_connector(["+19135550199"])
-    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
-                                          Capabilities=["Voice"])["ProxySession"]["ProxySessionId"]
+    session = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]
+    )["ProxySession"]["ProxySessionId"]
     client.disassociate_phone_numbers_from_voice_connector(VoiceConnectorId=vc, E164PhoneNumbers=["+19135550199"])
     client.delete_voice_connector(VoiceConnectorId=vc)
     with pytest.raises(client.exceptions.NotFoundException):
@@ -111,8 +113,9 @@ def test_deleting_a_connector_deletes_its_sessions(client: Any, chime_proxy: Any
 
 
 def test_the_helper_builds_the_same_connector_the_api_does(chime_sdk_voice: Any, chime_proxy: Any) -> None:
-    vc = chime_proxy.create_voice_connector(["+19135550199", "+12065550100"], name="helper",
-                                            default_session_expiry_minutes=15)
+    vc = chime_proxy.create_voice_connector(
+        ["+19135550199", "+12065550100"], name="helper", default_session_expiry_minutes=15
+    )
     got = chime_sdk_voice.get_voice_connector(VoiceConnectorId=vc)["VoiceConnector"]
     assert got["Name"] == "helper" and got["AwsRegion"] == "us-east-1"
     proxy = chime_sdk_voice.get_voice_connector_proxy(VoiceConnectorId=vc)["Proxy"]
@@ -131,12 +134,16 @@ def test_a_regional_endpoint_sees_only_its_region(chime_proxy: Any) -> None:
     assert vc_west["AwsRegion"] == "us-west-2"
     assert vc_west["VoiceConnectorArn"].startswith("arn:aws:chime:us-west-2:")
     assert [vc["VoiceConnectorId"] for vc in west.list_voice_connectors()["VoiceConnectors"]] == [
-        vc_west["VoiceConnectorId"]]
+        vc_west["VoiceConnectorId"]
+    ]
     with pytest.raises(west.exceptions.NotFoundException):
         west.get_voice_connector(VoiceConnectorId=vc_east)
     with pytest.raises(east.exceptions.NotFoundException):
-        east.create_proxy_session(VoiceConnectorId=vc_west["VoiceConnectorId"],
-                                  ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"])
+        east.create_proxy_session(
+            VoiceConnectorId=vc_west["VoiceConnectorId"],
+            ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
+            Capabilities=["Voice"],
+        )
 
 
 def test_aws_region_places_the_connector(chime_proxy: Any) -> None:
@@ -176,8 +183,9 @@ def test_termination_is_put_got_and_deleted_with_its_documented_default(client: 
     put = client.put_voice_connector_termination(VoiceConnectorId=vc, Termination=TERMINATION)["Termination"]
     assert put == {**TERMINATION, "CpsLimit": 1, "Disabled": False}  # CpsLimit: "Default value of 1"
     assert client.get_voice_connector_termination(VoiceConnectorId=vc)["Termination"] == put
-    changed = client.put_voice_connector_termination(VoiceConnectorId=vc, Termination={**TERMINATION, "CpsLimit": 5,
-                                                                                     "Disabled": True})
+    changed = client.put_voice_connector_termination(
+        VoiceConnectorId=vc, Termination={**TERMINATION, "CpsLimit": 5, "Disabled": True}
+    )
     assert changed["Termination"]["CpsLimit"] == 5 and changed["Termination"]["Disabled"] is True
     deleted = client.delete_voice_connector_termination(VoiceConnectorId=vc)
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
@@ -185,17 +193,21 @@ def test_termination_is_put_got_and_deleted_with_its_documented_default(client: 
         client.get_voice_connector_termination(VoiceConnectorId=vc)
 
 
-@pytest.mark.parametrize(("termination", "message"), [
-    ({"CidrAllowedList": ["10.0.0.0/24"]}, "CallingRegions is required"),
-    ({"CallingRegions": ["US"]}, "CidrAllowedList is required"),
-    ({"CallingRegions": ["USA"], "CidrAllowedList": ["10.0.0.0/24"]}, "alpha-2"),
-    ({"CallingRegions": ["US"], "CidrAllowedList": ["10.0.0.1/24"]}, "not a network in CIDR format"),
-    ({"CallingRegions": ["US"], "CidrAllowedList": ["example.com"]}, "not a network in CIDR format"),
-    ({**TERMINATION, "DefaultPhoneNumber": "0123"}, "termination.defaultPhoneNumber"),
-    ({**TERMINATION, "CpsLimit": 0}, "cpsLimit"),
-])
-def test_a_bad_termination_is_refused_and_changes_nothing(client: Any, chime_proxy: Any,
-                                                          termination: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("termination", "message"),
+    [
+        ({"CidrAllowedList": ["10.0.0.0/24"]}, "CallingRegions is required"),
+        ({"CallingRegions": ["US"]}, "CidrAllowedList is required"),
+        ({"CallingRegions": ["USA"], "CidrAllowedList": ["10.0.0.0/24"]}, "alpha-2"),
+        ({"CallingRegions": ["US"], "CidrAllowedList": ["10.0.0.1/24"]}, "not a network in CIDR format"),
+        ({"CallingRegions": ["US"], "CidrAllowedList": ["example.com"]}, "not a network in CIDR format"),
+        ({**TERMINATION, "DefaultPhoneNumber": "0123"}, "termination.defaultPhoneNumber"),
+        ({**TERMINATION, "CpsLimit": 0}, "cpsLimit"),
+    ],
+)
+def test_a_bad_termination_is_refused_and_changes_nothing(
+    client: Any, chime_proxy: Any, termination: dict[str, Any], message: str
+) -> None:
     from botocore.exceptions import ParamValidationError
 
     vc = _create(client)["VoiceConnectorId"]
@@ -224,16 +236,18 @@ def test_origination_routes_get_the_documented_defaults(client: Any, chime_proxy
         client.get_voice_connector_origination(VoiceConnectorId=plain)
 
 
-@pytest.mark.parametrize(("origination", "message"), [
-    ({}, "Routes .1 to 20 SIP hosts. or Disabled"),
-    ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1}] * 21}, "1 to 20 routes, not 21"),
-    ({"Routes": [{"Host": "a", "Weight": 1}]}, "Routes.1 lacks Priority"),
-    ({"Routes": [{"Host": "a", "Priority": 101, "Weight": 1}]}, "less than or equal to 100"),
-    ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1, "Protocol": "SCTP"}]}, "enum value set: \\[TCP, UDP\\]"),
-    ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1, "Port": 65536}]}, "less than or equal to 65535"),
-])
-def test_a_bad_origination_is_refused(client: Any, chime_proxy: Any, origination: dict[str, Any],
-                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("origination", "message"),
+    [
+        ({}, "Routes .1 to 20 SIP hosts. or Disabled"),
+        ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1}] * 21}, "1 to 20 routes, not 21"),
+        ({"Routes": [{"Host": "a", "Weight": 1}]}, "Routes.1 lacks Priority"),
+        ({"Routes": [{"Host": "a", "Priority": 101, "Weight": 1}]}, "less than or equal to 100"),
+        ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1, "Protocol": "SCTP"}]}, "enum value set: \\[TCP, UDP\\]"),
+        ({"Routes": [{"Host": "a", "Priority": 1, "Weight": 1, "Port": 65536}]}, "less than or equal to 65535"),
+    ],
+)
+def test_a_bad_origination_is_refused(client: Any, chime_proxy: Any, origination: dict[str, Any], message: str) -> None:
     vc = _create(client)["VoiceConnectorId"]
     with pytest.raises(client.exceptions.BadRequestException, match=message):
         client.put_voice_connector_origination(VoiceConnectorId=vc, Origination=origination)
@@ -253,14 +267,19 @@ def test_logging_is_off_until_put(client: Any, chime_proxy: Any) -> None:
 
 def test_streaming_is_put_got_and_deleted(client: Any, chime_proxy: Any) -> None:
     vc = _create(client)["VoiceConnectorId"]
-    config = {"DataRetentionInHours": 24, "Disabled": False,
-              "StreamingNotificationTargets": [{"NotificationTarget": "SQS"}]}
+    config = {
+        "DataRetentionInHours": 24,
+        "Disabled": False,
+        "StreamingNotificationTargets": [{"NotificationTarget": "SQS"}],
+    }
     client.put_voice_connector_streaming_configuration(VoiceConnectorId=vc, StreamingConfiguration=config)
     got = client.get_voice_connector_streaming_configuration(VoiceConnectorId=vc)["StreamingConfiguration"]
     assert {k: got[k] for k in config} == config
     with pytest.raises(client.exceptions.BadRequestException, match="enum value set"):
-        client.put_voice_connector_streaming_configuration(VoiceConnectorId=vc, StreamingConfiguration={
-            **config, "StreamingNotificationTargets": [{"NotificationTarget": "Kafka"}]})
+        client.put_voice_connector_streaming_configuration(
+            VoiceConnectorId=vc,
+            StreamingConfiguration={**config, "StreamingNotificationTargets": [{"NotificationTarget": "Kafka"}]},
+        )
     client.delete_voice_connector_streaming_configuration(VoiceConnectorId=vc)
     with pytest.raises(client.exceptions.NotFoundException, match="streaming configuration"):
         client.get_voice_connector_streaming_configuration(VoiceConnectorId=vc)
@@ -270,8 +289,9 @@ def test_termination_credentials_never_come_back_in_clear(client: Any, chime_pro
     vc = _create(client)["VoiceConnectorId"]
     secret = "correct horse battery staple"
     client.put_voice_connector_termination_credentials(
-        VoiceConnectorId=vc, Credentials=[{"Username": "pbx-b", "Password": secret},
-                                          {"Username": "pbx-a", "Password": "another one"}])
+        VoiceConnectorId=vc,
+        Credentials=[{"Username": "pbx-b", "Password": secret}, {"Username": "pbx-a", "Password": "another one"}],
+    )
     listed = client.list_voice_connector_termination_credentials(VoiceConnectorId=vc)
     assert listed["Usernames"] == ["pbx-a", "pbx-b"]
     for call in chime_proxy.calls:
@@ -301,7 +321,10 @@ def test_settings_of_an_unknown_connector_are_not_found(client: Any, chime_proxy
     vc = _create(client)["VoiceConnectorId"]
     client.put_voice_connector_termination(VoiceConnectorId=vc, Termination=TERMINATION)
     client.delete_voice_connector(VoiceConnectorId=vc)
-    for call in (client.get_voice_connector_termination, client.get_voice_connector_logging_configuration,
-                 client.list_voice_connector_termination_credentials):
+    for call in (
+        client.get_voice_connector_termination,
+        client.get_voice_connector_logging_configuration,
+        client.list_voice_connector_termination_credentials,
+    ):
         with pytest.raises(client.exceptions.NotFoundException, match=vc):
             call(VoiceConnectorId=vc)

@@ -24,8 +24,23 @@ OUT = Path(__file__).resolve().parent.parent / "pytest_chime_proxy" / "wire" / "
 sys.path.insert(0, str(OUT.parents[2]))
 from pytest_chime_proxy.service import emulated  # noqa: E402 - after the path that finds this checkout
 
-KEEP = ("type", "required", "members", "member", "min", "max", "pattern", "enum", "sensitive",
-        "location", "locationName", "shape", "timestampFormat", "error", "exception")
+KEEP = (
+    "type",
+    "required",
+    "members",
+    "member",
+    "min",
+    "max",
+    "pattern",
+    "enum",
+    "sensitive",
+    "location",
+    "locationName",
+    "shape",
+    "timestampFormat",
+    "error",
+    "exception",
+)
 
 
 def _clean(shape: dict) -> dict:
@@ -56,12 +71,17 @@ def snapshot(service: str) -> dict:
     operations = {}
     for name in emulated():
         if name not in raw["operations"]:
-            raise SystemExit(f"botocore {botocore.__version__}'s {service} model has no operation {name}; "
-                             "use the botocore named in this module's docstring")
+            raise SystemExit(
+                f"botocore {botocore.__version__}'s {service} model has no operation {name}; "
+                "use the botocore named in this module's docstring"
+            )
         op = raw["operations"][name]
         operations[name] = {
-            "http": {"method": op["http"]["method"], "requestUri": op["http"]["requestUri"],
-                     "responseCode": op["http"].get("responseCode", 200)},
+            "http": {
+                "method": op["http"]["method"],
+                "requestUri": op["http"]["requestUri"],
+                "responseCode": op["http"].get("responseCode", 200),
+            },
             "input": op.get("input", {}).get("shape"),
             "output": op.get("output", {}).get("shape"),
             "errors": [e["shape"] for e in op.get("errors", [])],
@@ -73,7 +93,8 @@ def snapshot(service: str) -> dict:
             walk(err)
     others = {
         name: {"method": op["http"]["method"], "requestUri": op["http"]["requestUri"]}
-        for name, op in raw["operations"].items() if name not in operations
+        for name, op in raw["operations"].items()
+        if name not in operations
     }
     return {
         "metadata": {k: raw["metadata"].get(k) for k in ("apiVersion", "endpointPrefix", "signingName", "protocol")},

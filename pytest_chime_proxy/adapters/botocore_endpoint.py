@@ -58,8 +58,7 @@ def connection_error(fault: ConnectionFault, request: Any) -> Exception:
     """botocore's own exception for an injected connection fault, as its HTTP session raises it."""
     from botocore import exceptions
 
-    error: Exception = getattr(exceptions, fault.botocore_name)(endpoint_url=request.url, request=request,
-                                                               error=fault)
+    error: Exception = getattr(exceptions, fault.botocore_name)(endpoint_url=request.url, request=request, error=fault)
     return error
 
 
@@ -93,11 +92,21 @@ def _send(endpoint: Any, request: Any) -> Any:
     return _original_send(endpoint, request)
 
 
-def _get_auth_instance(signer: Any, signing_name: str, region_name: str, signature_version: Any = None,
-                       request_credentials: Any = None, **kwargs: Any) -> Any:
+def _get_auth_instance(
+    signer: Any,
+    signing_name: str,
+    region_name: str,
+    signature_version: Any = None,
+    request_credentials: Any = None,
+    **kwargs: Any,
+) -> Any:
     assert _original_auth is not None
-    if (request_credentials is None and getattr(signer, "_credentials", None) is None and signing_name == "chime"
-            and active.any_active()):
+    if (
+        request_credentials is None
+        and getattr(signer, "_credentials", None) is None
+        and signing_name == "chime"
+        and active.any_active()
+    ):
         from botocore.credentials import Credentials
 
         request_credentials = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, method="pytest-chime-proxy")
@@ -106,9 +115,14 @@ def _get_auth_instance(signer: Any, signing_name: str, region_name: str, signatu
 
 def _create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
     assert _original_create_client is not None
-    if (service_name in CHIME_SERVICES and active.any_active() and kwargs.get("aws_access_key_id") is None
-            and kwargs.get("aws_secret_access_key") is None and kwargs.get("aws_session_token") is None
-            and len(args) < 6):  # keys not given, positionally or by name: the fake ones, resolving nothing
+    if (
+        service_name in CHIME_SERVICES
+        and active.any_active()
+        and kwargs.get("aws_access_key_id") is None
+        and kwargs.get("aws_secret_access_key") is None
+        and kwargs.get("aws_session_token") is None
+        and len(args) < 6
+    ):  # keys not given, positionally or by name: the fake ones, resolving nothing
         kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = FAKE_ACCESS_KEY, FAKE_SECRET_KEY
     return _original_create_client(session, service_name, *args, **kwargs)
 

@@ -79,8 +79,9 @@ def _hosts(url: str) -> set[str]:
     return hosts
 
 
-def redirected_chime_url(endpoint_prefix: str | None, url: str, endpoint_url: str | None,
-                         region: str | None) -> str | None:
+def redirected_chime_url(
+    endpoint_prefix: str | None, url: str, endpoint_url: str | None, region: str | None
+) -> str | None:
     """The real Chime URL a Chime client's request sent to another host stands for, or None.
 
     A client's endpoint can be moved by ``endpoint_url=``, ``AWS_ENDPOINT_URL[_CHIME_SDK_VOICE]`` or a config
@@ -94,8 +95,10 @@ def redirected_chime_url(endpoint_prefix: str | None, url: str, endpoint_url: st
     if all(is_loopback(host) for host in _hosts(url)):
         return None
     base = urlsplit(endpoint_url or "").path.rstrip("/")
-    path = parts.path[len(base):] if base and parts.path.startswith(base) else parts.path
-    host = (f"voice-chime.{region or LEGACY_HOME_REGION}.amazonaws.com" if namespace == "chime-sdk-voice"
-            else "service.chime.aws.amazon.com")
+    path = parts.path[len(base) :] if base and parts.path.startswith(base) else parts.path
+    host = (
+        f"voice-chime.{region or LEGACY_HOME_REGION}.amazonaws.com"
+        if namespace == "chime-sdk-voice"
+        else "service.chime.aws.amazon.com"
+    )
     return f"https://{host}{path or '/'}" + (f"?{parts.query}" if parts.query else "")
-

@@ -92,9 +92,11 @@ def guard(method: str, headers: Mapping[str, str], body: bytes, allow_remote: bo
     if host is not None and not allow_remote:
         name = _host_of(host)
         if name is None or not is_loopback(name):
-            return 403, {"Message": f"the control API answers only requests for a loopback host; Host {host!r} "
-                                    f"is not one (use http://127.0.0.1:<port>, or start the server with "
-                                    f"--allow-remote)"}
+            return 403, {
+                "Message": f"the control API answers only requests for a loopback host; Host {host!r} "
+                f"is not one (use http://127.0.0.1:<port>, or start the server with "
+                f"--allow-remote)"
+            }
     origin = _header(headers, "Origin")
     if origin is not None:
         try:
@@ -102,19 +104,23 @@ def guard(method: str, headers: Mapping[str, str], body: bytes, allow_remote: bo
         except ValueError:
             origin_host = None
         if origin_host is None or not is_loopback(origin_host):
-            return 403, {"Message": f"the control API refuses requests from web pages of other origins "
-                                    f"(Origin {origin!r}); call it from your test code, not a browser"}
+            return 403, {
+                "Message": f"the control API refuses requests from web pages of other origins "
+                f"(Origin {origin!r}); call it from your test code, not a browser"
+            }
     content_type = _header(headers, "Content-Type")
     media = (content_type or "").split(";", 1)[0].strip().lower()
     is_json = media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
     if (content_type is not None or body.strip()) and not is_json:
-        return 415, {"Message": f"the control API takes JSON bodies: send Content-Type: application/json "
-                                f"(got {content_type!r})"}
+        return 415, {
+            "Message": f"the control API takes JSON bodies: send Content-Type: application/json (got {content_type!r})"
+        }
     return None
 
 
-def _options(body: Mapping[str, Any], allowed: AbstractSet[str],
-             required: AbstractSet[str] = frozenset()) -> dict[str, Any]:
+def _options(
+    body: Mapping[str, Any], allowed: AbstractSet[str], required: AbstractSet[str] = frozenset()
+) -> dict[str, Any]:
     unknown = set(body) - allowed
     if unknown:
         raise ControlError(400, f"unknown field(s) {sorted(unknown)}; known: {sorted(allowed)}")
@@ -171,8 +177,16 @@ def _phone_numbers(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str
     return 201, {"acquired": acquired}
 
 
-_VC_OPTIONS = {"phone_numbers", "name", "region", "account", "countries", "default_session_expiry_minutes",
-               "proxy", "require_encryption"}
+_VC_OPTIONS = {
+    "phone_numbers",
+    "name",
+    "region",
+    "account",
+    "countries",
+    "default_session_expiry_minutes",
+    "proxy",
+    "require_encryption",
+}
 
 
 def _voice_connectors(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
@@ -186,12 +200,18 @@ def _voice_connectors(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[
 
 
 def _activity(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
-    opts = _options(body, {"voice_connector_id", "proxy_session_id", "region", "account"},
-                    {"voice_connector_id", "proxy_session_id"})
+    opts = _options(
+        body,
+        {"voice_connector_id", "proxy_session_id", "region", "account"},
+        {"voice_connector_id", "proxy_session_id"},
+    )
     _check_scope(opts)
-    _api_check("chime", "GetProxySession", {"VoiceConnectorId": opts["voice_connector_id"],
-                                            "ProxySessionId": opts["proxy_session_id"]},
-               {"voiceConnectorId": "voice_connector_id", "proxySessionId": "proxy_session_id"})
+    _api_check(
+        "chime",
+        "GetProxySession",
+        {"VoiceConnectorId": opts["voice_connector_id"], "ProxySessionId": opts["proxy_session_id"]},
+        {"voiceConnectorId": "voice_connector_id", "proxySessionId": "proxy_session_id"},
+    )
     session = mock.simulate_activity(opts.pop("voice_connector_id"), opts.pop("proxy_session_id"), **opts)
     return 200, {"status": session.Status}
 
@@ -211,13 +231,23 @@ def _clock(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) 
 
 def _calls(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     calls = mock.calls
-    return 200, {"max_calls": getattr(calls, "maxlen", None), "dropped": getattr(calls, "dropped", 0), "calls": [
-        {"method": c.request.method, "url": c.request.url,
-         "namespace": c.endpoint.namespace if c.endpoint else None,
-         "region": c.endpoint.region if c.endpoint else None, "account": c.account, "operation": c.operation,
-         "status": c.status, "error_code": c.error_code}
-        for c in list(mock.calls)
-    ]}
+    return 200, {
+        "max_calls": getattr(calls, "maxlen", None),
+        "dropped": getattr(calls, "dropped", 0),
+        "calls": [
+            {
+                "method": c.request.method,
+                "url": c.request.url,
+                "namespace": c.endpoint.namespace if c.endpoint else None,
+                "region": c.endpoint.region if c.endpoint else None,
+                "account": c.account,
+                "operation": c.operation,
+                "status": c.status,
+                "error_code": c.error_code,
+            }
+            for c in list(mock.calls)
+        ],
+    }
 
 
 _FAULT_OPTIONS = {"operation", *FAULT_OPTIONS}
@@ -225,11 +255,15 @@ _FAULT_OPTIONS = {"operation", *FAULT_OPTIONS}
 
 _NULL = type(None)
 _FAULT_TYPES: tuple[tuple[str, tuple[type, ...], str], ...] = (
-    ("operation", (str,), "an operation name or \"*\""), ("error", (str, _NULL), "an error name"),
-    ("times", (int, _NULL), "an integer or null"), ("after", (int,), "an integer"),
-    ("probability", (int, float, _NULL), "a number"), ("seed", (int, _NULL), "an integer or null"),
+    ("operation", (str,), 'an operation name or "*"'),
+    ("error", (str, _NULL), "an error name"),
+    ("times", (int, _NULL), "an integer or null"),
+    ("after", (int,), "an integer"),
+    ("probability", (int, float, _NULL), "a number"),
+    ("seed", (int, _NULL), "an integer or null"),
     ("latency", (int, float, _NULL), "a number of seconds"),
-    ("connection_error", (str, _NULL), "a connection error kind"), ("namespace", (str, _NULL), "a namespace"),
+    ("connection_error", (str, _NULL), "a connection error kind"),
+    ("namespace", (str, _NULL), "a namespace"),
     ("region", (str, _NULL), "a region name"),
 )
 
@@ -280,17 +314,15 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def handle(mock: ChimeProxyMock, method: str, path: str, body: bytes,
-           info: Mapping[str, Any] | None = None) -> Answer:
+def handle(mock: ChimeProxyMock, method: str, path: str, body: bytes, info: Mapping[str, Any] | None = None) -> Answer:
     """Carry out one control request (``path`` starts with ``PREFIX``); (status, JSON object) to send back.
 
     ``info`` describes the server (URL, default namespace and region) for ``health`` and defaults.
     """
-    name = path[len(PREFIX):].strip("/")
+    name = path[len(PREFIX) :].strip("/")
     methods = ROUTES.get(name)
     if methods is None:
-        return 404, {"Message": f"no control endpoint {path}; known: "
-                                f"{sorted(PREFIX + route for route in ROUTES)}"}
+        return 404, {"Message": f"no control endpoint {path}; known: {sorted(PREFIX + route for route in ROUTES)}"}
     route = methods.get(method.upper())
     if route is None:
         return 405, {"Message": f"{path} takes {sorted(methods)}, not {method}"}

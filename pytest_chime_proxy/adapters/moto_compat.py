@@ -17,8 +17,10 @@ from typing import Any
 from .shared_patch import SharedPatch
 
 # The hosts of routing.resolve_host, as one URL pattern (moto matches it with re.match on the URL).
-CHIME_URLS = (r"https?://(?:voice-chime(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com|api\.aws)"
-              r"|chime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com|service\.chime\.aws\.amazon\.com)(?::\d+)?/")
+CHIME_URLS = (
+    r"https?://(?:voice-chime(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com|api\.aws)"
+    r"|chime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com|service\.chime\.aws\.amazon\.com)(?::\d+)?/"
+)
 
 _added_to: list[Any] | None = None
 

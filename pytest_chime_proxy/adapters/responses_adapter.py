@@ -35,8 +35,12 @@ _route: Any = None
 _PASS_EVERYTHING_ELSE = re.compile(r".*")
 
 # a ConnectionFault kind (faults.py) -> the requests exception a broken connection raises
-_CONNECTION_ERRORS = {"read_timeout": "ReadTimeout", "connect_timeout": "ConnectTimeout",
-                      "connection_closed": "ConnectionError", "endpoint_unreachable": "ConnectionError"}
+_CONNECTION_ERRORS = {
+    "read_timeout": "ReadTimeout",
+    "connect_timeout": "ConnectTimeout",
+    "connection_closed": "ConnectionError",
+    "endpoint_unreachable": "ConnectionError",
+}
 
 
 def _make_route() -> Any:
@@ -77,9 +81,14 @@ def _make_route() -> Any:
                     raise getattr(requests_errors, _CONNECTION_ERRORS[kind])(str(error), request=request) from error
                 raise
             assert answer is not None  # matches() let only Chime hosts in
-            return HTTPResponse(status=answer.status, reason=reasons.get(answer.status, ""),
-                                          body=io.BytesIO(answer.body), headers=answer.headers,
-                                          preload_content=False, decode_content=False)
+            return HTTPResponse(
+                status=answer.status,
+                reason=reasons.get(answer.status, ""),
+                body=io.BytesIO(answer.body),
+                headers=answer.headers,
+                preload_content=False,
+                decode_content=False,
+            )
 
     return ChimeRoute()
 
@@ -93,9 +102,11 @@ def _apply() -> None:
         _route = _make_route()
     # responses accepts patterns as passthru prefixes (its stubs say str only); and the send to chain
     # to is whatever is in place now, the network or another responses mock
-    mock = responses.RequestsMock(assert_all_requests_are_fired=False,
-                                  passthru_prefixes=(_PASS_EVERYTHING_ELSE,),  # type: ignore[arg-type]
-                                  real_adapter_send=HTTPAdapter.send)  # type: ignore[arg-type]
+    mock = responses.RequestsMock(
+        assert_all_requests_are_fired=False,
+        passthru_prefixes=(_PASS_EVERYTHING_ELSE,),  # type: ignore[arg-type]
+        real_adapter_send=HTTPAdapter.send,  # type: ignore[arg-type]
+    )
     mock.add(_route)
     mock.start()
     _requests_mock = mock

@@ -70,7 +70,7 @@ def split_namespace(path: str, default: str) -> tuple[str, str]:
     for namespace in NAMESPACES:
         prefix = f"/{namespace}"
         if path == prefix or path.startswith(prefix + "/"):
-            return namespace, path[len(prefix):] or "/"
+            return namespace, path[len(prefix) :] or "/"
     from ..wire.routing import CONSOLE_PREFIX
 
     if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
@@ -203,16 +203,22 @@ class _Handler(BaseHTTPRequestHandler):
             return
         except Exception as error:  # noqa: BLE001 - a bug must not cost the client its answer or the server
             self.server.app.errors.append(error)
-            status, headers, payload = 500, {"Content-Type": "application/json"}, json.dumps(
-                {"Message": f"pytest-chime-proxy internal error: {type(error).__name__}: {error}"}).encode()
+            status, headers, payload = (
+                500,
+                {"Content-Type": "application/json"},
+                json.dumps({"Message": f"pytest-chime-proxy internal error: {type(error).__name__}: {error}"}).encode(),
+            )
         self._send(status, headers, payload)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
 
 # What the stdlib's header parser reports about a multipart body it never sees: no fault of the headers.
-_BODY_DEFECTS = (email.errors.StartBoundaryNotFoundDefect, email.errors.MultipartInvariantViolationDefect,
-                 email.errors.CloseBoundaryNotFoundDefect)
+_BODY_DEFECTS = (
+    email.errors.StartBoundaryNotFoundDefect,
+    email.errors.MultipartInvariantViolationDefect,
+    email.errors.CloseBoundaryNotFoundDefect,
+)
 
 
 class _DropConnection(Exception):
@@ -250,23 +256,33 @@ class ChimeProxyServer:
     client pointed at it.
     """
 
-    def __init__(self, mock: ChimeProxyMock | None = None, *, host: str = DEFAULT_HOST, port: int = 0,
-                 namespace: str = "chime-sdk-voice", region: str | None = None,
-                 max_body: int = DEFAULT_MAX_BODY, max_calls: int | None = DEFAULT_MAX_CALLS, quiet: bool = True,
-                 allow_remote: bool = False) -> None:
+    def __init__(
+        self,
+        mock: ChimeProxyMock | None = None,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        namespace: str = "chime-sdk-voice",
+        region: str | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+        max_calls: int | None = DEFAULT_MAX_CALLS,
+        quiet: bool = True,
+        allow_remote: bool = False,
+    ) -> None:
         from .control import is_loopback
 
         if namespace not in NAMESPACES:
             raise ValueError(f"namespace must be one of {NAMESPACES}, got {namespace!r}")
         if max_body < 0:
             raise ValueError("max_body must be >= 0 bytes")
-        if max_calls is not None and (isinstance(max_calls, bool) or not isinstance(max_calls, int)
-                                      or max_calls < 1):
+        if max_calls is not None and (isinstance(max_calls, bool) or not isinstance(max_calls, int) or max_calls < 1):
             raise ValueError(f"max_calls must be a whole number >= 1 (or None: unbounded), got {max_calls!r}")
         if not is_loopback(host):
             if not allow_remote:
-                raise ValueError(f"host {host!r} is not loopback: anyone who can reach it could drive the fake; "
-                                 f"pass allow_remote=True (--allow-remote) if that is what you want")
+                raise ValueError(
+                    f"host {host!r} is not loopback: anyone who can reach it could drive the fake; "
+                    f"pass allow_remote=True (--allow-remote) if that is what you want"
+                )
             warnings.warn(remote_warning(host), RuntimeWarning, stacklevel=2)
         if mock is None:
             from ..mock import ChimeProxyMock
@@ -301,8 +317,12 @@ class ChimeProxyServer:
         server = server_class((self.host, self.port), _Handler)
         server.app = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"chime-proxy-server:{self.url}", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"chime-proxy-server:{self.url}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -345,7 +365,8 @@ class ChimeProxyServer:
         if service not in NAMESPACES:
             raise ValueError(f"service must be one of {NAMESPACES}, got {service!r}")
         options: dict[str, Any] = {
-            "endpoint_url": self.url + ("/chime" if service == "chime" else ""), "region_name": self.region,
+            "endpoint_url": self.url + ("/chime" if service == "chime" else ""),
+            "region_name": self.region,
             "aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"],
             "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         }
@@ -354,11 +375,19 @@ class ChimeProxyServer:
 
     def info(self) -> dict[str, Any]:
         """What ``/_chime_proxy/health`` reports: where it listens and how it routes."""
-        return {"url": self.url, "default_namespace": self.namespace, "region": self.region,
-                "account": self.mock.account, "legacy_prefix": "/chime", "control_prefix": "/_chime_proxy/"}
+        return {
+            "url": self.url,
+            "default_namespace": self.namespace,
+            "region": self.region,
+            "account": self.mock.account,
+            "legacy_prefix": "/chime",
+            "control_prefix": "/_chime_proxy/",
+        }
 
     # ---- one request -------------------------------------------------------------------------------------
-    def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def answer(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         """(status, headers, body) for one HTTP request; pure apart from the mock's state."""
         from . import control
 
@@ -381,15 +410,21 @@ class ChimeProxyServer:
         _, signed_region = credential(headers)
         region = routing.LEGACY_HOME_REGION if namespace == "chime" else (signed_region or self.region)
         url = f"{self.url}{path}{'?' + query if query else ''}"
-        routed = self.mock.fake.route(protocol.WireRequest(method, url, headers, body),
-                                      routing.Endpoint(namespace, region))
+        routed = self.mock.fake.route(
+            protocol.WireRequest(method, url, headers, body), routing.Endpoint(namespace, region)
+        )
         assert routed is not None  # an explicit endpoint always routes
         if isinstance(routed.error, UnknownRoute):
-            message = (f"no {namespace} operation at {method} {path}; the legacy chime API is under /chime/, "
-                       f"the control API under /_chime_proxy/")
+            message = (
+                f"no {namespace} operation at {method} {path}; the legacy chime API is under /chime/, "
+                f"the control API under /_chime_proxy/"
+            )
             status, error_body = 404, json.dumps({"Code": "NotFound", "Message": message}).encode()
-            return protocol.WireResponse(status, {"Content-Type": "application/json",
-                                                  "x-amzn-ErrorType": "UnknownOperationException"}, error_body)
+            return protocol.WireResponse(
+                status,
+                {"Content-Type": "application/json", "x-amzn-ErrorType": "UnknownOperationException"},
+                error_body,
+            )
         try:
             return self.mock.answer(routed)
         except ConnectionFault as error:  # an injected broken connection
@@ -397,8 +432,10 @@ class ChimeProxyServer:
 
 
 def remote_warning(host: str) -> str:
-    return (f"chime-proxy-server listens on {host}, beyond loopback: anyone who can reach this machine can "
-            f"read and change the fake's state (it has no authentication)")
+    return (
+        f"chime-proxy-server listens on {host}, beyond loopback: anyone who can reach this machine can "
+        f"read and change the fake's state (it has no authentication)"
+    )
 
 
 def export_line(environment: dict[str, str]) -> str:
@@ -411,26 +448,49 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chime-proxy-server",
         description="Serve the pytest-chime-proxy fake of the Amazon Chime proxy-session API over HTTP. "
-                    "Point any SDK's endpoint_url at the printed URL (add /chime for the legacy chime API); "
-                    "arrange state through the control API under /_chime_proxy/.")
-    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback); "
-                                                              "beyond loopback needs --allow-remote")
-    parser.add_argument("--allow-remote", action="store_true",
-                        help="allow a --host beyond loopback (the fake has no authentication: a warning is printed)")
+        "Point any SDK's endpoint_url at the printed URL (add /chime for the legacy chime API); "
+        "arrange state through the control API under /_chime_proxy/.",
+    )
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to bind (default: %(default)s, loopback); beyond loopback needs --allow-remote",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host beyond loopback (the fake has no authentication: a warning is printed)",
+    )
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
-    parser.add_argument("--namespace", choices=NAMESPACES, default="chime-sdk-voice",
-                        help="API for paths without a /chime or /chime-sdk-voice prefix (default: %(default)s)")
+    parser.add_argument(
+        "--namespace",
+        choices=NAMESPACES,
+        default="chime-sdk-voice",
+        help="API for paths without a /chime or /chime-sdk-voice prefix (default: %(default)s)",
+    )
     parser.add_argument("--region", default="us-east-1", help="region of unsigned requests (default: %(default)s)")
     parser.add_argument("--account", default=None, help="default account id (default: 123456789012)")
     parser.add_argument("--seed", type=int, default=None, help="seed for reproducible generated ids")
-    parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY,
-                        help="largest request body in bytes; larger ones get 413 (default: %(default)s)")
-    parser.add_argument("--max-calls", type=int, default=DEFAULT_MAX_CALLS,
-                        help="calls the call log keeps (/_chime_proxy/calls); older ones are dropped "
-                             "(default: %(default)s)")
-    parser.add_argument("--voice-connector", action="append", default=[], metavar="NUMBERS",
-                        help="create a voice connector ready for proxy sessions with these comma-separated "
-                             "numbers and print its id (repeatable)")
+    parser.add_argument(
+        "--max-body",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        help="largest request body in bytes; larger ones get 413 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-calls",
+        type=int,
+        default=DEFAULT_MAX_CALLS,
+        help="calls the call log keeps (/_chime_proxy/calls); older ones are dropped (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--voice-connector",
+        action="append",
+        default=[],
+        metavar="NUMBERS",
+        help="create a voice connector ready for proxy sessions with these comma-separated "
+        "numbers and print its id (repeatable)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log each request to stderr")
     return parser
 
@@ -449,9 +509,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # said below, in the console's own words
-            server = ChimeProxyServer(mock, host=args.host, port=args.port, namespace=args.namespace,
-                                      region=args.region, max_body=args.max_body, max_calls=args.max_calls,
-                                      quiet=args.quiet, allow_remote=args.allow_remote)
+            server = ChimeProxyServer(
+                mock,
+                host=args.host,
+                port=args.port,
+                namespace=args.namespace,
+                region=args.region,
+                max_body=args.max_body,
+                max_calls=args.max_calls,
+                quiet=args.quiet,
+                allow_remote=args.allow_remote,
+            )
     except ValueError as error:
         print(f"chime-proxy-server: {error}", file=sys.stderr)
         return 2

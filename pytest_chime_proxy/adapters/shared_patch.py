@@ -10,8 +10,9 @@ from collections.abc import Callable
 class SharedPatch:
     """Reference-counted ``apply``/``remove`` (thread-safe; an extra ``release`` is ignored)."""
 
-    def __init__(self, apply: Callable[[], None], remove: Callable[[], None],
-                 available: Callable[[], bool] = lambda: True) -> None:
+    def __init__(
+        self, apply: Callable[[], None], remove: Callable[[], None], available: Callable[[], bool] = lambda: True
+    ) -> None:
         self.available = available  # False: the patched library is not installed, so there is nothing to do
         self._apply = apply
         self._remove = remove

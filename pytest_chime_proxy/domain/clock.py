@@ -67,20 +67,33 @@ class Clock:
         """The fake's current time, an aware UTC datetime."""
         return datetime.fromtimestamp(self.time(), timezone.utc)
 
-    def advance(self, delta: timedelta | float | None = None, *, days: float = 0, hours: float = 0,
-                minutes: float = 0, seconds: float = 0) -> datetime:
+    def advance(
+        self,
+        delta: timedelta | float | None = None,
+        *,
+        days: float = 0,
+        hours: float = 0,
+        minutes: float = 0,
+        seconds: float = 0,
+    ) -> datetime:
         """Move time forward (``advance(minutes=61)``, ``advance(timedelta(hours=1))`` or seconds); returns now.
 
         A move that is not a finite number, goes backwards or would leave the clock's range (``LATEST``) is
         refused with ValueError before anything changes.
         """
-        parts = [delta.total_seconds() if isinstance(delta, timedelta) else delta or 0,
-                 days * 86400, hours * 3600, minutes * 60, seconds]
+        parts = [
+            delta.total_seconds() if isinstance(delta, timedelta) else delta or 0,
+            days * 86400,
+            hours * 3600,
+            minutes * 60,
+            seconds,
+        ]
         try:
             step = math.fsum(float(part) for part in parts)
         except (TypeError, ValueError, OverflowError):
-            raise ValueError(f"clock.advance() takes numbers of days/hours/minutes/seconds or a timedelta, "
-                             f"got {parts!r}") from None
+            raise ValueError(
+                f"clock.advance() takes numbers of days/hours/minutes/seconds or a timedelta, got {parts!r}"
+            ) from None
         if not math.isfinite(step):
             raise ValueError(f"clock.advance(): the step must be a finite number of seconds, got {step}")
         if step < 0:

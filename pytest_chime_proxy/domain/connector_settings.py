@@ -22,8 +22,12 @@ Settings = dict[str, Any]
 _ALPHA2 = re.compile(r"[A-Z]{2}")
 MAX_ROUTES = 20  # Origination.Routes: "Minimum value of 1. Maximum value of 20" (API reference, Origination)
 SIP_PORT = 5060  # OriginationRoute.Port: "Defaults to 5060" (the model's documentation)
-LABELS = {"Termination": "termination settings", "Origination": "origination settings",
-          "StreamingConfiguration": "streaming configuration", "LoggingConfiguration": "logging configuration"}
+LABELS = {
+    "Termination": "termination settings",
+    "Origination": "origination settings",
+    "StreamingConfiguration": "streaming configuration",
+    "LoggingConfiguration": "logging configuration",
+}
 
 
 def _missing(vc_id: str, kind: str) -> NotFound:
@@ -34,8 +38,9 @@ def _missing(vc_id: str, kind: str) -> NotFound:
 def put(scope: Scope, vc_id: str, kind: str, value: Settings) -> Settings:
     """Store one kind of settings (``Termination`` ...) after its prose rules; returns what Get will answer."""
     vc = scope.voice_connector(vc_id)
-    settled = {"Termination": _termination, "Origination": _origination}.get(kind, _as_given)(value,
-                                                                                              vc.RequireEncryption)
+    settled = {"Termination": _termination, "Origination": _origination}.get(kind, _as_given)(
+        value, vc.RequireEncryption
+    )
     vc.settings[kind] = settled
     vc.UpdatedTimestamp = scope.now
     return settled
@@ -69,11 +74,15 @@ def _termination(value: Settings, encrypted: bool) -> Settings:
     regions = value.get("CallingRegions")
     cidrs = value.get("CidrAllowedList")
     if not regions:
-        raise BadRequest("Termination.CallingRegions is required: the countries calls may go to, in ISO 3166-1 "
-                         "alpha-2 format (for example [\"US\"])")
+        raise BadRequest(
+            "Termination.CallingRegions is required: the countries calls may go to, in ISO 3166-1 "
+            'alpha-2 format (for example ["US"])'
+        )
     if not cidrs:
-        raise BadRequest("Termination.CidrAllowedList is required: the IP ranges allowed to make calls, in CIDR "
-                         "format (for example [\"10.0.0.0/24\"])")
+        raise BadRequest(
+            "Termination.CidrAllowedList is required: the IP ranges allowed to make calls, in CIDR "
+            'format (for example ["10.0.0.0/24"])'
+        )
     bad = [r for r in regions if not _ALPHA2.fullmatch(r)]
     if bad:
         raise BadRequest(f"Termination.CallingRegions must be ISO 3166-1 alpha-2 country codes; got {bad}")
@@ -81,8 +90,10 @@ def _termination(value: Settings, encrypted: bool) -> Settings:
         try:
             ipaddress.ip_network(cidr, strict=True)
         except ValueError:
-            raise BadRequest(f"Termination.CidrAllowedList: '{cidr}' is not a network in CIDR format "
-                             "(for example 10.0.0.0/24, host bits zero)") from None
+            raise BadRequest(
+                f"Termination.CidrAllowedList: '{cidr}' is not a network in CIDR format "
+                "(for example 10.0.0.0/24, host bits zero)"
+            ) from None
     return {"CpsLimit": 1, "Disabled": False, **value}
 
 
@@ -129,8 +140,9 @@ def delete_credentials(scope: Scope, vc_id: str, names: list[str]) -> None:
     vc = scope.voice_connector(vc_id)
     unknown = sorted(set(names) - set(vc.credentials))
     if unknown:
-        raise NotFound(f"Voice connector {vc_id} has no termination credentials for {len(unknown)} of the "
-                       "given user names")  # user names are sensitive: not echoed
+        raise NotFound(
+            f"Voice connector {vc_id} has no termination credentials for {len(unknown)} of the given user names"
+        )  # user names are sensitive: not echoed
     for name in names:
         del vc.credentials[name]
     vc.UpdatedTimestamp = scope.now

@@ -79,5 +79,6 @@ def error_body(name: str, message: str, request_id: str) -> tuple[int, bytes]:
     """(status, JSON body) for an error shape name: compact, with ``Code``, ``Message`` and ``RequestId`` as
     Chime writes its errors."""
     status, code = ERRORS.get(name, (501, "NotImplemented"))
-    return status, json.dumps({"Code": code, "Message": message, "RequestId": request_id},
-                              separators=(",", ":")).encode()
+    return status, json.dumps(
+        {"Code": code, "Message": message, "RequestId": request_id}, separators=(",", ":")
+    ).encode()

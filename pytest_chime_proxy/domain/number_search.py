@@ -60,8 +60,11 @@ def _is_us_area_code(area: str) -> bool:
 
 
 def _state_code(state: str) -> str:
-    code = state.upper() if state.upper() in STATE_NAMES else {
-        name.lower(): c for c, name in STATE_NAMES.items()}.get(state.lower())
+    code = (
+        state.upper()
+        if state.upper() in STATE_NAMES
+        else {name.lower(): c for c, name in STATE_NAMES.items()}.get(state.lower())
+    )
     if code is None:
         raise BadRequest(f"State '{state}' is not a US state; give its two-letter code (for example WA)")
     return code
@@ -88,15 +91,22 @@ def _abroad(country: str, number_type: str) -> list[str]:
     return found
 
 
-def search(country: str | None = None, area_code: str | None = None, city: str | None = None,
-           state: str | None = None, toll_free_prefix: str | None = None,
-           number_type: str | None = None) -> list[str]:
+def search(
+    country: str | None = None,
+    area_code: str | None = None,
+    city: str | None = None,
+    state: str | None = None,
+    toll_free_prefix: str | None = None,
+    number_type: str | None = None,
+) -> list[str]:
     """Every number available for these filters, sorted (the caller pages them)."""
     country = country or "US"
     if country != "US":
         if area_code or city or state or toll_free_prefix:
-            raise BadRequest(f"Numbers outside the US ({country}) can only be searched by PhoneNumberType; "
-                             "AreaCode, City, State and TollFreePrefix apply to US numbers")
+            raise BadRequest(
+                f"Numbers outside the US ({country}) can only be searched by PhoneNumberType; "
+                "AreaCode, City, State and TollFreePrefix apply to US numbers"
+            )
         if number_type is None:
             raise BadRequest(f"Searching numbers in {country} requires PhoneNumberType (Local or TollFree)")
         return sorted(_abroad(country, number_type))
@@ -106,8 +116,10 @@ def search(country: str | None = None, area_code: str | None = None, city: str |
         raise BadRequest("City requires State")
     if toll_free_prefix or number_type == "TollFree":
         if number_type == "Local" or area_code or city or state:
-            raise BadRequest("TollFreePrefix (toll-free numbers) cannot be combined with PhoneNumberType Local, "
-                             "AreaCode, City or State")
+            raise BadRequest(
+                "TollFreePrefix (toll-free numbers) cannot be combined with PhoneNumberType Local, "
+                "AreaCode, City or State"
+            )
         return _us_numbers([toll_free_prefix] if toll_free_prefix else sorted(TOLL_FREE_AREA_CODES))
     if area_code is not None and not _is_us_area_code(area_code):
         raise BadRequest(f"AreaCode '{area_code}' is not a US geographic area code")

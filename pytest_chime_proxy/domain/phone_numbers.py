@@ -69,8 +69,9 @@ def _complete(account: AccountState, order: PhoneNumberOrder) -> None:
             owned.UpdatedTimestamp = when
 
 
-def order(scope: Scope, numbers: Iterable[str], product_type: str, name: str | None = None,
-          delay: timedelta = timedelta(0)) -> PhoneNumberOrder:
+def order(
+    scope: Scope, numbers: Iterable[str], product_type: str, name: str | None = None, delay: timedelta = timedelta(0)
+) -> PhoneNumberOrder:
     """Order numbers; the order is Processing for ``delay`` on the clock (the API passes the backend's
     ``order_delay``; the mock's helpers order at once)."""
     settle(scope)
@@ -82,8 +83,13 @@ def order(scope: Scope, numbers: Iterable[str], product_type: str, name: str | N
     limits = scope.backend.quotas
     if limits is not None:
         held = sum(1 for n in account.phone_numbers.values() if n.Status != "DeleteInProgress")
-        new = len({n for n in numbers if n not in account.phone_numbers
-                   or account.phone_numbers[n].Status == "DeleteInProgress"})
+        new = len(
+            {
+                n
+                for n in numbers
+                if n not in account.phone_numbers or account.phone_numbers[n].Status == "DeleteInProgress"
+            }
+        )
         quotas.check(limits.phone_numbers_per_account, held, new, "phone numbers")
     order_id = scope.backend.new_uuid()
     outcome: list[tuple[str, str]] = []
@@ -93,13 +99,20 @@ def order(scope: Scope, numbers: Iterable[str], product_type: str, name: str | N
             outcome.append((number, "Failed"))
             continue
         account.phone_numbers[number] = PhoneNumber(
-            E164PhoneNumber=number, Country=geo.country(number), ProductType=product_type, OrderId=order_id,
-            CreatedTimestamp=now, UpdatedTimestamp=now, Name=name, Type=number_type(number),
+            E164PhoneNumber=number,
+            Country=geo.country(number),
+            ProductType=product_type,
+            OrderId=order_id,
+            CreatedTimestamp=now,
+            UpdatedTimestamp=now,
+            Name=name,
+            Type=number_type(number),
             Status="AcquireInProgress",
         )
         outcome.append((number, "Acquired"))
-    result = PhoneNumberOrder(order_id, product_type, [(n, "Processing") for n, _ in outcome], now, now, name,
-                              outcome, now + delay)
+    result = PhoneNumberOrder(
+        order_id, product_type, [(n, "Processing") for n, _ in outcome], now, now, name, outcome, now + delay
+    )
     account.orders[order_id] = result
     if delay <= timedelta(0):
         _complete(account, result)
@@ -124,19 +137,30 @@ def get(scope: Scope, phone_number_id: str) -> PhoneNumber:
     return number
 
 
-def list_numbers(scope: Scope, status: str | None = None, product_type: str | None = None,
-                 filter_name: str | None = None, filter_value: str | None = None) -> list[PhoneNumber]:
+def list_numbers(
+    scope: Scope,
+    status: str | None = None,
+    product_type: str | None = None,
+    filter_name: str | None = None,
+    filter_value: str | None = None,
+) -> list[PhoneNumber]:
     if (filter_name is None) != (filter_value is None):
         raise BadRequest("FilterName and FilterValue must be given together")
     settle(scope)
     if filter_name is not None and filter_name != "VoiceConnectorId":
         found: list[PhoneNumber] = []  # the fake associates numbers with voice connectors only
     else:
-        found = [n for n in scope.account.phone_numbers.values()
-                 if filter_value is None or n.VoiceConnectorId == filter_value]
+        found = [
+            n
+            for n in scope.account.phone_numbers.values()
+            if filter_value is None or n.VoiceConnectorId == filter_value
+        ]
     return sorted(
-        (n for n in found if (status is None or n.Status == status)
-         and (product_type is None or n.ProductType == product_type)),
+        (
+            n
+            for n in found
+            if (status is None or n.Status == status) and (product_type is None or n.ProductType == product_type)
+        ),
         key=lambda n: n.E164PhoneNumber,
     )
 
@@ -149,17 +173,21 @@ def delete(scope: Scope, phone_number_id: str) -> None:
             f"{number.VoiceConnectorId}; disassociate it before deleting it"
         )
     if number.Status == "AcquireInProgress":
-        raise BadRequest(f"Phone number {number.E164PhoneNumber} is still being acquired (order "
-                         f"{number.OrderId} is Processing); delete it once the order has completed")
+        raise BadRequest(
+            f"Phone number {number.E164PhoneNumber} is still being acquired (order "
+            f"{number.OrderId} is Processing); delete it once the order has completed"
+        )
     if number.Status != "DeleteInProgress":
         number.Status = "DeleteInProgress"
         number.DeletionTimestamp = number.UpdatedTimestamp = scope.now
-        scope.account.next_settle = min(scope.account.next_settle,
-                                        (number.DeletionTimestamp + DELETION_QUEUE).timestamp())
+        scope.account.next_settle = min(
+            scope.account.next_settle, (number.DeletionTimestamp + DELETION_QUEUE).timestamp()
+        )
 
 
-def associate(scope: Scope, voice_connector_id: str, numbers: Iterable[str],
-              force: bool = False) -> list[tuple[str, str, str]]:
+def associate(
+    scope: Scope, voice_connector_id: str, numbers: Iterable[str], force: bool = False
+) -> list[tuple[str, str, str]]:
     """Associate numbers with a voice connector; returns per-number errors (id, ErrorCode, message)."""
     vc = scope.voice_connector(voice_connector_id)
     settle(scope)
@@ -170,15 +198,27 @@ def associate(scope: Scope, voice_connector_id: str, numbers: Iterable[str],
         if number is None or number.Status == "DeleteInProgress":
             errors.append((raw, "NotFound", f"Phone number {raw} is not in the account's inventory"))
         elif number.Status == "AcquireInProgress":
-            errors.append((raw, "BadRequest", f"Phone number {raw} is still being acquired (order "
-                                              f"{number.OrderId} is Processing); associate it once it completes"))
+            errors.append(
+                (
+                    raw,
+                    "BadRequest",
+                    f"Phone number {raw} is still being acquired (order "
+                    f"{number.OrderId} is Processing); associate it once it completes",
+                )
+            )
         elif number.ProductType != "VoiceConnector":
-            errors.append((raw, "BadRequest", f"Phone number {raw} has product type {number.ProductType}, "
-                                              "not VoiceConnector"))
+            errors.append(
+                (raw, "BadRequest", f"Phone number {raw} has product type {number.ProductType}, not VoiceConnector")
+            )
         elif number.VoiceConnectorId not in (None, vc.VoiceConnectorId) and not force:
-            errors.append((raw, "PhoneNumberAssociationsExist",
-                           f"Phone number {raw} is associated with voice connector {number.VoiceConnectorId}; "
-                           "pass ForceAssociate=True to move it"))
+            errors.append(
+                (
+                    raw,
+                    "PhoneNumberAssociationsExist",
+                    f"Phone number {raw} is associated with voice connector {number.VoiceConnectorId}; "
+                    "pass ForceAssociate=True to move it",
+                )
+            )
         else:
             number.VoiceConnectorId = vc.VoiceConnectorId
             number.Status = "Assigned"
@@ -193,8 +233,9 @@ def disassociate(scope: Scope, voice_connector_id: str, numbers: Iterable[str]) 
     for raw in numbers:
         number = scope.account.phone_numbers.get(geo.e164(raw))
         if number is None or number.VoiceConnectorId != vc.VoiceConnectorId:
-            errors.append((raw, "NotFound", f"Phone number {raw} is not associated with voice connector "
-                                            f"{vc.VoiceConnectorId}"))
+            errors.append(
+                (raw, "NotFound", f"Phone number {raw} is not associated with voice connector {vc.VoiceConnectorId}")
+            )
             continue
         number.VoiceConnectorId = None
         number.AssociatedTimestamp = None
@@ -205,6 +246,7 @@ def disassociate(scope: Scope, voice_connector_id: str, numbers: Iterable[str]) 
 
 def pool(scope: Scope, vc_id: str) -> list[PhoneNumber]:
     """The numbers associated with a voice connector, sorted, whatever their country."""
-    return sorted((n for n in scope.account.phone_numbers.values()
-                   if n.VoiceConnectorId == vc_id and n.Status == "Assigned"),
-                  key=lambda n: n.E164PhoneNumber)
+    return sorted(
+        (n for n in scope.account.phone_numbers.values() if n.VoiceConnectorId == vc_id and n.Status == "Assigned"),
+        key=lambda n: n.E164PhoneNumber,
+    )

@@ -46,11 +46,14 @@ def refresh(session: ProxySession, now_ts: float) -> ProxySession:
 
 def _proxy_ready(vc: VoiceConnector) -> None:
     if vc.proxy is None:
-        raise BadRequest(f"Voice connector {vc.VoiceConnectorId} has no proxy configuration; "
-                         "call PutVoiceConnectorProxy first")
+        raise BadRequest(
+            f"Voice connector {vc.VoiceConnectorId} has no proxy configuration; call PutVoiceConnectorProxy first"
+        )
     if vc.proxy.Disabled:
-        raise BadRequest(f"Proxy sessions are disabled on voice connector {vc.VoiceConnectorId} "
-                         "(PutVoiceConnectorProxy Disabled=true)")
+        raise BadRequest(
+            f"Proxy sessions are disabled on voice connector {vc.VoiceConnectorId} "
+            "(PutVoiceConnectorProxy Disabled=true)"
+        )
 
 
 def _refresh_all(scope: Scope, vc: VoiceConnector) -> None:
@@ -69,14 +72,27 @@ def _related(scope: Scope, vc: VoiceConnector, wanted: set[str]) -> list[ProxySe
     """The sessions of ``wanted`` on every connector of the account in ``vc``'s region, expiry applied:
     a number proxying a participant on one connector is busy for them on all (the rule is per participant)."""
     now_ts = scope.backend.clock.time()
-    related = {s.ProxySessionId: s for other in scope.account.voice_connectors.values()
-               if other.AwsRegion == vc.AwsRegion for n in wanted for s in other.by_number.get(n, {}).values()}
+    related = {
+        s.ProxySessionId: s
+        for other in scope.account.voice_connectors.values()
+        if other.AwsRegion == vc.AwsRegion
+        for n in wanted
+        for s in other.by_number.get(n, {}).values()
+    }
     return [refresh(s, now_ts) for s in related.values()]
 
 
-def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list[str],
-           expiry_minutes: int | None = None, name: str | None = None, behavior: str | None = None,
-           geo_level: str | None = None, geo_params: dict[str, str] | None = None) -> ProxySession:
+def create(
+    scope: Scope,
+    vc_id: str,
+    participants: list[str],
+    capabilities: list[str],
+    expiry_minutes: int | None = None,
+    name: str | None = None,
+    behavior: str | None = None,
+    geo_level: str | None = None,
+    geo_params: dict[str, str] | None = None,
+) -> ProxySession:
     """A new session; a number is chosen by ``selection.choose`` (on-demand pool: the backend's size)."""
     vc = scope.voice_connector(vc_id)
     _proxy_ready(vc)
@@ -85,16 +101,31 @@ def create(scope: Scope, vc_id: str, participants: list[str], capabilities: list
         raise BadRequest("ParticipantPhoneNumbers must be two different phone numbers")
     _refresh_all(scope, vc)
     wanted = {geo.e164(p) for p in participants}
-    proxy = choose(vc, phone_numbers.pool(scope, vc_id), participants, _related(scope, vc, wanted), behavior,
-                   geo_level, geo_params, scope.backend.on_demand_pool_size)
+    proxy = choose(
+        vc,
+        phone_numbers.pool(scope, vc_id),
+        participants,
+        _related(scope, vc, wanted),
+        behavior,
+        geo_level,
+        geo_params,
+        scope.backend.on_demand_pool_size,
+    )
     now = scope.now
     scope.account.session_seq += 1
     session = ProxySession(
-        VoiceConnectorId=vc_id, ProxySessionId=scope.backend.new_uuid(),
-        Participants=sorted((p, proxy) for p in participants), Capabilities=sorted(set(capabilities)),
+        VoiceConnectorId=vc_id,
+        ProxySessionId=scope.backend.new_uuid(),
+        Participants=sorted((p, proxy) for p in participants),
+        Capabilities=sorted(set(capabilities)),
         ExpiryMinutes=expiry_minutes or vc.proxy.DefaultSessionExpiryMinutes,
-        CreatedTimestamp=now, UpdatedTimestamp=now, Name=name, NumberSelectionBehavior=behavior,
-        GeoMatchLevel=geo_level, GeoMatchParams=geo_params, seq=scope.account.session_seq,
+        CreatedTimestamp=now,
+        UpdatedTimestamp=now,
+        Name=name,
+        NumberSelectionBehavior=behavior,
+        GeoMatchLevel=geo_level,
+        GeoMatchParams=geo_params,
+        seq=scope.account.session_seq,
     )
     vc.sessions[session.ProxySessionId] = session
     for number in wanted:
@@ -120,8 +151,9 @@ def list_sessions(scope: Scope, vc_id: str, status: str | None = None) -> list[P
     return [s for s in vc.sessions.values() if s.Status == status]
 
 
-def update(scope: Scope, vc_id: str, session_id: str, capabilities: list[str],
-           expiry_minutes: int | None = None) -> ProxySession:
+def update(
+    scope: Scope, vc_id: str, session_id: str, capabilities: list[str], expiry_minutes: int | None = None
+) -> ProxySession:
     session = get(scope, vc_id, session_id)
     if not session.live:
         raise BadRequest(f"Proxy session {session_id} is Closed and cannot be updated")

@@ -48,8 +48,9 @@ def _tiers(participants: list[str], level: str | None, params: dict[str, str] | 
 
 def _fits(number: PhoneNumber, tier: Tier) -> bool:
     country, area = tier
-    return ((country is None or number.Country == country)
-            and (area is None or geo.area_code(number.E164PhoneNumber) == area))
+    return (country is None or number.Country == country) and (
+        area is None or geo.area_code(number.E164PhoneNumber) == area
+    )
 
 
 def _on_demand(tier: Tier, countries: list[str], first: str, size: int) -> list[str]:
@@ -75,9 +76,16 @@ def _pick(free: list[str], sticky: str | None, behavior: str | None) -> str:
     return sticky if sticky in free else free[0]
 
 
-def choose(vc: VoiceConnector, pool: list[PhoneNumber], participants: list[str],
-           sessions: Iterable[ProxySession], behavior: str | None, level: str | None,
-           params: dict[str, str] | None, on_demand_pool_size: int | None = None) -> str:
+def choose(
+    vc: VoiceConnector,
+    pool: list[PhoneNumber],
+    participants: list[str],
+    sessions: Iterable[ProxySession],
+    behavior: str | None,
+    level: str | None,
+    params: dict[str, str] | None,
+    on_demand_pool_size: int | None = None,
+) -> str:
     """The proxy number for a new session of ``participants`` on ``vc``; BadRequest when none fits.
 
     ``sessions``: the live-or-not sessions, on any connector of the account in ``vc``'s region, that have
@@ -89,8 +97,7 @@ def choose(vc: VoiceConnector, pool: list[PhoneNumber], participants: list[str],
     countries = vc.proxy.PhoneNumberCountries
     wanted = {geo.e164(p) for p in participants}
     busy = wanted | {
-        proxy for s in sessions if s.live
-        for number, proxy in s.Participants if geo.e164(number) in wanted
+        proxy for s in sessions if s.live for number, proxy in s.Participants if geo.e164(number) in wanted
     }
     sticky = vc.sticky.get(frozenset(wanted))
     tiers = _tiers(participants, level, params)
@@ -101,9 +108,11 @@ def choose(vc: VoiceConnector, pool: list[PhoneNumber], participants: list[str],
             free = [n.E164PhoneNumber for n in associated if n.E164PhoneNumber not in busy and _fits(n, tier)]
             if free:
                 return _pick(free, sticky, behavior)
-        raise BadRequest(f"The proxy pool of voice connector {vc.VoiceConnectorId} is exhausted: none of its "
-                         f"{len(associated)} numbers is free for {people} (each already proxies one of them "
-                         "in a live session, or is one of them)")
+        raise BadRequest(
+            f"The proxy pool of voice connector {vc.VoiceConnectorId} is exhausted: none of its "
+            f"{len(associated)} numbers is free for {people} (each already proxies one of them "
+            "in a live session, or is one of them)"
+        )
     size = on_demand.ON_DEMAND_POOL_SIZE if on_demand_pool_size is None else on_demand_pool_size
     offered = 0
     for tier in tiers:
@@ -113,9 +122,13 @@ def choose(vc: VoiceConnector, pool: list[PhoneNumber], participants: list[str],
         if free:
             return _pick(free, sticky, behavior)
     if not offered:
-        raise BadRequest(f"Voice connector {vc.VoiceConnectorId} has no associated phone number in its proxy pool "
-                         f"countries ({', '.join(countries)}) and pytest-chime-proxy provides fictional on-demand "
-                         "numbers only for +1 (NANP) countries and GB; associate numbers from those countries")
-    raise BadRequest(f"The on-demand proxy numbers of voice connector {vc.VoiceConnectorId} are exhausted: none "
-                     f"of the {size} numbers per country and area code is free for {people} (each already "
-                     "proxies one of them in a live session)")
+        raise BadRequest(
+            f"Voice connector {vc.VoiceConnectorId} has no associated phone number in its proxy pool "
+            f"countries ({', '.join(countries)}) and pytest-chime-proxy provides fictional on-demand "
+            "numbers only for +1 (NANP) countries and GB; associate numbers from those countries"
+        )
+    raise BadRequest(
+        f"The on-demand proxy numbers of voice connector {vc.VoiceConnectorId} are exhausted: none "
+        f"of the {size} numbers per country and area code is free for {people} (each already "
+        "proxies one of them in a live session)"
+    )

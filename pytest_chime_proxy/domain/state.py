@@ -46,9 +46,16 @@ class Backend:
     server), and every operation is a read-modify-write of one account.
     """
 
-    def __init__(self, clock: Clock | None = None, seed: int | None = None, *,
-                 order_delay: timedelta | float = DEFAULT_ORDER_DELAY, quotas: QuotaOption = False,
-                 legacy_cutoff: bool = False, on_demand_pool_size: int = ON_DEMAND_POOL_SIZE) -> None:
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        seed: int | None = None,
+        *,
+        order_delay: timedelta | float = DEFAULT_ORDER_DELAY,
+        quotas: QuotaOption = False,
+        legacy_cutoff: bool = False,
+        on_demand_pool_size: int = ON_DEMAND_POOL_SIZE,
+    ) -> None:
         """``order_delay``: how long a phone-number order stays Processing on the clock (seconds or a
         timedelta). ``quotas``: False, True (AWS's defaults) or overrides (``{"voice_connectors_per_region":
         5}``). ``legacy_cutoff``: answer every legacy ``chime`` call as AWS now answers new accounts.

@@ -85,8 +85,11 @@ def _plan(op: _spec.Operation) -> _Plan:
     members = spec.shape(op.input).get("members", {}) if op.input else {}
     return _Plan(
         frozenset(m for m, ref in members.items() if "location" not in ref),
-        tuple((m, ref["location"] == "uri", ref["locationName"], ref["shape"]) for m, ref in members.items()
-              if ref.get("location") in ("uri", "querystring")),
+        tuple(
+            (m, ref["location"] == "uri", ref["locationName"], ref["shape"])
+            for m, ref in members.items()
+            if ref.get("location") in ("uri", "querystring")
+        ),
     )
 
 

@@ -95,7 +95,9 @@ def _matcher(namespace: str, method: str, slashes: int, first: str | None) -> _M
     return _Matcher(re.compile("|".join(parts) or "(?!)"), alternatives)
 
 
-def route(namespace: str, method: str, path: str, query: dict[str, list[str]]) -> tuple[_spec.Operation, dict[str, str]] | None:
+def route(
+    namespace: str, method: str, path: str, query: dict[str, list[str]]
+) -> tuple[_spec.Operation, dict[str, str]] | None:
     """The operation for ``method path?query`` and its raw (still percent-encoded) path parameters.
 
     The legacy namespace also answers under ``CONSOLE_PREFIX``, as its real endpoint does.
@@ -106,7 +108,7 @@ def route(namespace: str, method: str, path: str, query: dict[str, list[str]]) -
     are the candidates tried one by one.
     """
     if namespace == "chime" and (path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/")):
-        path = path[len(CONSOLE_PREFIX):] or "/"
+        path = path[len(CONSOLE_PREFIX) :] or "/"
     parts = path.split("/", 2)
     first = parts[1] if len(parts) > 1 else None
     method = method.upper()

@@ -79,8 +79,10 @@ def writer(namespace: str, shape_name: str) -> Writer:
                 item = expression(ref["shape"], local)
                 # the first use of the local is the one evaluated first: it takes the value
                 parts.append(f"{member!r}: {item.replace(local, f'({local} := get({member!r}))', 1)}")
-            source = (f"def {fn}(value):\n    if value is None:\n        return None\n    get = value.get\n"
-                      f"    return {{{', '.join(parts)}}}\n")
+            source = (
+                f"def {fn}(value):\n    if value is None:\n        return None\n    get = value.get\n"
+                f"    return {{{', '.join(parts)}}}\n"
+            )
         else:
             item = expression(shape["member"]["shape"], "v")
             body = "list(value)" if item == "v" else f"[{item} for v in value]"

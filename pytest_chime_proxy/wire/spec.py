@@ -58,9 +58,7 @@ def _compile(uri: str) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
         pattern += f"(?P<{m.group(1)}>.+)" if m.group(2) else f"(?P<{m.group(1)}>[^/]+)"
         pos = m.end()
     pattern += re.escape(path[pos:])
-    literals = tuple(
-        (k, v) for k, _, v in (part.partition("=") for part in query.split("&") if part)
-    )
+    literals = tuple((k, v) for k, _, v in (part.partition("=") for part in query.split("&") if part))
     return re.compile(pattern + "/?"), literals
 
 
@@ -74,10 +72,22 @@ def load(namespace: str) -> Spec:
     for name, op in raw["operations"].items():
         http = op["http"]
         path, query = _compile(http["requestUri"])
-        ops[name] = Operation(namespace, name, http["method"], http["requestUri"], http["responseCode"],
-                              op["input"], op["output"], tuple(op["errors"]), True, path, query)
+        ops[name] = Operation(
+            namespace,
+            name,
+            http["method"],
+            http["requestUri"],
+            http["responseCode"],
+            op["input"],
+            op["output"],
+            tuple(op["errors"]),
+            True,
+            path,
+            query,
+        )
     for name, http in raw["other_operations"].items():
         path, query = _compile(http["requestUri"])
-        ops[name] = Operation(namespace, name, http["method"], http["requestUri"], 200, None, None, (),
-                              False, path, query)
+        ops[name] = Operation(
+            namespace, name, http["method"], http["requestUri"], 200, None, None, (), False, path, query
+        )
     return Spec(namespace, raw["metadata"]["apiVersion"], raw["shapes"], ops)

@@ -95,16 +95,24 @@ def _model(namespace: str, shape_name: str) -> Any:
             if "enum" in shape:
                 ann: Any = Literal[tuple(shape["enum"])]
             else:
-                ann = Annotated[str, StringConstraints(min_length=shape.get("min"), max_length=shape.get("max"),
-                                                       pattern=ecma_pattern(shape.get("pattern")))]
+                ann = Annotated[
+                    str,
+                    StringConstraints(
+                        min_length=shape.get("min"),
+                        max_length=shape.get("max"),
+                        pattern=ecma_pattern(shape.get("pattern")),
+                    ),
+                ]
         elif kind in ("integer", "long"):
             low, high = _INT_RANGE[kind]
             ann = Annotated[int, Field(ge=shape.get("min", low), le=shape.get("max", high))]
         elif kind == "boolean":
             ann = bool
         elif kind == "list":
-            ann = Annotated[list[annotation(shape["member"]["shape"])],  # type: ignore[misc]
-                            Field(min_length=shape.get("min"), max_length=shape.get("max"))]
+            ann = Annotated[
+                list[annotation(shape["member"]["shape"])],  # type: ignore[misc]
+                Field(min_length=shape.get("min"), max_length=shape.get("max")),
+            ]
         elif kind == "structure":
             limits = _service_limits()
 
@@ -116,7 +124,8 @@ def _model(namespace: str, shape_name: str) -> Any:
                 return Annotated[inner, Field(ge=low, le=high)]
 
             fields = {
-                member: (member_annotation(member, ref), ...) if member in shape.get("required", ())
+                member: (member_annotation(member, ref), ...)
+                if member in shape.get("required", ())
                 else (Optional[member_annotation(member, ref)], None)  # noqa: UP045 - built at run time
                 for member, ref in shape.get("members", {}).items()
             }
@@ -166,8 +175,14 @@ def _constraint(error: Mapping[str, Any], shape: dict[str, Any]) -> str:
         return f"Member must have value greater than or equal to {shape.get('min', error['ctx']['ge'])}"
     if kind == "less_than_equal":
         return f"Member must have value less than or equal to {shape.get('max', error['ctx']['le'])}"
-    expected = {"string": "a string", "integer": "an integer", "long": "an integer", "boolean": "a boolean",
-                "list": "a list", "structure": "an object"}.get(shape["type"], shape["type"])
+    expected = {
+        "string": "a string",
+        "integer": "an integer",
+        "long": "an integer",
+        "boolean": "a boolean",
+        "list": "a list",
+        "structure": "an object",
+    }.get(shape["type"], shape["type"])
     return f"Member must be {expected}"
 
 
@@ -206,8 +221,7 @@ def validate(op: _spec.Operation, params: dict[str, Any]) -> None:
         ) from None
 
 
-def check_as(namespace: str, operation: str, params: Mapping[str, Any],
-             names: Mapping[str, str] | None = None) -> None:
+def check_as(namespace: str, operation: str, params: Mapping[str, Any], names: Mapping[str, str] | None = None) -> None:
     """Validate ``params`` (None values left out) as ``operation``'s input, for a caller that is not the API (a
     helper, the control API): ``InvalidInput`` in the API's words, naming members by the caller's own names
     (``names``: API member in lowerCamel -> the caller's name)."""

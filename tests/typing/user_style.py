@@ -32,22 +32,44 @@ def test_bare_decorator() -> None:
     assert maybe is mock
 
 
-@mock_chime_proxy(region="us-west-2", account="123456789012", seed=1, clock=Clock("2024-01-01T00:00:00Z"),
-                  real_sleep=False, virtual_sleep=True, assert_all_faults_hit=True,
-                  faults=[{"operation": "GetProxySession", "error": "NotFoundException", "times": 1}])
+@mock_chime_proxy(
+    region="us-west-2",
+    account="123456789012",
+    seed=1,
+    clock=Clock("2024-01-01T00:00:00Z"),
+    real_sleep=False,
+    virtual_sleep=True,
+    assert_all_faults_hit=True,
+    faults=[{"operation": "GetProxySession", "error": "NotFoundException", "times": 1}],
+)
 def test_decorator_with_every_option() -> None:
     pass
 
 
 def test_context_manager_and_helpers() -> None:
     with mock_chime_proxy(**OPTIONS) as chime:
-        vc: str = chime.create_voice_connector(["+19135550199"], name="shop", region="eu-west-1",
-                                               countries=["US"], default_session_expiry_minutes=30, proxy=True,
-                                               require_encryption=True)
+        vc: str = chime.create_voice_connector(
+            ["+19135550199"],
+            name="shop",
+            region="eu-west-1",
+            countries=["US"],
+            default_session_expiry_minutes=30,
+            proxy=True,
+            require_encryption=True,
+        )
         acquired: list[str] = chime.order_phone_numbers(["+19135550198"], product_type="VoiceConnector")
-        rule: FaultRule = chime.inject("CreateProxySession", error="ThrottledClientException", times=2, after=1,
-                                       probability=0.5, seed=3, latency=timedelta(seconds=1), match={"Name": "x"},
-                                       namespace="chime-sdk-voice", region="eu-west-1")
+        rule: FaultRule = chime.inject(
+            "CreateProxySession",
+            error="ThrottledClientException",
+            times=2,
+            after=1,
+            probability=0.5,
+            seed=3,
+            latency=timedelta(seconds=1),
+            match={"Name": "x"},
+            namespace="chime-sdk-voice",
+            region="eu-west-1",
+        )
         chime.inject("*", connection_error="read_timeout", times=None, latency=2.5)
         chime.inject("GetProxySession", error="NotFoundException", match=lambda params: "Name" in params)
         calls: CallLog = chime.calls.filter("CreateProxySession", status=201)
