@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from . import active, backoff, sleep
+from . import active, backoff, sessions, sleep
 from .adapters import aiobotocore_endpoint, botocore_endpoint, moto_compat, responses_adapter
 from .adapters.shared_patch import SharedPatch
 
@@ -25,6 +25,7 @@ PATCHES: tuple[SharedPatch, ...] = (
     aiobotocore_endpoint.patch,  # aiobotocore's AioEndpoint._send, where aiobotocore is installed
     responses_adapter.patch,  # raw `requests` calls to Chime hosts
     moto_compat.patch,  # Chime URLs through moto's passthrough, where moto is imported
+    sessions.alias_cache,  # clients share their session's event-alias cache (a new client's first call)
 )
 
 

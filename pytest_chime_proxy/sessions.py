@@ -21,6 +21,7 @@ from collections import OrderedDict
 from typing import Any
 
 from .adapters.common import FAKE_ACCESS_KEY
+from .adapters.shared_patch import SharedPatch
 
 MAX_KEPT = 8
 _kept: OrderedDict[str, Any] = OrderedDict()
@@ -57,3 +58,37 @@ def keep(session: Any) -> None:
     _kept[_key()] = session
     while len(_kept) > MAX_KEPT:
         _kept.popitem(last=False)
+
+
+# ---- clients made from a kept session share its event-name aliases ------------------------------------------
+# botocore's EventAliaser works out, per client and per event name, which aliases apply (a pure function of
+# the name and the alias table) and caches it in a dict of its own: a new client computes it afresh for each
+# of the dozen events of its first call, most of a new client's first-call cost. While a mock is active a
+# copied aliaser with the same alias table shares the original's cache instead of starting an empty one.
+_original_copy: Any = None
+
+
+def _shared_cache_copy(aliaser: Any) -> Any:
+    copied = _original_copy(aliaser)
+    if copied._event_aliases == aliaser._event_aliases:
+        copied._alias_name_cache = aliaser._alias_name_cache
+    return copied
+
+
+def _apply() -> None:
+    global _original_copy
+    from botocore.hooks import EventAliaser
+
+    _original_copy = EventAliaser.__copy__
+    EventAliaser.__copy__ = _shared_cache_copy
+
+
+def _remove() -> None:
+    global _original_copy
+    from botocore.hooks import EventAliaser
+
+    EventAliaser.__copy__ = _original_copy
+    _original_copy = None
+
+
+alias_cache = SharedPatch(_apply, _remove)
