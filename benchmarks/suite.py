@@ -9,7 +9,9 @@ marginal one, ``(T(large) - T(small)) / (large - small)`` of the same file, so p
 imports and the first use in the process cancel out; that one-off cost is reported apart, from per-test
 times a small timing plugin records in the same runs (the first test minus the median of the later ones).
 Contenders and sizes are interleaved round by round (the order rotating), and medians over rounds are
-reported, as ratios against ``Stubber``.
+reported, as ratios against ``Stubber``. The median test of the large run, as the timing plugin saw it
+(setup to teardown, without pytest's collection and reporting), is given beside each figure as a check
+that moves less with the machine's load.
 
 ``python benchmarks/suite.py`` runs this section alone (``--quick`` for a smoke run, ``--profile`` for where
 the one-off first-use cost goes).
@@ -34,9 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import Results, Row  # noqa: E402
 
 SECTION = "0. per test: whole pytest runs (marginal cost of one more test)"
-SIZES = (10, 110)
-QUICK_SIZES = (3, 13)
+SIZES = (10, 160)
+SLOW_EXTRA = 100  # a slow contender (moto, ~15x the others) runs this many extra tests at most
+QUICK_SIZES = (5, 35)
 QUICK_ROUNDS = 1
+ROUNDS = 3
 STUBBER_FACTOR = 1.5  # fixture/decorator + boto3.client(): the plugin at most 1.5x Stubber's client per test
 CLIENT_FIXTURE_FACTOR = 1.0  # a reused fixture client may beat a new client per test
 MOTO_FACTOR = 10.0  # moto at least 10x the plugin on the first pattern
@@ -94,6 +98,11 @@ class Contender:
     header: str
     test: str
     needs_moto: bool = False
+    slow: bool = False
+
+    def sizes(self, sizes: tuple[int, int]) -> tuple[int, int]:
+        """The (small, large) file sizes this contender runs: a slow one's noise is small beside its cost."""
+        return (sizes[0], min(sizes[1], sizes[0] + SLOW_EXTRA)) if self.slow else sizes
 
     def source(self, tests: int) -> str:
         body = "".join(self.test.format(i=i, minutes=30 + i % 60, numbers=_NUMBERS.format(i=i),
@@ -185,7 +194,7 @@ def test_api_{i}(aws):
     created = client.create_api(Name="api {i}", ProtocolType="HTTP", Description="number {i}")
     got = client.get_api(ApiId=created["ApiId"])
     assert got["Name"] == "api {i}" and got["ProtocolType"] == "HTTP" and got["Description"] == "number {i}"
-''', needs_moto=True),
+''', needs_moto=True, slow=True),
 )
 
 # pattern -> (plugin contender, Stubber contender, target factor against Stubber)
@@ -262,7 +271,7 @@ def write_files(folder: Path, contenders: list[Contender], sizes: tuple[int, int
     (folder / "suite_timer.py").write_text(_TIMER)
     files = {}
     for contender in contenders:
-        for size in sizes:
+        for size in contender.sizes(sizes):
             path = folder / f"test_{contender.key}_{size}.py"
             path.write_text(contender.source(size))
             files[contender.key, size] = path
@@ -276,13 +285,16 @@ def collect(rounds: int, sizes: tuple[int, int], with_moto: bool) -> dict[str, l
     with tempfile.TemporaryDirectory(prefix="chime-suite-") as tmp:
         folder = Path(tmp)
         files, env = write_files(folder, contenders, sizes), environment(folder)
-        for contender in contenders:  # compile and check each file once, untimed (bytecode, file cache)
+        for contender in contenders:  # check each file once, untimed, and compile them all (bytecode, file cache)
             run_file(files[contender.key, sizes[0]], sizes[0], env)
+        subprocess.run([sys.executable, "-m", "pytest", "-q", "--collect-only", *(p.name for p in files.values())],
+                       cwd=folder, env=env, stdout=subprocess.DEVNULL, check=True)
         for number in range(rounds):
             shift = number % len(contenders)
             for contender in contenders[shift:] + contenders[:shift]:
-                small = run_file(files[contender.key, sizes[0]], sizes[0], env)
-                large = run_file(files[contender.key, sizes[1]], sizes[1], env)
+                small_size, large_size = contender.sizes(sizes)
+                small = run_file(files[contender.key, small_size], small_size, env)
+                large = run_file(files[contender.key, large_size], large_size, env)
                 samples[contender.key].append((small, large))
             print(f"  round {number + 1}/{rounds} done", flush=True)
     return samples
@@ -295,44 +307,50 @@ class Figures:
     cpu_ms: float  # marginal CPU per test
     wall_ms: float  # marginal wall per test
     first_ms: float  # one-off: the first test minus the median of the later ones (CPU)
+    in_run_ms: float  # the median test of the large run, setup to teardown, as the timing plugin saw it (CPU)
     run_ms: float  # the whole large run (CPU)
 
 
-def figures(runs: list[tuple[Run, Run]], sizes: tuple[int, int]) -> Figures:
-    extra = sizes[1] - sizes[0]
+def figures(runs: list[tuple[Run, Run]]) -> Figures:
+    extra = len(runs[0][1].tests_ms) - len(runs[0][0].tests_ms)
     return Figures(
         statistics.median((large.cpu_ms - small.cpu_ms) / extra for small, large in runs),
         statistics.median((large.wall_ms - small.wall_ms) / extra for small, large in runs),
         statistics.median(large.tests_ms[0][0] - statistics.median(t[0] for t in large.tests_ms[1:])
                           for _, large in runs),
+        statistics.median(statistics.median(t[0] for t in large.tests_ms[1:]) for _, large in runs),
         statistics.median(large.cpu_ms for _, large in runs))
 
 
 def measure(results: Results, rounds: int, sizes: tuple[int, int], with_moto: bool) -> dict[str, Figures]:
     """Time the generated files and add the rows: per pattern, the plugin against Stubber (and moto)."""
     samples = collect(rounds, sizes, with_moto)
-    got = {key: figures(runs, sizes) for key, runs in samples.items()}
+    got = {key: figures(runs) for key, runs in samples.items()}
     what = {c.key: c.what for c in CONTENDERS}
-    note = f"{sizes[1]} vs {sizes[0]} tests, median of {rounds} rounds"
+    note = (f"{sizes[1]} vs {sizes[0]} tests (moto {min(sizes[1], sizes[0] + SLOW_EXTRA)}), "
+            f"median of {rounds} rounds")
     for pattern, (plugin, stubber, factor) in PATTERNS.items():
         mine, floor = got[plugin], got[stubber]
         results.add(Row(SECTION, f"{pattern}: {what[stubber]}", floor.cpu_ms, "ms",
-                        note=f"wall {floor.wall_ms:.2f} ms"))
+                        note=f"wall {floor.wall_ms:.1f} ms; in-run median {floor.in_run_ms:.1f} ms"))
         ratio = mine.cpu_ms / floor.cpu_ms
         results.add(Row(SECTION, f"{pattern}: {what[plugin]}", mine.cpu_ms, "ms", floor.cpu_ms, "Stubber",
                         f"<= {factor:.1f}x Stubber", ratio <= factor,
-                        note=f"wall {mine.wall_ms:.2f} ms, {mine.wall_ms / floor.wall_ms:.2f}x Stubber's"))
+                        note=f"wall {mine.wall_ms:.1f} ms, {mine.wall_ms / floor.wall_ms:.2f}x Stubber's; in-run "
+                             f"median {mine.in_run_ms:.1f} ms, {mine.in_run_ms / floor.in_run_ms:.2f}x Stubber's"))
         if plugin == "plugin_fixture" and "moto_fixture" in got:
             moto = got["moto_fixture"]
             results.add(Row(SECTION, f"{pattern}: {what['moto_fixture']}", moto.cpu_ms, "ms", mine.cpu_ms,
                             "plugin", f">= {MOTO_FACTOR:.0f}x the plugin", moto.cpu_ms >= MOTO_FACTOR * mine.cpu_ms,
-                            note=f"wall {moto.wall_ms:.2f} ms; {moto.cpu_ms / floor.cpu_ms:.1f}x Stubber"))
+                            note=f"wall {moto.wall_ms:.1f} ms, {moto.wall_ms / mine.wall_ms:.2f}x the plugin's; "
+                                 f"in-run median {moto.in_run_ms:.1f} ms, {moto.in_run_ms / mine.in_run_ms:.2f}x "
+                                 f"the plugin's; {moto.cpu_ms / floor.cpu_ms:.1f}x Stubber"))
     stub_first = got["stubber"].first_ms
     for key in ("plugin_fixture", "plugin_client_fixture", "plugin_decorator", "stubber", "moto_fixture"):
         if key in got:
             results.add(Row(SECTION, f"one-off, first test in the process minus a later one: {what[key]}",
                             got[key].first_ms, "ms", stub_first if key != "stubber" else None, "Stubber's",
-                            note=f"whole run of {sizes[1]} tests {got[key].run_ms:,.0f} ms CPU"))
+                            note=f"whole large run {got[key].run_ms:,.0f} ms CPU"))
     results.rows[-1].note += f"; {note}"
     return got
 
@@ -402,10 +420,10 @@ def profile(top: int = 12) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (median taken)")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="interleaved rounds (median taken)")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="small,large tests per file")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_ROUNDS} round of {QUICK_SIZES} tests: a smoke run, "
-                        "not a result")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"{QUICK_ROUNDS} round of {QUICK_SIZES} tests: a smoke run, not a result")
     parser.add_argument("--profile", action="store_true", help="print where the one-off first-use cost goes, only")
     options = parser.parse_args(argv)
     if options.profile:
