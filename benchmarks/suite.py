@@ -204,6 +204,15 @@ PATTERNS = {
     "@mock_chime_proxy + boto3.client() + create + get": ("plugin_decorator", "stubber", STUBBER_FACTOR),
 }
 
+# what each file's first test pays besides its own work, or what the file pays at collection instead
+FIRST_TEST_NOTES = {
+    "plugin_fixture": "the plugin's first use after import boto3 (at collection), and the client's model",
+    "plugin_client_fixture": "also import boto3, which this file never imports itself",
+    "plugin_decorator": "pytest_chime_proxy.mock is imported at collection, not in the test",
+    "stubber": "the client's model, botocore's Stubber",
+    "moto_fixture": "moto's first mock_aws() after import moto (at collection)",
+}
+
 # a plugin loaded into every timed run (all contenders alike): per-test CPU and wall milliseconds, setup to
 # teardown, written as JSON where $SUITE_TIMES says
 _TIMER = '''import json
@@ -263,7 +272,7 @@ def run_file(path: Path, tests: int, env: dict[str, str]) -> Run:
     wall, cpu = (time.perf_counter() - wall) * 1e3, (_children_cpu() - cpu) * 1e3
     if done.returncode != 0 or f"{tests} passed" not in done.stdout:
         raise RuntimeError(f"pytest {path.name} did not pass {tests} tests ({done.returncode}):\n{done.stdout[-3000:]}")
-    return Run(cpu, wall, [tuple(t) for t in json.loads(times.read_text())])  # type: ignore[misc]
+    return Run(cpu, wall, [(cpu_ms, wall_ms) for cpu_ms, wall_ms in json.loads(times.read_text())])
 
 
 def write_files(folder: Path, contenders: list[Contender], sizes: tuple[int, int]) -> dict[tuple[str, int], Path]:
@@ -346,11 +355,11 @@ def measure(results: Results, rounds: int, sizes: tuple[int, int], with_moto: bo
                                  f"in-run median {moto.in_run_ms:.1f} ms, {moto.in_run_ms / mine.in_run_ms:.2f}x "
                                  f"the plugin's; {moto.cpu_ms / floor.cpu_ms:.1f}x Stubber"))
     stub_first = got["stubber"].first_ms
-    for key in ("plugin_fixture", "plugin_client_fixture", "plugin_decorator", "stubber", "moto_fixture"):
+    for key, paid_elsewhere in FIRST_TEST_NOTES.items():
         if key in got:
             results.add(Row(SECTION, f"one-off, first test in the process minus a later one: {what[key]}",
                             got[key].first_ms, "ms", stub_first if key != "stubber" else None, "Stubber's",
-                            note=f"whole large run {got[key].run_ms:,.0f} ms CPU"))
+                            note=f"{paid_elsewhere}; whole large run {got[key].run_ms:,.0f} ms CPU"))
     results.rows[-1].note += f"; {note}"
     return got
 
