@@ -392,9 +392,43 @@ def _imports_after_boto3(stderr: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# the first use cut into stages, each timed (CPU) the first time and again in a second mock: the difference
+# is what the stage costs once per process
+_STAGES = '''
+import time
+import boto3
+
+stages = {}
+
+
+def timed(name, run):
+    start = time.process_time()
+    value = run()
+    stages.setdefault(name, []).append((time.process_time() - start) * 1e3)
+    return value
+
+
+for _ in range(2):
+    cls = timed("from pytest_chime_proxy import ChimeProxyMock",
+                lambda: __import__("pytest_chime_proxy").ChimeProxyMock)
+    mock = timed("ChimeProxyMock() + start()", lambda: cls().__enter__())
+    vc = timed("mock.create_voice_connector()", mock.create_voice_connector)
+    client = timed("boto3.client('chime-sdk-voice')", lambda: boto3.client("chime-sdk-voice", region_name="us-east-1"))
+    created = timed("create_proxy_session", lambda: client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]))
+    timed("get_proxy_session", lambda: client.get_proxy_session(
+        VoiceConnectorId=vc, ProxySessionId=created["ProxySession"]["ProxySessionId"]))
+    timed("stop()", lambda: mock.__exit__(None, None, None))
+for name, (first, again) in stages.items():
+    print(f"  {first - again:8.1f} ms  {name} (first {first:.1f} ms, again {again:.1f} ms)")
+print(f"  {sum(f - a for f, a in stages.values()):8.1f} ms  in all")
+'''
+
+
 def profile(top: int = 12) -> str:
-    """Where the one-off cost of the first use after ``import boto3`` goes: the imports it makes (outermost,
-    cumulative, from ``-X importtime``) and the functions by cumulative CPU (cProfile, a separate run)."""
+    """Where the one-off cost of the first use after ``import boto3`` goes: by stage, the imports it makes
+    (by package and outermost, from ``-X importtime``) and the functions by cumulative CPU (cProfile); each a
+    separate fresh interpreter."""
     with tempfile.TemporaryDirectory(prefix="chime-profile-") as tmp:
         plain, profiled = Path(tmp) / "first_use.py", Path(tmp) / "first_use_profiled.py"
         body = "\n".join("    " + line for line in _FIRST_USE.strip().splitlines()[1:])
@@ -409,6 +443,9 @@ def profile(top: int = 12) -> str:
         timed = subprocess.run([sys.executable, "-X", "importtime", str(plain)], env=env, text=True,
                                capture_output=True, check=True)
         stats = subprocess.run([sys.executable, str(profiled)], env=env, text=True, capture_output=True, check=True)
+        (Path(tmp) / "stages.py").write_text(_STAGES)
+        staged = subprocess.run([sys.executable, str(Path(tmp) / "stages.py")], env=env, text=True,
+                                capture_output=True, check=True)
     imports = _imports_after_boto3(timed.stderr)
     by_package: dict[str, int] = {}
     for own, _, name in imports:
@@ -416,7 +453,8 @@ def profile(top: int = 12) -> str:
         by_package[package] = by_package.get(package, 0) + own
     outermost = sorted(((cumulative, name) for _, cumulative, name in imports if not name.startswith(" ")),
                        reverse=True)
-    lines = [f"{untimed.stdout.strip()} (no profiler).", "",
+    lines = [f"{untimed.stdout.strip()} (no profiler); once per process, by stage (CPU, a second mock's "
+             "subtracted):", staged.stdout.rstrip(), "",
              "Imports it makes (-X importtime, which slows them), by package (own time of its modules):"]
     lines += [f"  {us / 1e3:8.1f} ms  {package}" for package, us in
               sorted(by_package.items(), key=lambda item: -item[1])[:top]]
