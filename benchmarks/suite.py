@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Results, Row  # noqa: E402
+from harness import Results, Row, children_cpu  # noqa: E402
 
 SECTION = "0. per test: whole pytest runs (marginal cost of one more test)"
 SIZES = (10, 160)
@@ -245,11 +244,6 @@ class Run:
     tests_ms: list[tuple[float, float]]  # per test: (cpu, wall)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def environment(folder: Path) -> dict[str, str]:
     """The same environment for every contender: fake keys (what a Stubber or moto suite sets up), no AWS
     configuration of this machine, nothing from the caller's pytest options."""
@@ -266,10 +260,10 @@ def run_file(path: Path, tests: int, env: dict[str, str]) -> Run:
     """One whole pytest run of ``path`` in a subprocess; every one of its ``tests`` tests must pass."""
     times = path.with_suffix(".times.json")
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "suite_timer", path.name]
-    cpu, wall = _children_cpu(), time.perf_counter()
+    cpu, wall = children_cpu(), time.perf_counter()
     done = subprocess.run(argv, cwd=path.parent, env={**env, "SUITE_TIMES": str(times)},
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    wall, cpu = (time.perf_counter() - wall) * 1e3, (_children_cpu() - cpu) * 1e3
+    wall, cpu = (time.perf_counter() - wall) * 1e3, (children_cpu() - cpu) * 1e3
     if done.returncode != 0 or f"{tests} passed" not in done.stdout:
         raise RuntimeError(f"pytest {path.name} did not pass {tests} tests ({done.returncode}):\n{done.stdout[-3000:]}")
     return Run(cpu, wall, [(cpu_ms, wall_ms) for cpu_ms, wall_ms in json.loads(times.read_text())])
