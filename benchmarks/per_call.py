@@ -132,7 +132,7 @@ def moto_operations(session: boto3.session.Session) -> dict[str, tuple[Callable[
     }
     from moto.core.models import botocore_stubber
 
-    out = {}
+    out: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {}
     for name, (service, call) in calls.items():
         recorder = _client(session, service)
         last = capture(recorder)
