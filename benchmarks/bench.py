@@ -16,9 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import suite  # noqa: E402  (nothing heavy: the generated files import boto3, not this process)
 from harness import Results, fmt, machine  # noqa: E402
 
-SECTIONS = ("calls", "moto", "fixture", "startup", "scale")
+SECTIONS = ("suite", "calls", "moto", "fixture", "startup", "scale")
 RESULTS_FILE = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -31,6 +32,10 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--moto-cycles", type=int, default=100, help="moto start/stop pairs per round")
     parser.add_argument("--runs", type=int, default=15, help="subprocess runs per start-up figure")
     parser.add_argument("--sizes", default="10,1000,10000", help="session counts for the scale section")
+    parser.add_argument("--suite-rounds", type=int, default=suite.ROUNDS,
+                        help="interleaved rounds of whole pytest runs (section 0)")
+    parser.add_argument("--suite-sizes", default=",".join(map(str, suite.SIZES)),
+                        help="small,large tests per generated file (section 0)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {SECTIONS}")
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls: a smoke run, not a result")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS_FILE.name}")
@@ -38,6 +43,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     if options.quick:
         options.rounds, options.calls, options.cycles, options.moto_cycles, options.runs = 3, 200, 200, 20, 3
         options.sizes = "10,1000"
+        options.suite_rounds, options.suite_sizes = suite.QUICK_ROUNDS, ",".join(map(str, suite.QUICK_SIZES))
     unknown = set(options.only.split(",")) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s) {sorted(unknown)}; choose from {SECTIONS}")
@@ -78,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"Measuring on {machine()}", flush=True)
     overheads: dict[str, float] = {}
+    if "suite" in only:
+        print("0. per test: whole pytest runs", flush=True)
+        small, large = (int(size) for size in options.suite_sizes.split(","))
+        suite.measure(results, options.suite_rounds, (small, large), with_moto)
     if only & {"calls", "moto"}:
         import per_call
 
@@ -103,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         scale.measure(results, [int(size) for size in options.sizes.split(",")])
     elapsed = time.perf_counter() - started
     report = (f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, in {elapsed:.0f} s "
-              f"(rounds={options.rounds}, calls={options.calls}, runs={options.runs}"
+              f"(rounds={options.rounds}, calls={options.calls}, runs={options.runs}, "
+              f"suite rounds={options.suite_rounds} of {options.suite_sizes} tests"
               f"{', QUICK: not a result' if options.quick else ''}).\n\n{table(results)}\n")
     print("\n" + report)
     if not options.no_write:

@@ -115,16 +115,17 @@ def interleaved(contenders: Mapping[str, Callable[[], float]], rounds: int) -> d
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def _children_cpu() -> float:
+def children_cpu() -> float:
+    """Seconds of CPU (user + system) used so far by this process's finished children."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
 def child_cpu_ms(argv: list[str], cwd: str | None = None, env: Mapping[str, str] | None = None) -> float:
     """CPU milliseconds (user + system) a subprocess used; it must succeed."""
-    start = _children_cpu()
+    start = children_cpu()
     done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    elapsed = (_children_cpu() - start) * 1e3
+    elapsed = (children_cpu() - start) * 1e3
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stdout[-2000:]}")
     return elapsed

@@ -8,6 +8,7 @@ each against its own floor built the same way from moto's answers.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any, Callable
 
@@ -132,7 +133,7 @@ def moto_operations(session: boto3.session.Session) -> dict[str, tuple[Callable[
     }
     from moto.core.models import botocore_stubber
 
-    out = {}
+    out: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {}
     for name, (service, call) in calls.items():
         recorder = _client(session, service)
         last = capture(recorder)
@@ -141,7 +142,7 @@ def moto_operations(session: boto3.session.Session) -> dict[str, tuple[Callable[
         floor.meta.events.unregister("before-send", botocore_stubber)  # else moto answers the floor's calls too
         answered_by(floor, last())
         timed = ivs if service == "ivs" else api
-        out[name] = ((lambda c=timed, f=call: f(c)), (lambda c=floor, f=call: f(c)))
+        out[name] = (functools.partial(call, timed), functools.partial(call, floor))
     return out
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark in its own environment: .venvs/bench with this package, boto3 and moto (newest releases).
-# Usage: benchmarks/run.sh [bench.py options]   (e.g. --quick for a smoke run; --help for all)
+# Usage: benchmarks/run.sh [bench.py options]   (e.g. --quick for a smoke run; --only suite for section 0
+# alone, the whole pytest runs; --help for all)
 # Prints the table and writes it, with the machine it was measured on, to benchmarks/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
