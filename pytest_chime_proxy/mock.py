@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import sys
 import time
-import unittest
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar, overload
@@ -253,7 +253,7 @@ class ChimeProxyMock:
         The input is checked as the API checks it (plus: numbers are E.164 strings with their ``+``) before
         anything changes; a bad one raises ``ValueError`` saying what to pass.
         """
-        numbers = _phone_numbers("order_phone_numbers", numbers)
+        numbers = check_phone_numbers("order_phone_numbers", numbers)
         _check_input(
             "order_phone_numbers", "CreatePhoneNumberOrder", {"ProductType": product_type, "E164PhoneNumbers": numbers}
         )
@@ -282,7 +282,7 @@ class ChimeProxyMock:
         and leaves nothing behind.
         """
         where = "create_voice_connector"
-        numbers = _phone_numbers(where, phone_numbers)
+        numbers = check_phone_numbers(where, phone_numbers)
         if region is not None:
             validate({"region": region}, where)
         if countries is not None and (isinstance(countries, (str, bytes)) or not isinstance(countries, Sequence)):
@@ -351,15 +351,16 @@ class ChimeProxyMock:
         )
 
 
-def _phone_numbers(where: str, numbers: Any) -> list[str]:
-    """``numbers`` as a list of E.164 strings, or a ``ValueError`` that says what to pass."""
+def check_phone_numbers(where: str, numbers: Any) -> list[str]:
+    """``numbers`` as a list of E.164 strings, or a ``ValueError`` (prefixed ``where: ``) saying what to pass."""
+    prefix = f"{where}: " if where else ""
     if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Iterable):
-        raise ValueError(f"{where}: phone_numbers go in a list, like ['+19135550199']; got {numbers!r}")
+        raise ValueError(f"{prefix}phone_numbers go in a list, like ['+19135550199']; got {numbers!r}")
     checked: list[str] = []
     for index, number in enumerate(numbers, 1):
         if not isinstance(number, str) or not _E164.fullmatch(number):
             raise ValueError(
-                f"{where}: phone_numbers item {index}, {number!r}, is not an E.164 phone number; "
+                f"{prefix}phone_numbers item {index}, {number!r}, is not an E.164 phone number; "
                 "write it as a string with its + and country code and digits only, like '+19135550199'"
             )
         checked.append(number)
@@ -404,15 +405,17 @@ def _test_mock(make: Callable[[], ChimeProxyMock], wrapper: Any) -> Iterator[Chi
 
 def _decorate(target: Any, make: Callable[[], ChimeProxyMock], has_options: bool = False) -> Any:
     if inspect.isclass(target):
-        if issubclass(target, unittest.TestCase):
-            original_setup = target.setUp
+        unittest: Any = sys.modules.get("unittest")  # a TestCase exists only where unittest is imported already
+        if unittest is not None and issubclass(target, unittest.TestCase):
+            case: Any = target
+            original_setup = case.setUp
 
-            def setUp(self: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+            def setUp(self: Any) -> None:  # noqa: N802 - unittest's name
                 mock = make().start()
                 self.addCleanup(mock.stop)
                 original_setup(self)
 
-            target.setUp = setUp  # type: ignore[method-assign]
+            case.setUp = setUp
             return target
         return _decorate_test_class(target, make)
     if inspect.iscoroutinefunction(target):

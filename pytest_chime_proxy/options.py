@@ -99,11 +99,23 @@ def set_session_defaults(values: Mapping[str, Any]) -> None:
 _EXAMPLES = {"region": "'us-east-1'", "account": "'123456789012'"}
 
 
-def _problem(error: Any) -> str:
-    where = ".".join(map(str, error["loc"]))
-    if error["type"] == "string_pattern_mismatch" and where in _EXAMPLES:
-        return f"{where} {error['input']!r} is not a valid {where} name (write it like {_EXAMPLES[where]})"
-    return f"{where}: {error['msg']} (got {error['input']!r})"
+def _problems(errors: Any) -> list[str]:
+    """One line per option, in plain words: pydantic reports each branch of a union (``quotas.bool``,
+    ``quotas.dict[...]``) separately; the option's name and the given value are what a person needs."""
+    by_option: dict[str, list[Any]] = {}
+    for error in errors:
+        by_option.setdefault(str(error["loc"][0]), []).append(error)
+    lines = []
+    for option, found in by_option.items():
+        first = found[0]
+        if first["type"] == "string_pattern_mismatch" and option in _EXAMPLES:
+            lines.append(
+                f"{option} {first['input']!r} is not a valid {option} name (write it like {_EXAMPLES[option]})"
+            )
+            continue
+        reasons = " or ".join(dict.fromkeys(e["msg"][0].lower() + e["msg"][1:] for e in found))
+        lines.append(f"{option}: {reasons} (got {first['input']!r})")
+    return lines
 
 
 def validate(given: Mapping[str, Any], where: str = "ChimeProxyMock") -> dict[str, Any]:
@@ -117,6 +129,6 @@ def validate(given: Mapping[str, Any], where: str = "ChimeProxyMock") -> dict[st
     try:
         _adapter.validate_python(dict(given))
     except ValidationError as error:
-        problems = "; ".join(_problem(e) for e in error.errors())
+        problems = "; ".join(_problems(error.errors()))
         raise OptionsError(f"{where}: {problems}") from None
     return {**DEFAULTS, **_session_defaults, **given}

@@ -84,11 +84,17 @@ def _new_mock(request: pytest.FixtureRequest) -> ChimeProxyMock:
     from .mock import ChimeProxyMock
     from .options import OptionsError
 
-    options = {k: v for k, v in _marker_options(request).items() if k not in MARKER_ONLY}
+    given = _marker_options(request)
+    options = {k: v for k, v in given.items() if k not in MARKER_ONLY}
     try:
-        return ChimeProxyMock(**options)
-    except OptionsError as error:
+        mock = ChimeProxyMock(**options)
+        if "phone_numbers" in given:  # checked whether or not the test uses voice_connector
+            from .mock import check_phone_numbers
+
+            check_phone_numbers("", given["phone_numbers"])
+    except (OptionsError, ValueError) as error:
         raise pytest.UsageError(f"@pytest.mark.chime_proxy: {error}") from None
+    return mock
 
 
 @pytest.fixture
@@ -162,7 +168,7 @@ def chime_client(chime_proxy: ChimeProxyMock) -> Any:
 @pytest.fixture
 def chime_proxy_server(request: pytest.FixtureRequest) -> Iterator[ChimeProxyServer]:
     """The fake as a real HTTP server on 127.0.0.1 (a free port, see ``.url``) for clients in other languages
-    or processes, with fresh state of its own (``.mock``); the marker's region/account/seed apply.
+    or processes, with fresh state of its own (``.mock``); the marker's options apply.
 
     It does not intercept this process's botocore: point ``endpoint_url`` at ``.url`` (``.url + "/chime"`` for
     the legacy API). Stopped after the test.

@@ -50,11 +50,17 @@ async def _async_sleep(delay: float, result: Any = None) -> Any:
 
 
 def _apply() -> None:
+    global _real_async_sleep
+    import asyncio
+
+    _real_async_sleep = asyncio.sleep
     time.sleep = _sleep  # type: ignore[assignment]  # typeshed types the argument more widely
     asyncio.sleep = _async_sleep
 
 
 def _remove() -> None:
+    import asyncio
+
     time.sleep = _real_sleep  # type: ignore[assignment]
     asyncio.sleep = _real_async_sleep
 

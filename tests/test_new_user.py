@@ -154,10 +154,16 @@ def test_the_marker_validates_its_options(pytester: pytest.Pytester) -> None:
         @pytest.mark.chime_proxy(phone_numbers="+19135550115")
         def test_string_for_a_list(voice_connector):
             pass
+
+        @pytest.mark.chime_proxy(phone_numbers="+19135550115")
+        def test_string_for_a_list_without_the_connector(chime_proxy):
+            pass
     """)
     result = pytester.runpytest_subprocess("-p", "no:randomly")
-    result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines(["*region 'us-east-l' is not a valid region*", "*go in a list*"])
+    result.assert_outcomes(errors=3)
+    result.stdout.fnmatch_lines(
+        ["*region 'us-east-l' is not a valid region*", "*@pytest.mark.chime_proxy: phone_numbers go in a list*"]
+    )
 
 
 # ---- the app's own sleeps -------------------------------------------------------------------------------------

@@ -542,3 +542,41 @@ def test_reset_takes_no_fields(server: ChimeProxyServer, vc: str) -> None:
     status, body = control(server, "POST", "reset", {"everything": True})
     assert status == 400 and "everything" in body["Message"]
     assert state(server)[0] == [vc]
+
+
+def test_the_console_script_takes_any_mock_option() -> None:
+    import boto3
+
+    process = _console("--option", "order_delay=0", "--option", 'quotas={"voice_connectors_per_region": 1}')
+    try:
+        url = process.stdout.readline().strip() if process.stdout else ""
+        client = boto3.client(
+            "chime-sdk-voice",
+            region_name="us-east-1",
+            endpoint_url=url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        order = client.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=["+19135550111"])
+        assert order["PhoneNumberOrder"]["Status"] == "Successful"
+        client.create_voice_connector(Name="one", RequireEncryption=True)
+        with pytest.raises(client.exceptions.ResourceLimitExceededException):
+            client.create_voice_connector(Name="two", RequireEncryption=True)
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [
+        ("order_delay=-1", "order_delay"),
+        ("quotas=yes", "not JSON"),
+        ("nothing", "NAME=JSON"),
+        ("regoin=1", "unknown option"),
+    ],
+)
+def test_the_console_script_refuses_a_wrong_option_saying_why(option: str, says: str) -> None:
+    process = _console("--option", option)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and out == "" and says in err

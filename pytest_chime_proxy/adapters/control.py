@@ -223,6 +223,8 @@ def _clock(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) 
     _check_type(opts, "advance_seconds", (int, float), "a number")
     _check_type(opts, "set", (str, int, float), "ISO 8601 text or epoch seconds")
     if "advance_seconds" in opts:  # the clock refuses (ValueError: 400) a move it cannot make, changing nothing
+        if opts["advance_seconds"] < 0:
+            raise ControlError(400, 'the clock only moves forward; send {"set": "<ISO 8601 time>"} to go back')
         mock.clock.advance(seconds=opts["advance_seconds"])
     elif "set" in opts:
         mock.clock.set(opts["set"])

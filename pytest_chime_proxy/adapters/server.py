@@ -491,8 +491,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="create a voice connector ready for proxy sessions with these comma-separated "
         "numbers and print its id (repeatable)",
     )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=JSON",
+        help="any other mock option, its value as JSON, e.g. --option order_delay=0 --option quotas=true "
+        "--option legacy_cutoff=true (repeatable; the options are the marker's, see the README)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log each request to stderr")
     return parser
+
+
+def _mock_options(pairs: Sequence[str]) -> dict[str, Any]:
+    """``NAME=JSON`` pairs as mock options (checked by ``ChimeProxyMock`` itself)."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--option takes NAME=JSON, got {pair!r}")
+        try:
+            options[name.strip()] = json.loads(raw)
+        except ValueError:
+            raise ValueError(f"--option {name}: {raw!r} is not JSON (write strings in quotes)") from None
+    return options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -502,10 +524,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ..mock import ChimeProxyMock
     from .control import is_loopback
 
-    options: dict[str, Any] = {"region": args.region, "seed": args.seed}
-    if args.account:
-        options["account"] = args.account
-    mock = ChimeProxyMock(**options)
+    try:
+        options: dict[str, Any] = {**_mock_options(args.option), "region": args.region, "seed": args.seed}
+        if args.account:
+            options["account"] = args.account
+        mock = ChimeProxyMock(**options)
+    except ValueError as error:  # OptionsError included: say it as a usage error
+        print(f"chime-proxy-server: {error}", file=sys.stderr)
+        return 2
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # said below, in the console's own words
