@@ -32,10 +32,14 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--moto-cycles", type=int, default=100, help="moto start/stop pairs per round")
     parser.add_argument("--runs", type=int, default=15, help="subprocess runs per start-up figure")
     parser.add_argument("--sizes", default="10,1000,10000", help="session counts for the scale section")
-    parser.add_argument("--suite-rounds", type=int, default=suite.ROUNDS,
-                        help="interleaved rounds of whole pytest runs (section 0)")
-    parser.add_argument("--suite-sizes", default=",".join(map(str, suite.SIZES)),
-                        help="small,large tests per generated file (section 0)")
+    parser.add_argument(
+        "--suite-rounds", type=int, default=suite.ROUNDS, help="interleaved rounds of whole pytest runs (section 0)"
+    )
+    parser.add_argument(
+        "--suite-sizes",
+        default=",".join(map(str, suite.SIZES)),
+        help="small,large tests per generated file (section 0)",
+    )
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {SECTIONS}")
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls: a smoke run, not a result")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS_FILE.name}")
@@ -112,14 +116,18 @@ def main(argv: list[str] | None = None) -> int:
         print("5. scale", flush=True)
         scale.measure(results, [int(size) for size in options.sizes.split(",")])
     elapsed = time.perf_counter() - started
-    report = (f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, in {elapsed:.0f} s "
-              f"(rounds={options.rounds}, calls={options.calls}, runs={options.runs}, "
-              f"suite rounds={options.suite_rounds} of {options.suite_sizes} tests"
-              f"{', QUICK: not a result' if options.quick else ''}).\n\n{table(results)}\n")
+    report = (
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, in {elapsed:.0f} s "
+        f"(rounds={options.rounds}, calls={options.calls}, runs={options.runs}, "
+        f"suite rounds={options.suite_rounds} of {options.suite_sizes} tests"
+        f"{', QUICK: not a result' if options.quick else ''}).\n\n{table(results)}\n"
+    )
     print("\n" + report)
     if not options.no_write:
-        RESULTS_FILE.write_text("# Latest benchmark results\n\nWritten by `benchmarks/bench.py`; see README.md "
-                                "for what each figure means.\n\n" + report)
+        RESULTS_FILE.write_text(
+            "# Latest benchmark results\n\nWritten by `benchmarks/bench.py`; see README.md "
+            "for what each figure means.\n\n" + report
+        )
         print(f"written to {RESULTS_FILE}")
     return 0
 

@@ -29,8 +29,9 @@ def one_call(mode: str, real_sleep: bool) -> tuple[float, float, int]:
     """(wall seconds of the call, backoff seconds botocore asked for, attempts)."""
     with ChimeProxyMock(real_sleep=real_sleep) as chime:
         vc = chime.create_voice_connector()
-        client: Any = boto3.client("chime-sdk-voice", region_name="us-east-1",
-                                   config=Config(retries={"mode": mode, "max_attempts": 4}))
+        client: Any = boto3.client(
+            "chime-sdk-voice", region_name="us-east-1", config=Config(retries={"mode": mode, "max_attempts": 4})
+        )
         client.list_voice_connectors()  # build the client's caches outside the measured call
         chime.calls.clear()
         chime.inject("GetVoiceConnectorProxy", error="ServiceUnavailableException", times=4)
@@ -48,8 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(f"Python {platform.python_version()}, botocore {botocore.__version__}, {platform.machine()}")
-    print(f"{'mode':<10} {'attempts':>8} {'virtual (median ms)':>20} {'real_sleep (s)':>15} "
-          f"{'backoff asked (s)':>18} {'speed-up':>9}")
+    print(
+        f"{'mode':<10} {'attempts':>8} {'virtual (median ms)':>20} {'real_sleep (s)':>15} "
+        f"{'backoff asked (s)':>18} {'speed-up':>9}"
+    )
     for mode in args.modes:
         virtual = [one_call(mode, real_sleep=False) for _ in range(args.rounds)]
         fast = statistics.median(v[0] for v in virtual)
@@ -58,8 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             real = [one_call(mode, real_sleep=True) for _ in range(args.real_rounds)]
             slow = statistics.median(r[0] for r in real)
             asked = statistics.median(r[1] for r in real)
-            print(f"{mode:<10} {attempts:>8} {fast * 1000:>20.1f} {slow:>15.2f} {asked:>18.2f} "
-                  f"{slow / fast:>8.0f}x")
+            print(f"{mode:<10} {attempts:>8} {fast * 1000:>20.1f} {slow:>15.2f} {asked:>18.2f} {slow / fast:>8.0f}x")
         else:
             asked = statistics.median(v[1] for v in virtual)
             print(f"{mode:<10} {attempts:>8} {fast * 1000:>20.1f} {'-':>15} {asked:>18.2f} {'-':>9}")

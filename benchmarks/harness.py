@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import gc
 import os
-import resource
 import platform
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 CLOCK = time.process_time  # see the module docstring
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -51,10 +52,12 @@ class Results:
 
     def add(self, row: Row) -> Row:
         self.rows.append(row)
-        print(f"  {row.what}: {fmt(row.value, row.unit)}"
-              + (f"  ({row.ratio:.2f}x {row.baseline_name})" if row.ratio is not None else "")
-              + (f"  [{'met' if row.met else 'MISSED'}: {row.target}]" if row.met is not None else ""),
-              flush=True)
+        print(
+            f"  {row.what}: {fmt(row.value, row.unit)}"
+            + (f"  ({row.ratio:.2f}x {row.baseline_name})" if row.ratio is not None else "")
+            + (f"  [{'met' if row.met else 'MISSED'}: {row.target}]" if row.met is not None else ""),
+            flush=True,
+        )
         return row
 
 
@@ -134,7 +137,7 @@ def child_cpu_ms(argv: list[str], cwd: str | None = None, env: Mapping[str, str]
 def python_ms(code: str) -> float:
     """Run ``code`` in a fresh interpreter; it prints one float (milliseconds, measured with
     ``time.process_time`` like everything here), which is returned."""
-    done = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"python -c failed:\n{done.stderr[-2000:]}")
     return float(done.stdout.strip().splitlines()[-1])
@@ -203,5 +206,7 @@ def machine() -> str:
         moto = version("moto")
     except Exception:
         moto = "not installed"
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, botocore {botocore.__version__}, moto {moto}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, botocore {botocore.__version__}, moto {moto}"
+    )

@@ -8,7 +8,8 @@ pytest's own fixture machinery, the same for any plugin, is left out. moto's equ
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from harness import Results, Row, interleaved, per_call_us
 
@@ -39,9 +40,26 @@ def measure(results: Results, rounds: int, cycles: int, moto_cycles: int, with_m
     plugin_cycle()
     medians = interleaved(contenders, rounds)
     plugin_ms = medians["plugin"]
-    results.add(Row("3. per test: fixture cycle", "chime_proxy fixture (new mock + start + stop)", plugin_ms, "ms",
-                    target=f"<= {CYCLE_TARGET_MS} ms", met=plugin_ms <= CYCLE_TARGET_MS))
+    results.add(
+        Row(
+            "3. per test: fixture cycle",
+            "chime_proxy fixture (new mock + start + stop)",
+            plugin_ms,
+            "ms",
+            target=f"<= {CYCLE_TARGET_MS} ms",
+            met=plugin_ms <= CYCLE_TARGET_MS,
+        )
+    )
     if with_moto:
-        results.add(Row("3. per test: fixture cycle", "moto mock_aws() start + stop", medians["moto"], "ms",
-                        plugin_ms, "plugin cycle", f">= {MOTO_FACTOR:.0f}x the plugin's",
-                        medians["moto"] >= MOTO_FACTOR * plugin_ms))
+        results.add(
+            Row(
+                "3. per test: fixture cycle",
+                "moto mock_aws() start + stop",
+                medians["moto"],
+                "ms",
+                plugin_ms,
+                "plugin cycle",
+                f">= {MOTO_FACTOR:.0f}x the plugin's",
+                medians["moto"] >= MOTO_FACTOR * plugin_ms,
+            )
+        )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import itertools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import boto3
-
 from harness import CREDENTIALS, Results, Row, answered_by, capture, paired
 
 REGION = "us-east-1"
@@ -44,15 +44,24 @@ def chime_operations(session: boto3.session.Session, mock: Any, sessions_listed:
     listed_vc = mock.create_voice_connector(["+12065550171", "+12065550172"], name="listed")
     counter = itertools.count()
     for _ in range(sessions_listed):
-        client.create_proxy_session(VoiceConnectorId=listed_vc, ParticipantPhoneNumbers=participants(next(counter)),
-                                    Capabilities=["Voice", "SMS"])
-    kept = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=participants(next(counter)),
-                                       Capabilities=["Voice", "SMS"])["ProxySession"]["ProxySessionId"]
+        client.create_proxy_session(
+            VoiceConnectorId=listed_vc,
+            ParticipantPhoneNumbers=participants(next(counter)),
+            Capabilities=["Voice", "SMS"],
+        )
+    kept = client.create_proxy_session(
+        VoiceConnectorId=vc, ParticipantPhoneNumbers=participants(next(counter)), Capabilities=["Voice", "SMS"]
+    )["ProxySession"]["ProxySessionId"]
     doomed: list[str] = []
 
     def create(c: Any = client) -> Any:
-        return c.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=participants(next(counter)),
-                                      Capabilities=["Voice", "SMS"], ExpiryMinutes=60, Name="bench")
+        return c.create_proxy_session(
+            VoiceConnectorId=vc,
+            ParticipantPhoneNumbers=participants(next(counter)),
+            Capabilities=["Voice", "SMS"],
+            ExpiryMinutes=60,
+            Name="bench",
+        )
 
     def delete_created(response: Any) -> None:
         client.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=response["ProxySession"]["ProxySessionId"])
@@ -64,8 +73,9 @@ def chime_operations(session: boto3.session.Session, mock: Any, sessions_listed:
         return c.list_proxy_sessions(VoiceConnectorId=listed_vc)
 
     def update(c: Any = client) -> Any:
-        return c.update_proxy_session(VoiceConnectorId=vc, ProxySessionId=kept, Capabilities=["Voice"],
-                                      ExpiryMinutes=90)
+        return c.update_proxy_session(
+            VoiceConnectorId=vc, ProxySessionId=kept, Capabilities=["Voice"], ExpiryMinutes=90
+        )
 
     def make_doomed() -> None:
         doomed.append(create()["ProxySession"]["ProxySessionId"])
@@ -77,9 +87,12 @@ def chime_operations(session: boto3.session.Session, mock: Any, sessions_listed:
         return c.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=popped[0])
 
     plugin: dict[str, tuple[Callable[..., Any], Any, Any]] = {
-        "create_proxy_session": (create, None, delete_created), "get_proxy_session": (get, None, None),
-        "list_proxy_sessions": (listing, None, None), "update_proxy_session": (update, None, None),
-        "delete_proxy_session": (delete, make_doomed, None)}
+        "create_proxy_session": (create, None, delete_created),
+        "get_proxy_session": (get, None, None),
+        "list_proxy_sessions": (listing, None, None),
+        "update_proxy_session": (update, None, None),
+        "delete_proxy_session": (delete, make_doomed, None),
+    }
     out = {}
     for name, (call, before, after) in plugin.items():
         if before:
@@ -90,8 +103,11 @@ def chime_operations(session: boto3.session.Session, mock: Any, sessions_listed:
         floor_client = answered_by(_client(session, "chime-sdk-voice"), last())
         # The floor's call of delete is preceded by the same untimed create (then undone, untimed), so both
         # timed calls start from the same cache state.
-        floor_after = (lambda _: client.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=popped[0])
-                       ) if before is make_doomed else None
+        floor_after = (
+            (lambda _: client.delete_proxy_session(VoiceConnectorId=vc, ProxySessionId=popped[0]))
+            if before is make_doomed
+            else None
+        )
         out[name] = (call, (lambda f=call, c=floor_client: f(c)), before, after, floor_after)
     return out
 
@@ -105,15 +121,30 @@ def measure_chime(results: Results, rounds: int, calls: int, sessions_listed: in
     with ChimeProxyMock(seed=1) as mock:
         operations = chime_operations(session, mock, sessions_listed)
         for name, (plugin_call, floor_call, before, after, floor_after) in operations.items():
-            medians = paired({"plugin": (plugin_call, before, after),
-                              "floor": (floor_call, before if floor_after else None, floor_after)}, rounds, calls)
+            medians = paired(
+                {
+                    "plugin": (plugin_call, before, after),
+                    "floor": (floor_call, before if floor_after else None, floor_after),
+                },
+                rounds,
+                calls,
+            )
             mock.calls.clear()
             what = name + (f" ({sessions_listed} sessions)" if name == "list_proxy_sessions" else "")
             ratio = medians["plugin"] / medians["floor"]
-            results.add(Row("1. per call: plugin vs botocore floor", what, medians["plugin"], "us",
-                            medians["floor"], "floor", f"<= {1 + OVERHEAD_TARGET:.2f}x floor",
-                            ratio <= 1 + OVERHEAD_TARGET,
-                            f"own work {medians['plugin'] - medians['floor']:.0f} us"))
+            results.add(
+                Row(
+                    "1. per call: plugin vs botocore floor",
+                    what,
+                    medians["plugin"],
+                    "us",
+                    medians["floor"],
+                    "floor",
+                    f"<= {1 + OVERHEAD_TARGET:.2f}x floor",
+                    ratio <= 1 + OVERHEAD_TARGET,
+                    f"own work {medians['plugin'] - medians['floor']:.0f} us",
+                )
+            )
             overheads[name] = medians["plugin"] - medians["floor"]
     return overheads
 
@@ -127,8 +158,10 @@ def moto_operations(session: boto3.session.Session) -> dict[str, tuple[Callable[
     calls: dict[str, tuple[str, Callable[[Any], Any]]] = {
         "ivs create_channel": ("ivs", lambda c: c.create_channel(name=f"c{next(counter)}")),
         "ivs get_channel": ("ivs", lambda c: c.get_channel(arn=arn)),
-        "apigatewayv2 create_api": ("apigatewayv2",
-                                    lambda c: c.create_api(Name=f"a{next(counter)}", ProtocolType="HTTP")),
+        "apigatewayv2 create_api": (
+            "apigatewayv2",
+            lambda c: c.create_api(Name=f"a{next(counter)}", ProtocolType="HTTP"),
+        ),
         "apigatewayv2 get_api": ("apigatewayv2", lambda c: c.get_api(ApiId=api_id)),
     }
     from moto.core.models import botocore_stubber
@@ -157,11 +190,29 @@ def measure_moto(results: Results, rounds: int, calls: int, plugin_overheads: di
         for name, (moto_call, floor_call) in ops.items():
             moto_call(), floor_call()  # warm
             medians = paired({"moto": (moto_call, None, None), "floor": (floor_call, None, None)}, rounds, calls)
-            results.add(Row("2. per call: moto vs its floor", f"moto {name}", medians["moto"], "us",
-                            medians["floor"], "floor", note=f"overhead {medians['moto'] - medians['floor']:.0f} us"))
+            results.add(
+                Row(
+                    "2. per call: moto vs its floor",
+                    f"moto {name}",
+                    medians["moto"],
+                    "us",
+                    medians["floor"],
+                    "floor",
+                    note=f"overhead {medians['moto'] - medians['floor']:.0f} us",
+                )
+            )
             kind = "create" if "create" in name else "get"
             moto_overhead = medians["moto"] - medians["floor"]
             plugin_overhead = max(comparable[kind], 0.0)
-            results.add(Row("2. per call: moto vs its floor", f"overhead above floor: moto {name} / plugin {kind}",
-                            moto_overhead, "us", plugin_overhead or 1e-9, f"plugin {kind}_proxy_session overhead",
-                            f">= {MOTO_TARGET:.0f}x the plugin's", moto_overhead >= MOTO_TARGET * plugin_overhead))
+            results.add(
+                Row(
+                    "2. per call: moto vs its floor",
+                    f"overhead above floor: moto {name} / plugin {kind}",
+                    moto_overhead,
+                    "us",
+                    plugin_overhead or 1e-9,
+                    f"plugin {kind}_proxy_session overhead",
+                    f">= {MOTO_TARGET:.0f}x the plugin's",
+                    moto_overhead >= MOTO_TARGET * plugin_overhead,
+                )
+            )

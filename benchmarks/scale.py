@@ -15,7 +15,6 @@ import tracemalloc
 from typing import Any
 
 import boto3
-
 from harness import CREDENTIALS, Results, Row
 from per_call import participants
 
@@ -31,8 +30,9 @@ def _fill(client: Any, vc: str, count: int, first: int = 0) -> float:
     """Create ``count`` sessions (participants numbered from ``first``); seconds taken."""
     start = time.perf_counter()
     for i in range(first, first + count):
-        client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=participants(i),
-                                    Capabilities=["Voice", "SMS"])
+        client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=participants(i), Capabilities=["Voice", "SMS"]
+        )
     return time.perf_counter() - start
 
 
@@ -101,14 +101,38 @@ def measure(results: Results, sizes: list[int]) -> None:
     for count in sizes:
         create_us, page_us = per_size[count]
         base_create, base_page = per_size[smallest]
-        results.add(Row("5. scale: sessions on one voice connector", f"create, per session, {count:,} sessions",
-                        create_us, "us", base_create, f"{smallest:,} sessions",
-                        f"flat (<= {FLAT_TOLERANCE}x)", create_us <= FLAT_TOLERANCE * base_create))
-        results.add(Row("5. scale: sessions on one voice connector",
-                        f"list all, per page of {PAGE}, {count:,} sessions", page_us, "us", base_page,
-                        f"{smallest:,} sessions", f"flat (<= {FLAT_TOLERANCE}x)",
-                        page_us <= FLAT_TOLERANCE * base_page))
+        results.add(
+            Row(
+                "5. scale: sessions on one voice connector",
+                f"create, per session, {count:,} sessions",
+                create_us,
+                "us",
+                base_create,
+                f"{smallest:,} sessions",
+                f"flat (<= {FLAT_TOLERANCE}x)",
+                create_us <= FLAT_TOLERANCE * base_create,
+            )
+        )
+        results.add(
+            Row(
+                "5. scale: sessions on one voice connector",
+                f"list all, per page of {PAGE}, {count:,} sessions",
+                page_us,
+                "us",
+                base_page,
+                f"{smallest:,} sessions",
+                f"flat (<= {FLAT_TOLERANCE}x)",
+                page_us <= FLAT_TOLERANCE * base_page,
+            )
+        )
     for count in sizes:
         state, with_log = _memory(client, count)
-        results.add(Row("5. scale: sessions on one voice connector", f"memory per stored session, {count:,} sessions",
-                        state / 1024, "KiB", note=f"{with_log / 1024:.1f} KiB with the mock's call log"))
+        results.add(
+            Row(
+                "5. scale: sessions on one voice connector",
+                f"memory per stored session, {count:,} sessions",
+                state / 1024,
+                "KiB",
+                note=f"{with_log / 1024:.1f} KiB with the mock's call log",
+            )
+        )

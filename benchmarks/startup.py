@@ -21,8 +21,10 @@ TRIVIAL_TESTS = 50
 
 
 def _timed_import(setup: str, module: str) -> str:
-    return (f"import time\n{setup}\nstart = time.process_time()\nimport {module}\n"
-            "print((time.process_time() - start) * 1e3)")
+    return (
+        f"import time\n{setup}\nstart = time.process_time()\nimport {module}\n"
+        "print((time.process_time() - start) * 1e3)"
+    )
 
 
 def measure(results: Results, runs: int, with_moto: bool) -> None:
@@ -39,31 +41,75 @@ def measure(results: Results, runs: int, with_moto: bool) -> None:
             samples["loaded"].append(child_cpu_ms(base, cwd=tmp, env=env))
             samples["disabled"].append(child_cpu_ms(base + ["-p", "no:chime_proxy"], cwd=tmp, env=env))
     loaded, disabled = (statistics.median(samples[k]) for k in ("loaded", "disabled"))
-    added = statistics.median(a - b for a, b in zip(samples["loaded"], samples["disabled"]))  # paired runs
-    results.add(Row("4. start-up", f"pytest run, {TRIVIAL_TESTS} trivial tests, plugin installed but unused",
-                    loaded, "ms", disabled, "-p no:chime_proxy"))
-    results.add(Row("4. start-up", "  added by the unused plugin", added, "ms",
-                    target=f"< {STARTUP_TARGET_MS:.0f} ms", met=added < STARTUP_TARGET_MS,
-                    note=f"median of {runs} paired differences; fastest runs: "
-                         f"{min(samples['loaded']):.0f} vs {min(samples['disabled']):.0f} ms"))
-    plugin_module = statistics.median(python_ms(_timed_import("import pytest", "pytest_chime_proxy.plugin"))
-                                      for _ in range(runs))
+    added = statistics.median(a - b for a, b in zip(samples["loaded"], samples["disabled"], strict=True))  # paired runs
+    results.add(
+        Row(
+            "4. start-up",
+            f"pytest run, {TRIVIAL_TESTS} trivial tests, plugin installed but unused",
+            loaded,
+            "ms",
+            disabled,
+            "-p no:chime_proxy",
+        )
+    )
+    results.add(
+        Row(
+            "4. start-up",
+            "  added by the unused plugin",
+            added,
+            "ms",
+            target=f"< {STARTUP_TARGET_MS:.0f} ms",
+            met=added < STARTUP_TARGET_MS,
+            note=f"median of {runs} paired differences; fastest runs: "
+            f"{min(samples['loaded']):.0f} vs {min(samples['disabled']):.0f} ms",
+        )
+    )
+    plugin_module = statistics.median(
+        python_ms(_timed_import("import pytest", "pytest_chime_proxy.plugin")) for _ in range(runs)
+    )
     results.add(Row("4. start-up", "import pytest_chime_proxy.plugin (after pytest)", plugin_module, "ms"))
-    imports = {"boto3": statistics.median(python_ms(_timed_import("", "boto3")) for _ in range(runs)),
-               "pytest_chime_proxy": statistics.median(
-                   python_ms(_timed_import("import boto3", "pytest_chime_proxy")) for _ in range(runs))}
+    imports = {
+        "boto3": statistics.median(python_ms(_timed_import("", "boto3")) for _ in range(runs)),
+        "pytest_chime_proxy": statistics.median(
+            python_ms(_timed_import("import boto3", "pytest_chime_proxy")) for _ in range(runs)
+        ),
+    }
     results.add(Row("4. start-up", "import boto3", imports["boto3"], "ms"))
-    results.add(Row("4. start-up", "import pytest_chime_proxy (after boto3)", imports["pytest_chime_proxy"], "ms",
-                    imports["boto3"], "import boto3"))
-    first_use = ("import time, boto3\nstart = time.process_time()\nfrom pytest_chime_proxy import ChimeProxyMock\n"
-                 "with ChimeProxyMock() as mock:\n    vc = mock.create_voice_connector()\n"
-                 "    client = boto3.client('chime-sdk-voice', region_name='us-east-1')\n"
-                 "    client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=['+14015550101', "
-                 "'+12065550100'], Capabilities=['Voice'])\nprint((time.process_time() - start) * 1e3)")
-    results.add(Row("4. start-up", "first use after boto3 (import, mock, client, first call)",
-                    statistics.median(python_ms(first_use) for _ in range(runs)), "ms",
-                    note="once per process; loads pydantic, phonenumbers and the models"))
+    results.add(
+        Row(
+            "4. start-up",
+            "import pytest_chime_proxy (after boto3)",
+            imports["pytest_chime_proxy"],
+            "ms",
+            imports["boto3"],
+            "import boto3",
+        )
+    )
+    first_use = (
+        "import time, boto3\nstart = time.process_time()\nfrom pytest_chime_proxy import ChimeProxyMock\n"
+        "with ChimeProxyMock() as mock:\n    vc = mock.create_voice_connector()\n"
+        "    client = boto3.client('chime-sdk-voice', region_name='us-east-1')\n"
+        "    client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=['+14015550101', "
+        "'+12065550100'], Capabilities=['Voice'])\nprint((time.process_time() - start) * 1e3)"
+    )
+    results.add(
+        Row(
+            "4. start-up",
+            "first use after boto3 (import, mock, client, first call)",
+            statistics.median(python_ms(first_use) for _ in range(runs)),
+            "ms",
+            note="once per process; loads pydantic, phonenumbers and the models",
+        )
+    )
     if with_moto:
         moto = statistics.median(python_ms(_timed_import("import boto3", "moto")) for _ in range(runs))
-        results.add(Row("4. start-up", "import moto (after boto3)", moto, "ms", imports["pytest_chime_proxy"] or 1e-9,
-                        "import pytest_chime_proxy"))
+        results.add(
+            Row(
+                "4. start-up",
+                "import moto (after boto3)",
+                moto,
+                "ms",
+                imports["pytest_chime_proxy"] or 1e-9,
+                "import pytest_chime_proxy",
+            )
+        )

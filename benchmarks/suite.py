@@ -49,21 +49,24 @@ VC = "abcdef1ghij2klmno3pqr4"  # the Stubber's connector id (the REST reference'
 # ---- the generated test files --------------------------------------------------------------------------------
 # Every file makes the same two calls per test (a create, then a get of what was created) with numbers of
 # its own per test, and checks the answer the same way.
-_CHECK = '''
+_CHECK = """
 def check(session, numbers, minutes):
     assert session["Status"] == "Open" and session["ExpiryMinutes"] == minutes
     assert sorted(p["PhoneNumber"] for p in session["Participants"]) == sorted(numbers)
     assert len({p["ProxyPhoneNumber"] for p in session["Participants"]}) == 1
-'''
+"""
 _NUMBERS = '["+1401555{i:04d}", "+1206555{i:04d}"]'
 
 
 def _calls(minutes: int, indent: str) -> str:
     """The two calls every test makes: a create, then a get of what was created."""
-    return (f'{indent}created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=numbers, '
-            f'Capabilities=["Voice", "SMS"], ExpiryMinutes={minutes})\n'
-            f'{indent}got = client.get_proxy_session(VoiceConnectorId=vc, '
-            'ProxySessionId=created["ProxySession"]["ProxySessionId"])\n')
+    return (
+        f"{indent}created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=numbers, "
+        f'Capabilities=["Voice", "SMS"], ExpiryMinutes={minutes})\n'
+        f"{indent}got = client.get_proxy_session(VoiceConnectorId=vc, "
+        'ProxySessionId=created["ProxySession"]["ProxySessionId"])\n'
+    )
+
 
 _STUBBER_HEADER = f'''import datetime
 
@@ -104,72 +107,105 @@ class Contender:
         return (sizes[0], min(sizes[1], sizes[0] + SLOW_EXTRA)) if self.slow else sizes
 
     def source(self, tests: int) -> str:
-        body = "".join(self.test.format(i=i, minutes=30 + i % 60, numbers=_NUMBERS.format(i=i),
-                                        calls=_calls(30 + i % 60, " " * 4), stubbed_calls=_calls(30 + i % 60, " " * 8))
-                       for i in range(tests))
+        body = "".join(
+            self.test.format(
+                i=i,
+                minutes=30 + i % 60,
+                numbers=_NUMBERS.format(i=i),
+                calls=_calls(30 + i % 60, " " * 4),
+                stubbed_calls=_calls(30 + i % 60, " " * 8),
+            )
+            for i in range(tests)
+        )
         return self.header + body
 
 
 CONTENDERS = (
-    Contender("plugin_fixture", "plugin: chime_proxy + voice_connector + boto3.client()",
-              f"import boto3\n{_CHECK}",
-              '''
+    Contender(
+        "plugin_fixture",
+        "plugin: chime_proxy + voice_connector + boto3.client()",
+        f"import boto3\n{_CHECK}",
+        '''
 
 def test_session_{i}(chime_proxy, voice_connector):
-    client = boto3.client("chime-sdk-voice", region_name="''' + REGION + '''")
+    client = boto3.client("chime-sdk-voice", region_name="'''
+        + REGION
+        + """")
     vc, numbers = voice_connector, {numbers}
 {calls}    check(got["ProxySession"], numbers, {minutes})
-'''),
-    Contender("plugin_client_fixture", "plugin: chime_sdk_voice + voice_connector fixtures",
-              f"{_CHECK}",
-              '''
+""",
+    ),
+    Contender(
+        "plugin_client_fixture",
+        "plugin: chime_sdk_voice + voice_connector fixtures",
+        f"{_CHECK}",
+        """
 
 def test_session_{i}(chime_sdk_voice, voice_connector):
     client, vc, numbers = chime_sdk_voice, voice_connector, {numbers}
 {calls}    check(got["ProxySession"], numbers, {minutes})
-'''),
-    Contender("plugin_decorator", "plugin: @mock_chime_proxy + boto3.client()",
-              f"import boto3\n\nfrom pytest_chime_proxy import current_mock, mock_chime_proxy\n{_CHECK}",
-              '''
+""",
+    ),
+    Contender(
+        "plugin_decorator",
+        "plugin: @mock_chime_proxy + boto3.client()",
+        f"import boto3\n\nfrom pytest_chime_proxy import current_mock, mock_chime_proxy\n{_CHECK}",
+        '''
 
 @mock_chime_proxy
 def test_session_{i}():
     vc = current_mock(required=True).create_voice_connector()
-    client = boto3.client("chime-sdk-voice", region_name="''' + REGION + '''")
+    client = boto3.client("chime-sdk-voice", region_name="'''
+        + REGION
+        + """")
     numbers = {numbers}
 {calls}    check(got["ProxySession"], numbers, {minutes})
-'''),
-    Contender("stubber", "Stubber: boto3.client() per test",
-              _STUBBER_HEADER,
-              '''
+""",
+    ),
+    Contender(
+        "stubber",
+        "Stubber: boto3.client() per test",
+        _STUBBER_HEADER,
+        '''
 
 def test_session_{i}():
-    client = boto3.client("chime-sdk-voice", region_name="''' + REGION + '''")
+    client = boto3.client("chime-sdk-voice", region_name="'''
+        + REGION
+        + """")
     vc, numbers = VC, {numbers}
     with Stubber(client) as stub:
         stub_create_and_get(stub, numbers, {minutes}, "{i:08d}-0000-4000-8000-000000000000")
 {stubbed_calls}        stub.assert_no_pending_responses()
     check(got["ProxySession"], numbers, {minutes})
-'''),
-    Contender("stubber_fixture", "Stubber: a client fixture (new client per test)",
-              _STUBBER_HEADER + '''
+""",
+    ),
+    Contender(
+        "stubber_fixture",
+        "Stubber: a client fixture (new client per test)",
+        _STUBBER_HEADER
+        + '''
 
 @pytest.fixture
 def stubbed():
-    client = boto3.client("chime-sdk-voice", region_name="''' + REGION + '''")
+    client = boto3.client("chime-sdk-voice", region_name="'''
+        + REGION
+        + """")
     with Stubber(client) as stub:
         yield client, stub
         stub.assert_no_pending_responses()
-''',
-              '''
+""",
+        """
 
 def test_session_{i}(stubbed):
     (client, stub), vc, numbers = stubbed, VC, {numbers}
     stub_create_and_get(stub, numbers, {minutes}, "{i:08d}-0000-4000-8000-000000000000")
 {calls}    check(got["ProxySession"], numbers, {minutes})
-'''),
-    Contender("moto_fixture", "moto: mock_aws fixture + boto3.client(), apigatewayv2 create_api + get_api",
-              '''import boto3
+""",
+    ),
+    Contender(
+        "moto_fixture",
+        "moto: mock_aws fixture + boto3.client(), apigatewayv2 create_api + get_api",
+        '''import boto3
 import pytest
 from moto import mock_aws
 
@@ -178,22 +214,29 @@ from moto import mock_aws
 def aws_credentials(monkeypatch):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "''' + REGION + '''")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "'''
+        + REGION
+        + """")
 
 
 @pytest.fixture
 def aws(aws_credentials):
     with mock_aws():
         yield
-''',
-              '''
+""",
+        '''
 
 def test_api_{i}(aws):
-    client = boto3.client("apigatewayv2", region_name="''' + REGION + '''")
+    client = boto3.client("apigatewayv2", region_name="'''
+        + REGION
+        + """")
     created = client.create_api(Name="api {i}", ProtocolType="HTTP", Description="number {i}")
     got = client.get_api(ApiId=created["ApiId"])
     assert got["Name"] == "api {i}" and got["ProtocolType"] == "HTTP" and got["Description"] == "number {i}"
-''', needs_moto=True, slow=True),
+""",
+        needs_moto=True,
+        slow=True,
+    ),
 )
 
 # pattern -> (plugin contender, Stubber contender, target factor against Stubber)
@@ -214,7 +257,7 @@ FIRST_TEST_NOTES = {
 
 # a plugin loaded into every timed run (all contenders alike): per-test CPU and wall milliseconds, setup to
 # teardown, written as JSON where $SUITE_TIMES says
-_TIMER = '''import json
+_TIMER = """import json
 import os
 import time
 
@@ -233,7 +276,7 @@ def pytest_runtest_protocol(item, nextitem):
 def pytest_sessionfinish(session):
     with open(os.environ["SUITE_TIMES"], "w") as out:
         json.dump(_times, out)
-'''
+"""
 
 
 # ---- running them ----------------------------------------------------------------------------------------------
@@ -247,11 +290,15 @@ class Run:
 def environment(folder: Path) -> dict[str, str]:
     """The same environment for every contender: fake keys (what a Stubber or moto suite sets up), no AWS
     configuration of this machine, nothing from the caller's pytest options."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "BOTO_", "PYTEST_")) and k != "PYTHONPATH"}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_CONFIG_FILE=str(folder / "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE=str(folder / "no-aws-creds"),
-               AWS_EC2_METADATA_DISABLED="true", PYTHONPATH=str(folder))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BOTO_", "PYTEST_")) and k != "PYTHONPATH"}
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_CONFIG_FILE=str(folder / "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(folder / "no-aws-creds"),
+        AWS_EC2_METADATA_DISABLED="true",
+        PYTHONPATH=str(folder),
+    )
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -261,8 +308,14 @@ def run_file(path: Path, tests: int, env: dict[str, str]) -> Run:
     times = path.with_suffix(".times.json")
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "suite_timer", path.name]
     cpu, wall = children_cpu(), time.perf_counter()
-    done = subprocess.run(argv, cwd=path.parent, env={**env, "SUITE_TIMES": str(times)},
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    done = subprocess.run(
+        argv,
+        cwd=path.parent,
+        env={**env, "SUITE_TIMES": str(times)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     wall, cpu = (time.perf_counter() - wall) * 1e3, (children_cpu() - cpu) * 1e3
     if done.returncode != 0 or f"{tests} passed" not in done.stdout:
         raise RuntimeError(f"pytest {path.name} did not pass {tests} tests ({done.returncode}):\n{done.stdout[-3000:]}")
@@ -290,8 +343,13 @@ def collect(rounds: int, sizes: tuple[int, int], with_moto: bool) -> dict[str, l
         files, env = write_files(folder, contenders, sizes), environment(folder)
         for contender in contenders:  # check each file once, untimed, and compile them all (bytecode, file cache)
             run_file(files[contender.key, sizes[0]], sizes[0], env)
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "--collect-only", *(p.name for p in files.values())],
-                       cwd=folder, env=env, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "--collect-only", *(p.name for p in files.values())],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
         for number in range(rounds):
             shift = number % len(contenders)
             for contender in contenders[shift:] + contenders[:shift]:
@@ -319,10 +377,12 @@ def figures(runs: list[tuple[Run, Run]]) -> Figures:
     return Figures(
         statistics.median((large.cpu_ms - small.cpu_ms) / extra for small, large in runs),
         statistics.median((large.wall_ms - small.wall_ms) / extra for small, large in runs),
-        statistics.median(large.tests_ms[0][0] - statistics.median(t[0] for t in large.tests_ms[1:])
-                          for _, large in runs),
+        statistics.median(
+            large.tests_ms[0][0] - statistics.median(t[0] for t in large.tests_ms[1:]) for _, large in runs
+        ),
         statistics.median(statistics.median(t[0] for t in large.tests_ms[1:]) for _, large in runs),
-        statistics.median(large.cpu_ms for _, large in runs))
+        statistics.median(large.cpu_ms for _, large in runs),
+    )
 
 
 def measure(results: Results, rounds: int, sizes: tuple[int, int], with_moto: bool) -> dict[str, Figures]:
@@ -330,36 +390,70 @@ def measure(results: Results, rounds: int, sizes: tuple[int, int], with_moto: bo
     samples = collect(rounds, sizes, with_moto)
     got = {key: figures(runs) for key, runs in samples.items()}
     what = {c.key: c.what for c in CONTENDERS}
-    note = (f"{sizes[1]} vs {sizes[0]} tests (moto {min(sizes[1], sizes[0] + SLOW_EXTRA)}), "
-            f"median of {rounds} rounds")
+    note = f"{sizes[1]} vs {sizes[0]} tests (moto {min(sizes[1], sizes[0] + SLOW_EXTRA)}), median of {rounds} rounds"
     for pattern, (plugin, stubber, factor) in PATTERNS.items():
         mine, floor = got[plugin], got[stubber]
-        results.add(Row(SECTION, f"{pattern}: {what[stubber]}", floor.cpu_ms, "ms",
-                        note=f"wall {floor.wall_ms:.1f} ms; in-run median {floor.in_run_ms:.1f} ms"))
+        results.add(
+            Row(
+                SECTION,
+                f"{pattern}: {what[stubber]}",
+                floor.cpu_ms,
+                "ms",
+                note=f"wall {floor.wall_ms:.1f} ms; in-run median {floor.in_run_ms:.1f} ms",
+            )
+        )
         ratio = mine.cpu_ms / floor.cpu_ms
-        results.add(Row(SECTION, f"{pattern}: {what[plugin]}", mine.cpu_ms, "ms", floor.cpu_ms, "Stubber",
-                        f"<= {factor:.1f}x Stubber", ratio <= factor,
-                        note=f"wall {mine.wall_ms:.1f} ms, {mine.wall_ms / floor.wall_ms:.2f}x Stubber's; in-run "
-                             f"median {mine.in_run_ms:.1f} ms, {mine.in_run_ms / floor.in_run_ms:.2f}x Stubber's"))
+        results.add(
+            Row(
+                SECTION,
+                f"{pattern}: {what[plugin]}",
+                mine.cpu_ms,
+                "ms",
+                floor.cpu_ms,
+                "Stubber",
+                f"<= {factor:.1f}x Stubber",
+                ratio <= factor,
+                note=f"wall {mine.wall_ms:.1f} ms, {mine.wall_ms / floor.wall_ms:.2f}x Stubber's; in-run "
+                f"median {mine.in_run_ms:.1f} ms, {mine.in_run_ms / floor.in_run_ms:.2f}x Stubber's",
+            )
+        )
         if plugin == "plugin_fixture" and "moto_fixture" in got:
             moto = got["moto_fixture"]
-            results.add(Row(SECTION, f"{pattern}: {what['moto_fixture']}", moto.cpu_ms, "ms", mine.cpu_ms,
-                            "plugin", f">= {MOTO_FACTOR:.0f}x the plugin", moto.cpu_ms >= MOTO_FACTOR * mine.cpu_ms,
-                            note=f"wall {moto.wall_ms:.1f} ms, {moto.wall_ms / mine.wall_ms:.2f}x the plugin's; "
-                                 f"in-run median {moto.in_run_ms:.1f} ms, {moto.in_run_ms / mine.in_run_ms:.2f}x "
-                                 f"the plugin's; {moto.cpu_ms / floor.cpu_ms:.1f}x Stubber"))
+            results.add(
+                Row(
+                    SECTION,
+                    f"{pattern}: {what['moto_fixture']}",
+                    moto.cpu_ms,
+                    "ms",
+                    mine.cpu_ms,
+                    "plugin",
+                    f">= {MOTO_FACTOR:.0f}x the plugin",
+                    moto.cpu_ms >= MOTO_FACTOR * mine.cpu_ms,
+                    note=f"wall {moto.wall_ms:.1f} ms, {moto.wall_ms / mine.wall_ms:.2f}x the plugin's; "
+                    f"in-run median {moto.in_run_ms:.1f} ms, {moto.in_run_ms / mine.in_run_ms:.2f}x "
+                    f"the plugin's; {moto.cpu_ms / floor.cpu_ms:.1f}x Stubber",
+                )
+            )
     stub_first = got["stubber"].first_ms
     for key, paid_elsewhere in FIRST_TEST_NOTES.items():
         if key in got:
-            results.add(Row(SECTION, f"one-off, first test in the process minus a later one: {what[key]}",
-                            got[key].first_ms, "ms", stub_first if key != "stubber" else None, "Stubber's",
-                            note=f"{paid_elsewhere}; whole large run {got[key].run_ms:,.0f} ms CPU"))
+            results.add(
+                Row(
+                    SECTION,
+                    f"one-off, first test in the process minus a later one: {what[key]}",
+                    got[key].first_ms,
+                    "ms",
+                    stub_first if key != "stubber" else None,
+                    "Stubber's",
+                    note=f"{paid_elsewhere}; whole large run {got[key].run_ms:,.0f} ms CPU",
+                )
+            )
     results.rows[-1].note += f"; {note}"
     return got
 
 
 # ---- where the one-off cost goes -----------------------------------------------------------------------------
-_FIRST_USE = '''
+_FIRST_USE = """
 import boto3
 from pytest_chime_proxy import ChimeProxyMock
 
@@ -369,7 +463,7 @@ with ChimeProxyMock() as mock:
     created = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101",
                                           "+12065550100"], Capabilities=["Voice"])
     client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=created["ProxySession"]["ProxySessionId"])
-'''
+"""
 
 
 def _imports_after_boto3(stderr: str) -> list[tuple[int, int, str]]:
@@ -379,7 +473,7 @@ def _imports_after_boto3(stderr: str) -> list[tuple[int, int, str]]:
     for line in stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        own, cumulative, name = line[len("import time:"):].split("|")
+        own, cumulative, name = line[len("import time:") :].split("|")
         if seen_boto3:
             found.append((int(own), int(cumulative), name[1:].rstrip()))
         seen_boto3 = seen_boto3 or name.strip() == "boto3"
@@ -388,7 +482,7 @@ def _imports_after_boto3(stderr: str) -> list[tuple[int, int, str]]:
 
 # the first use cut into stages, each timed (CPU) the first time and again in a second mock: the difference
 # is what the stage costs once per process
-_STAGES = '''
+_STAGES = """
 import time
 import boto3
 
@@ -416,7 +510,7 @@ for _ in range(2):
 for name, (first, again) in stages.items():
     print(f"  {first - again:8.1f} ms  {name} (first {first:.1f} ms, again {again:.1f} ms)")
 print(f"  {sum(f - a for f, a in stages.values()):8.1f} ms  in all")
-'''
+"""
 
 
 def profile(top: int = 12) -> str:
@@ -427,33 +521,44 @@ def profile(top: int = 12) -> str:
         plain, profiled = Path(tmp) / "first_use.py", Path(tmp) / "first_use_profiled.py"
         body = "\n".join("    " + line for line in _FIRST_USE.strip().splitlines()[1:])
         function = f"import time\nimport boto3\n\n\ndef first_use():\n{body}\n\n\n"
-        plain.write_text(function + "start = time.process_time()\nfirst_use()\n"
-                         "print(f'first use: {(time.process_time() - start) * 1e3:.0f} ms CPU')\n")
-        profiled.write_text(function + "import cProfile\nimport pstats\n\nprofiler = cProfile.Profile()\n"
-                            f"profiler.runcall(first_use)\npstats.Stats(profiler).sort_stats('cumulative')"
-                            f".print_stats('^(?!.*(frozen|built-in|importlib))', {top * 3})\n")
+        plain.write_text(
+            function + "start = time.process_time()\nfirst_use()\n"
+            "print(f'first use: {(time.process_time() - start) * 1e3:.0f} ms CPU')\n"
+        )
+        profiled.write_text(
+            function + "import cProfile\nimport pstats\n\nprofiler = cProfile.Profile()\n"
+            f"profiler.runcall(first_use)\npstats.Stats(profiler).sort_stats('cumulative')"
+            f".print_stats('^(?!.*(frozen|built-in|importlib))', {top * 3})\n"
+        )
         env = environment(Path(tmp))
         untimed = subprocess.run([sys.executable, str(plain)], env=env, text=True, capture_output=True, check=True)
-        timed = subprocess.run([sys.executable, "-X", "importtime", str(plain)], env=env, text=True,
-                               capture_output=True, check=True)
+        timed = subprocess.run(
+            [sys.executable, "-X", "importtime", str(plain)], env=env, text=True, capture_output=True, check=True
+        )
         stats = subprocess.run([sys.executable, str(profiled)], env=env, text=True, capture_output=True, check=True)
         (Path(tmp) / "stages.py").write_text(_STAGES)
-        staged = subprocess.run([sys.executable, str(Path(tmp) / "stages.py")], env=env, text=True,
-                                capture_output=True, check=True)
+        staged = subprocess.run(
+            [sys.executable, str(Path(tmp) / "stages.py")], env=env, text=True, capture_output=True, check=True
+        )
     imports = _imports_after_boto3(timed.stderr)
     by_package: dict[str, int] = {}
     for own, _, name in imports:
         package = name.strip().split(".")[0]
         by_package[package] = by_package.get(package, 0) + own
-    outermost = sorted(((cumulative, name) for _, cumulative, name in imports if not name.startswith(" ")),
-                       reverse=True)
-    lines = [f"{untimed.stdout.strip()} (no profiler); once per process, by stage (CPU, a second mock's "
-             "subtracted):", staged.stdout.rstrip(), "",
-             "Imports it makes (-X importtime, which slows them), by package (own time of its modules):"]
-    lines += [f"  {us / 1e3:8.1f} ms  {package}" for package, us in
-              sorted(by_package.items(), key=lambda item: -item[1])[:top]]
-    lines += [f"  {sum(by_package.values()) / 1e3:8.1f} ms  all {len(imports)} modules", "",
-              "  outermost, cumulative:"]
+    outermost = sorted(
+        ((cumulative, name) for _, cumulative, name in imports if not name.startswith(" ")), reverse=True
+    )
+    lines = [
+        f"{untimed.stdout.strip()} (no profiler); once per process, by stage (CPU, a second mock's subtracted):",
+        staged.stdout.rstrip(),
+        "",
+        "Imports it makes (-X importtime, which slows them), by package (own time of its modules):",
+    ]
+    lines += [
+        f"  {us / 1e3:8.1f} ms  {package}"
+        for package, us in sorted(by_package.items(), key=lambda item: -item[1])[:top]
+    ]
+    lines += [f"  {sum(by_package.values()) / 1e3:8.1f} ms  all {len(imports)} modules", "", "  outermost, cumulative:"]
     lines += [f"  {us / 1e3:8.1f} ms  {name}" for us, name in outermost[:top]]
     lines += ["", "cProfile of the first use (cumulative, import machinery left out):", stats.stdout]
     return "\n".join(lines)
@@ -463,8 +568,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="interleaved rounds (median taken)")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="small,large tests per file")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK_ROUNDS} round of {QUICK_SIZES} tests: a smoke run, not a result")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_ROUNDS} round of {QUICK_SIZES} tests: a smoke run, not a result"
+    )
     parser.add_argument("--profile", action="store_true", help="print where the one-off first-use cost goes, only")
     options = parser.parse_args(argv)
     if options.profile:
