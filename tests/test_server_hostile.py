@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_server import raw_http
 
 from pytest_chime_proxy.adapters.server import REQUEST_QUEUE_SIZE, ChimeProxyServer
 from pytest_chime_proxy.faults import MAX_LATENCY
@@ -46,24 +47,6 @@ def control(server: ChimeProxyServer, method: str, name: str, payload: Any = Non
     body = None if payload is None else json.dumps(payload).encode()
     status, _, decoded = http(server, method, f"/_chime_proxy/{name}", body, JSON if body is not None else None)
     return status, decoded
-
-
-def raw_exchange(server: ChimeProxyServer, data: bytes, timeout: float = 10) -> bytes:
-    """Send bytes on a fresh connection, then read until the server closes it."""
-    port = int(server.url.rsplit(":", 1)[1])
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
-        chunks = []
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except (TimeoutError, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def statuses(raw: bytes) -> list[int]:
@@ -248,7 +231,7 @@ def test_repeated_content_length_is_refused_and_smuggles_nothing(
         b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: " + lengths[0] + b"\r\nContent-Length: " + lengths[1] + b"\r\n\r\n" + body
     )
-    raw = raw_exchange(server, data)
+    raw = raw_http(server, data)
     assert statuses(raw) == [400], raw
     assert b"Content-Length" in raw
     assert state(server)[0] == [vc]  # neither the request nor the one hidden in its body reset anything
@@ -260,13 +243,13 @@ def test_a_content_length_that_is_not_plain_digits_is_refused(server: ChimeProxy
         b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: " + value + b"\r\n\r\n{}"
     )
-    assert statuses(raw_exchange(server, data)) == [400]
+    assert statuses(raw_http(server, data)) == [400]
     assert state(server)[0] == [vc]
 
 
 def test_two_host_headers_are_refused(server: ChimeProxyServer, vc: str) -> None:
     data = b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nContent-Length: 0\r\n\r\n"
-    assert statuses(raw_exchange(server, data)) == [400]
+    assert statuses(raw_http(server, data)) == [400]
     assert state(server)[0] == [vc]
 
 
@@ -415,7 +398,7 @@ def test_a_body_that_is_not_json_gets_415_and_changes_nothing(
     port = int(server.url.rsplit(":", 1)[1])
     type_line = b"" if content_type is None else f"Content-Type: {content_type}\r\n".encode()
     body = b'{"operation": "*", "error": "ServiceFailureException", "times": null}'
-    raw = raw_exchange(
+    raw = raw_http(
         server,
         b"POST /_chime_proxy/faults HTTP/1.1\r\nHost: 127.0.0.1:"
         + str(port).encode()
