@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+# Imported here, before any test runs: pytester's in-process runs drop the modules first imported inside
+# them, and a requests (or boto3) imported there would leave this process with two copies of its classes.
+import boto3  # noqa: F401
 import pytest
+import requests  # noqa: F401
+import responses  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
