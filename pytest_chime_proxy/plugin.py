@@ -75,7 +75,7 @@ def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     if marker is None:
         return {}
     if marker.args:
-        raise pytest.UsageError("@pytest.mark.chime_proxy takes keyword arguments only")
+        pytest.fail("@pytest.mark.chime_proxy takes keyword arguments only", pytrace=False)
     return dict(marker.kwargs)
 
 
@@ -93,7 +93,7 @@ def _new_mock(request: pytest.FixtureRequest) -> ChimeProxyMock:
 
             check_phone_numbers("", given["phone_numbers"])
     except (OptionsError, ValueError) as error:
-        raise pytest.UsageError(f"@pytest.mark.chime_proxy: {error}") from None
+        pytest.fail(f"@pytest.mark.chime_proxy: {error}", pytrace=False)  # the message alone, no traceback
     return mock
 
 
@@ -109,10 +109,11 @@ def chime_proxy(request: pytest.FixtureRequest) -> Iterator[ChimeProxyMock]:
     decorated = getattr(function, "chime_proxy_decorated", None)
     if decorated is not None:  # the test is also @mock_chime_proxy: one test, one fake
         if decorated:
-            raise pytest.UsageError(
+            pytest.fail(
                 f"{request.node.nodeid} has both the chime_proxy fixture (or marker) and @mock_chime_proxy(...) "
                 "with options, which would make two separate fakes: put the options on "
-                "@pytest.mark.chime_proxy(...) and drop the decorator's"
+                "@pytest.mark.chime_proxy(...) and drop the decorator's",
+                pytrace=False,
             )
         mock.decorated_test = function
     mock.start()
