@@ -42,6 +42,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
         "AWS_RETRY_MODE",
+        "AWS_DATA_PATH",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
@@ -87,7 +88,7 @@ def test_an_unknown_profile_is_refused_as_botocore_refuses_it(home: Path) -> Non
 
     with ChimeProxyMock():
         with pytest.raises(ProfileNotFound):
-            boto3.Session(profile_name="nope")
+            boto3.Session(profile_name="nope").client("chime-sdk-voice")  # looked up when first read
 
 
 # ---- what a helper, option or marker is given ----------------------------------------------------------------
