@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
@@ -61,11 +61,6 @@ class MockOptions(TypedDict, total=False):
     legacy_cutoff: bool
     on_demand_pool_size: Annotated[int, Field(ge=0)]
 
-
-if TYPE_CHECKING:
-    Options = MockOptions
-else:
-    Options = dict
 
 DEFAULTS: Mapping[str, Any] = {
     "region": "us-east-1",

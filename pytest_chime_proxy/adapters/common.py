@@ -54,11 +54,12 @@ def to_wire_request(method: str, url: str, headers: Any, body: Any) -> WireReque
     return WireRequest(method, url, header_dict(headers), body_bytes(body))
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` (a URL's host, no port) is this machine: 127.0.0.0/8, ::1 or the name localhost
-    (no other name: resolving one would already be network traffic)."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost":
+def is_loopback(host: str, *, localhost_subdomains: bool = False) -> bool:
+    """Whether ``host`` (a name or an IP literal, IPv6 with or without brackets) is this machine: 127.0.0.0/8,
+    ::1 or the name localhost. ``localhost_subdomains`` accepts ``*.localhost`` too (RFC 6761: browsers send
+    them to loopback), right for a Host or Origin header, not for a name a client would still resolve."""
+    host = host.strip().strip("[]").lower().rstrip(".")
+    if host == "localhost" or (localhost_subdomains and host.endswith(".localhost")):
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

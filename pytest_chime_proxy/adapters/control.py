@@ -30,7 +30,6 @@ This module is pure: no sockets, so it is tested through the server and usable b
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -40,6 +39,7 @@ from urllib.parse import urlsplit
 
 from ..domain.errors import ERRORS, ServiceError
 from ..faults import FAULT_OPTIONS
+from . import common
 
 if TYPE_CHECKING:
     from ..mock import ChimeProxyMock
@@ -59,14 +59,8 @@ class ControlError(Exception):
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` (a name or an IP literal, IPv6 with or without brackets) names this machine only."""
-    host = host.strip().strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761: always the loopback interface
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """Whether a Host or Origin header's host names this machine only (``*.localhost`` included)."""
+    return common.is_loopback(host, localhost_subdomains=True)
 
 
 def _host_of(value: str) -> str | None:
