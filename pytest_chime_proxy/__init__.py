@@ -24,27 +24,27 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .active import OverlappingMocksError
-    from .adapters.server import ChimeProxyServer
-    from .calls import Call, CallLog
-    from .domain.clock import Clock
-    from .fake import Exchange
-    from .faults import FaultRule
-    from .mock import ChimeProxyMock, mock_chime_proxy
-    from .options import MockOptions, OptionsError
+    from pytest_chime_proxy.core.calls import Call, CallLog
+    from pytest_chime_proxy.core.domain.clock import Clock
+    from pytest_chime_proxy.core.fake import Exchange
+    from pytest_chime_proxy.core.faults import FaultRule
+    from pytest_chime_proxy.core.options import MockOptions, OptionsError
+    from pytest_chime_proxy.mock import ChimeProxyMock, mock_chime_proxy
+    from pytest_chime_proxy.patching.active import OverlappingMocksError
+    from pytest_chime_proxy.server.app import ChimeProxyServer
 
 _LAZY = {
     "ChimeProxyMock": ("mock", "ChimeProxyMock"),
     "mock_chime_proxy": ("mock", "mock_chime_proxy"),
-    "ChimeProxyServer": ("adapters.server", "ChimeProxyServer"),
-    "Clock": ("domain.clock", "Clock"),
-    "Exchange": ("fake", "Exchange"),
-    "Call": ("calls", "Call"),
-    "CallLog": ("calls", "CallLog"),
-    "FaultRule": ("faults", "FaultRule"),
-    "MockOptions": ("options", "MockOptions"),
-    "OptionsError": ("options", "OptionsError"),
-    "OverlappingMocksError": ("active", "OverlappingMocksError"),
+    "ChimeProxyServer": ("server.app", "ChimeProxyServer"),
+    "Clock": ("core.domain.clock", "Clock"),
+    "Exchange": ("core.fake", "Exchange"),
+    "Call": ("core.calls", "Call"),
+    "CallLog": ("core.calls", "CallLog"),
+    "FaultRule": ("core.faults", "FaultRule"),
+    "MockOptions": ("core.options", "MockOptions"),
+    "OptionsError": ("core.options", "OptionsError"),
+    "OverlappingMocksError": ("patching.active", "OverlappingMocksError"),
 }
 
 
@@ -57,7 +57,7 @@ def current_mock(*, required: bool = False) -> ChimeProxyMock | None:
 
     ``required=True`` raises ``LookupError`` instead of returning None, so typed code needs no assert.
     """
-    from .active import current
+    from pytest_chime_proxy.patching.active import current
 
     mock = current()
     if mock is None and required:

@@ -17,21 +17,21 @@ from typing import Any, TypeVar, overload
 
 from typing_extensions import Unpack
 
-from . import active, backoff, lifecycle
-from .calls import Call, CallLog, redact, redact_params, retry_header
-from .domain import geo, proxy_sessions, voice_connectors
-from .domain import phone_numbers as inventory
-from .domain.clock import Clock
-from .domain.errors import Injected, ServiceError
-from .domain.model import ProxySession
-from .domain.state import Backend, Scope
-from .environment import FakeEnvironment
-from .fake import FakeChime, Routed
-from .faults import ConnectionFault, Decision, FaultOptions, FaultRule, Faults, Target
-from .options import MockOptions, OptionsError, validate
-from .wire import protocol, validation
-from .wire.protocol import ParsedRequest, WireRequest, WireResponse
-from .wire.routing import Endpoint
+from pytest_chime_proxy.core.calls import Call, CallLog, redact, redact_params, retry_header
+from pytest_chime_proxy.core.domain import geo, proxy_sessions, voice_connectors
+from pytest_chime_proxy.core.domain import phone_numbers as inventory
+from pytest_chime_proxy.core.domain.clock import Clock
+from pytest_chime_proxy.core.domain.errors import Injected, ServiceError
+from pytest_chime_proxy.core.domain.model import ProxySession
+from pytest_chime_proxy.core.domain.state import Backend, Scope
+from pytest_chime_proxy.core.fake import FakeChime, Routed
+from pytest_chime_proxy.core.faults import ConnectionFault, Decision, FaultOptions, FaultRule, Faults, Target
+from pytest_chime_proxy.core.options import MockOptions, OptionsError, validate
+from pytest_chime_proxy.core.wire import protocol, validation
+from pytest_chime_proxy.core.wire.protocol import ParsedRequest, WireRequest, WireResponse
+from pytest_chime_proxy.core.wire.routing import Endpoint
+from pytest_chime_proxy.patching import active, backoff, lifecycle
+from pytest_chime_proxy.patching.environment import FakeEnvironment
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PHONE_NUMBERS = ("+19135550199", "+19135550198", "+12065550177")

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .adapters.server import ChimeProxyServer
-    from .mock import ChimeProxyMock
+    from pytest_chime_proxy.mock import ChimeProxyMock
+    from pytest_chime_proxy.server.app import ChimeProxyServer
 
 MARKER = "chime_proxy"
 MARKER_ONLY = ("phone_numbers",)  # marker options that are not the mock's: the voice_connector fixture's pool
@@ -49,13 +49,13 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     defaults = {option: config.getini(name) for name, (option, _) in _INI.items()}
     if any(defaults.values()):  # only then is the options module (and pydantic) worth importing now
-        from .options import set_session_defaults
+        from pytest_chime_proxy.core.options import set_session_defaults
 
         set_session_defaults({k: v for k, v in defaults.items() if v})
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    options = sys.modules.get(f"{__package__}.options")
+    options = sys.modules.get(f"{__package__}.core.options")
     if options is not None:
         options.set_session_defaults({})
 
@@ -81,15 +81,15 @@ def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 def _new_mock(request: pytest.FixtureRequest) -> ChimeProxyMock:
     """A mock with the marker's options; a wrong option fails the test's setup naming it."""
-    from .mock import ChimeProxyMock
-    from .options import OptionsError
+    from pytest_chime_proxy.core.options import OptionsError
+    from pytest_chime_proxy.mock import ChimeProxyMock
 
     given = _marker_options(request)
     options = {k: v for k, v in given.items() if k not in MARKER_ONLY}
     try:
         mock = ChimeProxyMock(**options)
         if "phone_numbers" in given:  # checked whether or not the test uses voice_connector
-            from .mock import check_phone_numbers
+            from pytest_chime_proxy.mock import check_phone_numbers
 
             check_phone_numbers("", given["phone_numbers"])
     except (OptionsError, ValueError) as error:
@@ -133,7 +133,7 @@ def chime_sdk_voice(chime_proxy: ChimeProxyMock) -> Any:
     register event handlers on it (a client you register on is never handed out again, but make your own
     with ``boto3.client`` for that).
     """
-    from .clients import client
+    from pytest_chime_proxy.patching.clients import client
 
     return client("chime-sdk-voice", chime_proxy.region)
 
@@ -156,7 +156,7 @@ def chime_client(chime_proxy: ChimeProxyMock) -> Any:
     botocore no longer has the proxy calls."""
     import botocore
 
-    from .clients import client
+    from pytest_chime_proxy.patching.clients import client
 
     if not legacy_chime_available():
         pytest.skip(
@@ -174,7 +174,7 @@ def chime_proxy_server(request: pytest.FixtureRequest) -> Iterator[ChimeProxySer
     It does not intercept this process's botocore: point ``endpoint_url`` at ``.url`` (``.url + "/chime"`` for
     the legacy API). Stopped after the test.
     """
-    from .adapters.server import ChimeProxyServer
+    from pytest_chime_proxy.server.app import ChimeProxyServer
 
     with ChimeProxyServer(_new_mock(request)) as server:
         yield server
@@ -183,7 +183,7 @@ def chime_proxy_server(request: pytest.FixtureRequest) -> Iterator[ChimeProxySer
 @pytest.fixture
 def voice_connector(chime_proxy: ChimeProxyMock, request: pytest.FixtureRequest) -> str:
     """The id of a voice connector ready for proxy sessions, with the marker's ``phone_numbers`` as its pool."""
-    from .mock import DEFAULT_PHONE_NUMBERS
+    from pytest_chime_proxy.mock import DEFAULT_PHONE_NUMBERS
 
     numbers = _marker_options(request).get("phone_numbers", DEFAULT_PHONE_NUMBERS)
     return chime_proxy.create_voice_connector(numbers)

@@ -8,8 +8,8 @@ import boto3
 import botocore.endpoint
 import pytest
 
-from pytest_chime_proxy import ChimeProxyMock, backoff, lifecycle
-from pytest_chime_proxy.adapters import responses_adapter
+from pytest_chime_proxy import ChimeProxyMock
+from pytest_chime_proxy.patching import backoff, lifecycle, requests_send
 
 
 def test_a_start_that_fails_midway_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -18,7 +18,7 @@ def test_a_start_that_fails_midway_leaves_nothing_behind(monkeypatch: pytest.Mon
     def broken() -> None:
         raise RuntimeError("the responses adapter could not start")
 
-    monkeypatch.setattr(responses_adapter.patch, "_apply", broken)
+    monkeypatch.setattr(requests_send.patch, "_apply", broken)
     mock = ChimeProxyMock()
     with pytest.raises(RuntimeError, match="could not start"):
         mock.start()

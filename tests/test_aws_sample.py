@@ -22,7 +22,7 @@ import boto3
 import pytest
 import requests
 
-from pytest_chime_proxy.adapters.server import ChimeProxyServer
+from pytest_chime_proxy.server.app import ChimeProxyServer
 
 CONSOLE = "https://service.chime.aws.amazon.com/console"
 USER, PROVIDER = "+12055550142", "+12055550143"  # fictional numbers in area code 205, as the sample's README's

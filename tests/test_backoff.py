@@ -19,7 +19,8 @@ import pytest
 from botocore.config import Config
 from botocore.retries import bucket
 
-from pytest_chime_proxy import ChimeProxyMock, backoff, mock_chime_proxy
+from pytest_chime_proxy import ChimeProxyMock, mock_chime_proxy
+from pytest_chime_proxy.patching import backoff
 
 MODES = ("legacy", "standard", "adaptive")
 START = datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from pytest_chime_proxy.calls import CallLog, retry_header
+from pytest_chime_proxy.core.calls import CallLog, retry_header
 
 PAIR = ["+14015550101", "+12065550100"]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from pytest_chime_proxy.adapters.server import ChimeProxyServer
+from pytest_chime_proxy.server.app import ChimeProxyServer
 
 if importlib.util.find_spec("awscli") is None:
     pytest.skip("awscli is not installed here (pip install awscli)", allow_module_level=True)

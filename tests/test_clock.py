@@ -157,7 +157,7 @@ def test_activity_makes_a_session_in_progress(chime_proxy: Any, client: Any, voi
 
 
 def test_activity_on_an_unknown_session_is_refused(chime_proxy: Any, voice_connector: str) -> None:
-    from pytest_chime_proxy.domain.errors import NotFound
+    from pytest_chime_proxy.core.domain.errors import NotFound
 
     with pytest.raises(NotFound, match="no-such-session"):
         chime_proxy.simulate_activity(voice_connector, "no-such-session")

@@ -18,7 +18,7 @@ import pytest
 from botocore.config import Config
 
 from pytest_chime_proxy import ChimeProxyMock
-from pytest_chime_proxy.domain.state import Backend
+from pytest_chime_proxy.core.domain.state import Backend
 
 THREADS = 8
 ROUNDS = 12

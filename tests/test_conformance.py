@@ -39,11 +39,11 @@ from botocore.model import ServiceModel
 from botocore.serialize import create_serializer
 
 import pytest_chime_proxy
-from pytest_chime_proxy.fake import FakeChime
-from pytest_chime_proxy.wire import routing
-from pytest_chime_proxy.wire.protocol import WireRequest, split
+from pytest_chime_proxy.core.fake import FakeChime
+from pytest_chime_proxy.core.wire import routing
+from pytest_chime_proxy.core.wire.protocol import WireRequest, split
 
-SPECS = Path(pytest_chime_proxy.__file__).parent / "wire" / "specs"
+SPECS = Path(pytest_chime_proxy.__file__).parent / "core" / "wire" / "specs"
 NAMESPACES = ("chime-sdk-voice", "chime")
 HOSTS = {
     "chime-sdk-voice": "https://voice-chime.us-east-1.amazonaws.com",
@@ -836,7 +836,7 @@ def test_the_pattern_dialect_matches_ascii_regex_semantics(pattern: str) -> None
 
     from pydantic import StringConstraints, TypeAdapter, ValidationError
 
-    from pytest_chime_proxy.wire.validation import ecma_pattern
+    from pytest_chime_proxy.core.wire.validation import ecma_pattern
 
     check = TypeAdapter(Annotated[str, StringConstraints(pattern=ecma_pattern(pattern))])
     for text in [

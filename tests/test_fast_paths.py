@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pytest_chime_proxy.wire import routing, spec
+from pytest_chime_proxy.core.wire import routing, spec
 
 PAIR = ["+14015550101", "+12065550100"]
 

@@ -16,8 +16,8 @@ from botocore import exceptions as bce
 from botocore.config import Config
 
 from pytest_chime_proxy import ChimeProxyMock, mock_chime_proxy
-from pytest_chime_proxy.domain.errors import ERRORS
-from pytest_chime_proxy.wire import spec
+from pytest_chime_proxy.core.domain.errors import ERRORS
+from pytest_chime_proxy.core.wire import spec
 
 PAIR = ["+14015550101", "+12065550100"]
 START = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -491,7 +491,7 @@ def test_fault_options_are_declared_once() -> None:
     """``FaultOptions`` (what inject, the marker and the server take) and ``FaultRule``'s fields agree."""
     import dataclasses
 
-    from pytest_chime_proxy.faults import FAULT_OPTIONS, FaultRule
+    from pytest_chime_proxy.core.faults import FAULT_OPTIONS, FaultRule
 
     fields = [f.name for f in dataclasses.fields(FaultRule) if f.init and f.name not in ("operation", "seen", "hits")]
     assert sorted(FAULT_OPTIONS) == sorted(fields)

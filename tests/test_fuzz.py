@@ -40,10 +40,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 import pytest_chime_proxy
-from pytest_chime_proxy.domain.clock import Clock
-from pytest_chime_proxy.domain.state import Backend
-from pytest_chime_proxy.fake import FakeChime
-from pytest_chime_proxy.wire.protocol import WireRequest
+from pytest_chime_proxy.core.domain.clock import Clock
+from pytest_chime_proxy.core.domain.state import Backend
+from pytest_chime_proxy.core.fake import FakeChime
+from pytest_chime_proxy.core.wire.protocol import WireRequest
 
 settings.register_profile(
     "fuzz",
@@ -61,7 +61,7 @@ settings.register_profile(
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
 FEW = settings(PROFILE, max_examples=max(PROFILE.max_examples // 3, 10))
 
-SPECS = Path(pytest_chime_proxy.__file__).parent / "wire" / "specs"
+SPECS = Path(pytest_chime_proxy.__file__).parent / "core" / "wire" / "specs"
 NAMESPACES = ("chime-sdk-voice", "chime")
 HOSTS = {
     "chime-sdk-voice": "https://voice-chime.us-east-1.amazonaws.com",

@@ -18,7 +18,7 @@ from botocore.endpoint import Endpoint
 
 import pytest_chime_proxy
 from pytest_chime_proxy import ChimeProxyMock
-from pytest_chime_proxy.environment import FAKE_KEYS, FIXED, REMOVED
+from pytest_chime_proxy.patching.environment import FAKE_KEYS, FIXED, REMOVED
 
 WATCHED = sorted(
     {

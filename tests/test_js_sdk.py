@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_chime_proxy.adapters.server import ChimeProxyServer
+from pytest_chime_proxy.server.app import ChimeProxyServer
 
 JS = Path(__file__).with_name("js")
 PACKAGE = "@aws-sdk/client-chime-sdk-voice"

@@ -358,7 +358,7 @@ def test_the_documented_legacy_request_is_answered_on_the_global_host(chime_prox
     """The REST reference's sample goes to service.chime.aws.amazon.com: answered whatever botocore is installed."""
     import json
 
-    from pytest_chime_proxy.wire.protocol import WireRequest
+    from pytest_chime_proxy.core.wire.protocol import WireRequest
 
     vc = chime_proxy.create_voice_connector(["+19135550199"])
     answer = chime_proxy.dispatch(

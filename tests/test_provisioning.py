@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 import pytest_chime_proxy
-from pytest_chime_proxy import service
-from pytest_chime_proxy.domain.quotas import Quotas
+from pytest_chime_proxy.core import operations
+from pytest_chime_proxy.core.domain.quotas import Quotas
 
-SPECS = Path(pytest_chime_proxy.__file__).parent / "wire" / "specs"
+SPECS = Path(pytest_chime_proxy.__file__).parent / "core" / "wire" / "specs"
 PAIR = ["+14015550101", "+12065550100"]
 
 
@@ -42,15 +42,15 @@ def _vc(client: Any, name: str = "rides") -> str:
 @pytest.mark.parametrize("namespace", ["chime-sdk-voice", "chime"])
 def test_the_snapshots_emulate_exactly_the_registered_operations(namespace: str) -> None:
     snapshot = json.loads((SPECS / f"{namespace}.json").read_text())
-    assert sorted(snapshot["operations"]) == service.emulated()
-    assert not set(service.emulated()) & set(snapshot["other_operations"])
+    assert sorted(snapshot["operations"]) == operations.emulated()
+    assert not set(operations.emulated()) & set(snapshot["other_operations"])
 
 
 def test_a_routed_operation_without_a_handler_is_a_loud_501(
     chime_proxy: Any, chime_sdk_voice: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vc = _vc(chime_sdk_voice)
-    monkeypatch.delitem(service.HANDLERS, "GetVoiceConnector")
+    monkeypatch.delitem(operations.HANDLERS, "GetVoiceConnector")
     with pytest.raises(Exception) as raised:
         chime_sdk_voice.get_voice_connector(VoiceConnectorId=vc)
     error = raised.value.response  # type: ignore[attr-defined]
@@ -62,7 +62,7 @@ def test_a_routed_operation_without_a_handler_is_a_loud_501(
 
 def test_an_operation_cannot_be_registered_twice() -> None:
     with pytest.raises(ValueError, match="CreateProxySession is registered twice"):
-        service.operation("CreateProxySession")(service.get_proxy_session)
+        operations.operation("CreateProxySession")(operations.get_proxy_session)
 
 
 # ---- SearchAvailablePhoneNumbers ---------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_raw_requests_to_the_rest_api_work_with_the_network_blocked(no_network: 
 
 def test_server_mode_listens_on_loopback_only(no_network: list[Any]) -> None:
     """The HTTP server binds loopback by default, and a client pointed at it connects nowhere else."""
-    from pytest_chime_proxy.adapters.server import ChimeProxyServer
+    from pytest_chime_proxy.server.app import ChimeProxyServer
 
     with ChimeProxyServer() as server:
         bound = server._server.server_address[0] if server._server else None
@@ -571,7 +571,7 @@ def test_a_number_longer_than_python_converts_is_a_bad_request(chime_proxy: Any)
 
 
 def test_bearer_tokens_and_boto2_keys_are_out_of_reach_under_a_mock(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pytest_chime_proxy.sessions as kept
+    import pytest_chime_proxy.patching.sessions as kept
 
     monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bearer-secret")
     monkeypatch.setenv("AWS_SECRET_KEY", "boto2-secret")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pytest_chime_proxy.wire import serialize, spec
+from pytest_chime_proxy.core.wire import serialize, spec
 
 WHEN = datetime(2024, 3, 1, 12, 0, 0, 125000, tzinfo=timezone.utc)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from pytest_chime_proxy.adapters.server import ChimeProxyServer, split_namespace
+from pytest_chime_proxy.server.app import ChimeProxyServer, split_namespace
 
 PAIR = ["+14015550101", "+12065550100"]
 NUMBERS = ["+19135550199", "+19135550198"]
@@ -381,7 +381,7 @@ def test_fixture_follows_the_marker(chime_proxy_server: ChimeProxyServer) -> Non
 
 def _console_script() -> list[str]:
     script = Path(sys.executable).with_name("chime-proxy-server")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "pytest_chime_proxy.adapters.server"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pytest_chime_proxy.server.app"]
 
 
 def test_console_script_prints_its_url_and_serves(tmp_path: Path) -> None:
@@ -471,7 +471,7 @@ def test_ipv6_loopback() -> None:
 
 
 def test_main_in_process_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
-    from pytest_chime_proxy.adapters.server import main
+    from pytest_chime_proxy.server.app import main
 
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
@@ -483,7 +483,7 @@ def test_main_in_process_reports_a_port_in_use(capsys: pytest.CaptureFixture[str
 
 def test_main_serves_until_interrupted(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """The console script's own loop: it prints the URL and a voice connector, serves, and a Ctrl-C ends it."""
-    from pytest_chime_proxy.adapters import server as module
+    from pytest_chime_proxy.server import app as module
 
     answered: list[int] = []
 

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from test_server import raw_http
 
-from pytest_chime_proxy.adapters.server import REQUEST_QUEUE_SIZE, ChimeProxyServer
-from pytest_chime_proxy.faults import MAX_LATENCY
+from pytest_chime_proxy.core.faults import MAX_LATENCY
+from pytest_chime_proxy.server.app import REQUEST_QUEUE_SIZE, ChimeProxyServer
 
 NUMBERS = ["+19135550199", "+19135550198"]
 PAIR = ["+14015550101", "+12065550100"]
@@ -255,7 +255,7 @@ def test_two_host_headers_are_refused(server: ChimeProxyServer, vc: str) -> None
 
 def _console(*args: str) -> subprocess.Popen[str]:
     script = Path(sys.executable).with_name("chime-proxy-server")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "pytest_chime_proxy.adapters.server"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "pytest_chime_proxy.server.app"]
     return subprocess.Popen(
         [*command, "--port", "0", *args],
         stdout=subprocess.PIPE,

@@ -241,7 +241,7 @@ def _snapshot_constraints(namespace: str, operation: str, path: tuple[Any, ...])
     Used only to tell which model a case follows: the fake carries one snapshot per namespace (the newest
     chime-sdk-voice model), so an older botocore's model can disagree with it.
     """
-    from pytest_chime_proxy.wire import spec
+    from pytest_chime_proxy.core.wire import spec
 
     snapshot = spec.load(namespace)
     shape = snapshot.shape(snapshot.operations[operation].input or "")
@@ -430,7 +430,7 @@ def test_sensitive_values_are_not_echoed(raw_client: Any, ctx: Context) -> None:
 
 
 def test_a_body_that_is_not_json_is_a_bad_request(chime_proxy: Any, ctx: Context) -> None:
-    from pytest_chime_proxy.wire.protocol import WireRequest
+    from pytest_chime_proxy.core.wire.protocol import WireRequest
 
     answer = chime_proxy.dispatch(
         WireRequest(

@@ -302,7 +302,7 @@ def test_termination_credentials_never_come_back_in_clear(client: Any, chime_pro
     assert [c["Password"] for c in put.params["Credentials"]] == ["REDACTED", "REDACTED"]
     stored = chime_proxy.backend.account(chime_proxy.account).voice_connectors[vc].credentials
     assert secret not in json.dumps(stored)
-    from pytest_chime_proxy.domain import connector_settings
+    from pytest_chime_proxy.core.domain import connector_settings
 
     scope = chime_proxy._scope(None, None)
     assert connector_settings.password_matches(scope, vc, "pbx-b", secret)

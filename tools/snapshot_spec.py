@@ -17,12 +17,12 @@ from pathlib import Path
 
 import botocore.session
 
-OUT = Path(__file__).resolve().parent.parent / "pytest_chime_proxy" / "wire" / "specs"
+OUT = Path(__file__).resolve().parent.parent / "pytest_chime_proxy" / "core" / "wire" / "specs"
 
 # The operations the fake answers are the ones ``service.py`` registers; every other operation of the
 # namespace is routed too, but only to answer "not emulated" loudly.
 sys.path.insert(0, str(OUT.parents[2]))
-from pytest_chime_proxy.service import emulated  # noqa: E402 - after the path that finds this checkout
+from pytest_chime_proxy.core.operations import emulated  # noqa: E402 - after the path that finds this checkout
 
 KEEP = (
     "type",

@@ -1,1 +1,0 @@
-"""Thin adapters that carry requests from a transport to the fake and back."""

@@ -1,0 +1,254 @@
+"""The call log: every request the fake saw, in order, with what it answered and how botocore got there.
+
+Each ``Call`` keeps the attribute names of ``fake.Exchange`` (request, endpoint, account, operation, params,
+response, status, error_code) and adds what retry tests need: the attempt number botocore put in its
+``amz-sdk-request`` header, the backoff botocore waited before sending it, injected latency, and the fault
+rule that answered. Pure: no botocore.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, overload
+
+from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
+from pytest_chime_proxy.core.wire.routing import Endpoint
+
+if TYPE_CHECKING:
+    from pytest_chime_proxy.core.faults import FaultRule
+
+_SDK_REQUEST = re.compile(r"(\w+)=(\d+)")
+_SIGNATURE = re.compile(r"(Signature=)[0-9a-fA-F]+")
+_KEY_ID = re.compile(r"(Credential=)([^/,\s]*)")
+# a presigned URL's query: X-Amz-Credential=<key>%2F..., X-Amz-Signature=..., X-Amz-Security-Token=...
+_QUERY_SECRET = re.compile(r"(?i)((?:^|[?&])X-Amz-(?:Signature|Security-Token)=)[^&#]*")
+_QUERY_KEY = re.compile(r"(?i)((?:^|[?&])X-Amz-Credential=)([^&#%/]*)")
+REDACTED = "REDACTED"
+_SECRET_HEADERS = frozenset({"x-amz-security-token"})
+
+
+def _redact_key(match: re.Match[str]) -> str:
+    key = match.group(2)
+    # the fake key and a 12-digit account id (moto's rule) are not secrets, and tests assert on them
+    kept = key == "testing" or (len(key) == 12 and key.isdigit())
+    return match.group(1) + (key if kept else key[:4] + REDACTED)
+
+
+SECRET_MEMBERS = frozenset({"Password"})  # input members that carry a secret (termination credentials)
+
+
+def redact_params(value: Any) -> Any:
+    """Input members (nested) with the values of ``SECRET_MEMBERS`` replaced by ``REDACTED``."""
+    if isinstance(value, dict):
+        return {k: REDACTED if k in SECRET_MEMBERS else redact_params(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_params(v) for v in value]
+    return value
+
+
+def _redact_body(body: bytes) -> bytes:
+    """The body with secret members redacted; the same object when it cannot hold one (the common case)."""
+    if b"\\u" not in body and not any(name.encode() in body for name in SECRET_MEMBERS):
+        return body
+    try:
+        return json.dumps(redact_params(json.loads(body))).encode()
+    except ValueError:
+        return b'"REDACTED: a body that names a secret member and is not JSON"'
+
+
+def redact(request: WireRequest) -> WireRequest:
+    """``request`` without secrets, as it is kept in the call log: the access key id (but for the fake key or
+    an account id), the signature, any session token and secret members of the body (``SECRET_MEMBERS``)
+    are replaced by ``REDACTED``."""
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        lowered = name.lower()
+        if lowered == "authorization" and isinstance(value, str):
+            if value.startswith("AWS4-"):
+                value = _KEY_ID.sub(_redact_key, _SIGNATURE.sub(r"\1" + REDACTED, value))
+            else:  # any other scheme (SigV2's "AWS key:signature", bearer tokens): nothing of it is kept
+                value = value.split(" ", 1)[0] + " " + REDACTED
+        elif lowered in _SECRET_HEADERS:
+            value = REDACTED
+        headers[name] = value
+    url = request.url
+    if "X-Amz-" in url or "x-amz-" in url:
+        url = _QUERY_KEY.sub(_redact_key, _QUERY_SECRET.sub(r"\1" + REDACTED, url))
+    return WireRequest(request.method, url, headers, _redact_body(request.body))
+
+
+def retry_header(headers: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """(attempt, max attempts) from botocore's ``amz-sdk-request: attempt=2; max=5``; Nones without it."""
+    value = headers.get("amz-sdk-request")  # botocore's spelling: one lookup instead of a scan
+    if value is None:
+        value = next((v for k, v in headers.items() if k.lower() == "amz-sdk-request"), None)
+        if value is None:
+            return None, None
+    if isinstance(value, bytes):
+        value = value.decode()
+    return _retry_value(str(value))
+
+
+@lru_cache(maxsize=256)
+def _retry_value(value: str) -> tuple[int | None, int | None]:
+    """The parsed header value; cached, since botocore sends the same few values over and over."""
+    found = dict(_SDK_REQUEST.findall(value))
+    attempt, most = found.get("attempt"), found.get("max")
+    return (int(attempt) if attempt else None), (int(most) if most else None)
+
+
+@dataclass
+class Call:
+    """One request the fake saw (``request`` with its secrets redacted, see ``redact``).
+
+    ``status`` and ``response`` are None when an injected connection error answered; ``error_code`` is then
+    the botocore exception's name (``ReadTimeoutError`` ...). ``backoff`` is the time botocore's retry logic
+    waited before sending this request (0.0 for a first attempt); ``attempt`` counts from 1.
+    """
+
+    request: WireRequest
+    endpoint: Endpoint | None
+    account: str
+    operation: str | None
+    params: dict[str, Any]
+    response: WireResponse | None
+    status: int | None
+    error_code: str | None
+    attempt: int | None = None
+    max_attempts: int | None = None
+    backoff: float = 0.0
+    latency: float = 0.0
+    fault: FaultRule | None = None
+    time: datetime | None = field(default=None, compare=False)
+
+    @property
+    def namespace(self) -> str | None:
+        """``chime`` or ``chime-sdk-voice``."""
+        return self.endpoint.namespace if self.endpoint else None
+
+    @property
+    def region(self) -> str | None:
+        """The region of the endpoint the request was sent to."""
+        return self.endpoint.region if self.endpoint else None
+
+    @property
+    def injected(self) -> bool:
+        """Whether a fault rule answered this request."""
+        return self.fault is not None
+
+    def json(self) -> Any:
+        """The answer's JSON body (None for an empty body or a connection error)."""
+        return self.response.json() if self.response is not None else None
+
+    def __repr__(self) -> str:
+        answer = self.status if self.status is not None else "no response"
+        extra = f" {self.error_code}" if self.error_code else ""
+        retry = f" attempt={self.attempt}" if self.attempt else ""
+        wait = f" after {self.backoff:.3f}s backoff" if self.backoff else ""
+        return f"<Call {self.namespace} {self.region} {self.operation} -> {answer}{extra}{retry}{wait}>"
+
+
+_FILTERS = ("operation", "namespace", "region", "status", "error_code", "attempt", "account")
+
+
+class CallLog:
+    """``chime_proxy.calls``: the calls in order, indexable like a list, with helpers to assert on them.
+
+    ``count("CreateProxySession")``, ``last()``, ``filter(status=503)``, ``operations``, ``backoffs``.
+    Filters are keyword equality on Call attributes (operation, namespace, region, status, error_code,
+    attempt, account). ``maxlen`` (None: unbounded) keeps only the newest calls; ``dropped`` counts the
+    older ones forgotten since the last ``clear()``.
+    """
+
+    def __init__(self, maxlen: int | None = None) -> None:
+        self._calls: list[Call] = []
+        self._lock = threading.Lock()
+        self.maxlen = maxlen
+        self.dropped = 0
+
+    def append(self, call: Call) -> None:
+        """Record a call (adapters do this through the mock); past ``maxlen``, the oldest is dropped."""
+        with self._lock:
+            self._calls.append(call)
+            if self.maxlen is not None and len(self._calls) > self.maxlen:
+                excess = len(self._calls) - self.maxlen
+                del self._calls[:excess]
+                self.dropped += excess
+
+    def clear(self) -> None:
+        """Forget every recorded call."""
+        with self._lock:
+            self._calls.clear()
+            self.dropped = 0
+
+    def filter(self, operation: str | None = None, **where: Any) -> CallLog:
+        """The calls whose attributes equal the given values, in order, as a new ``CallLog`` (so ``count``,
+        ``last`` and ``filter`` chain; it compares equal to a list of the same calls)."""
+        unknown = set(where) - set(_FILTERS)
+        if unknown:
+            raise TypeError(f"calls.filter(): unknown filter(s) {sorted(unknown)}; known: {list(_FILTERS)}")
+        if operation is not None:
+            where["operation"] = operation
+        with self._lock:
+            calls = list(self._calls)
+        found = CallLog()
+        found._calls = [c for c in calls if all(getattr(c, name) == value for name, value in where.items())]
+        return found
+
+    def count(self, operation: str | None = None, **where: Any) -> int:
+        """How many calls match (all calls without arguments)."""
+        return len(self.filter(operation, **where))
+
+    def last(self, operation: str | None = None, **where: Any) -> Call:
+        """The most recent matching call; LookupError (saying what was called) when there is none."""
+        found = self.filter(operation, **where)
+        if not found:
+            wanted = {**({"operation": operation} if operation else {}), **where}
+            raise LookupError(f"no call matching {wanted or 'anything'}; calls so far: {self.operations}")
+        return found[-1]
+
+    @property
+    def operations(self) -> list[str | None]:
+        """The operation of every call, in order."""
+        return [c.operation for c in self]
+
+    @property
+    def backoffs(self) -> list[float]:
+        """The backoff botocore waited before each call, in order (0.0 for first attempts)."""
+        return [c.backoff for c in self]
+
+    def __iter__(self) -> Iterator[Call]:
+        with self._lock:
+            return iter(list(self._calls))
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def __bool__(self) -> bool:
+        return bool(self._calls)
+
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Call]: ...
+    def __getitem__(self, index: int | slice) -> Call | list[Call]:
+        with self._lock:
+            return self._calls[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CallLog):
+            return list(self) == list(other)
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<CallLog {len(self)} call(s): {self.operations}>"

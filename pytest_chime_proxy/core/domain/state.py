@@ -1,0 +1,117 @@
+"""Where the fake's state lives: one ``Backend`` per mock, one ``AccountState`` per account inside it.
+
+Regions are isolated the way the service isolates them: a voice connector lives in its ``AwsRegion`` and a
+regional ``chime-sdk-voice`` endpoint sees only the connectors of its region; the legacy ``chime``
+endpoint is global and sees every connector of the account. The phone-number inventory belongs to the
+account, as in Chime.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pytest_chime_proxy.core.domain.clock import Clock
+from pytest_chime_proxy.core.domain.errors import NotFound
+from pytest_chime_proxy.core.domain.model import PhoneNumber, PhoneNumberOrder, VoiceConnector
+from pytest_chime_proxy.core.domain.on_demand import ON_DEMAND_POOL_SIZE
+from pytest_chime_proxy.core.domain.quotas import QuotaOption, Quotas
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+# No published figure says how long an order stays Processing; a few minutes makes polling code poll.
+DEFAULT_ORDER_DELAY = timedelta(minutes=5)
+
+
+@dataclass
+class AccountState:
+    """Everything one account owns."""
+
+    account_id: str
+    phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
+    orders: dict[str, PhoneNumberOrder] = field(default_factory=dict)
+    voice_connectors: dict[str, VoiceConnector] = field(default_factory=dict)
+    session_seq: int = 0
+    next_settle: float = float("inf")  # no order completes and no deleted number goes before this (epoch s)
+
+
+class Backend:
+    """The state of one mock: accounts, the clock, and the random source for IDs.
+
+    ``lock`` serialises requests: the fake answers from many threads (one client per thread, or the HTTP
+    server), and every operation is a read-modify-write of one account.
+    """
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        seed: int | None = None,
+        *,
+        order_delay: timedelta | float = DEFAULT_ORDER_DELAY,
+        quotas: QuotaOption = False,
+        legacy_cutoff: bool = False,
+        on_demand_pool_size: int = ON_DEMAND_POOL_SIZE,
+    ) -> None:
+        """``order_delay``: how long a phone-number order stays Processing on the clock (seconds or a
+        timedelta). ``quotas``: False, True (AWS's defaults) or overrides (``{"voice_connectors_per_region":
+        5}``). ``legacy_cutoff``: answer every legacy ``chime`` call as AWS now answers new accounts.
+        ``on_demand_pool_size``: how many on-demand numbers per country and area code a connector without
+        associated numbers can hand out (``selection.choose``)."""
+        if on_demand_pool_size < 0:
+            raise ValueError(f"on_demand_pool_size must not be negative, not {on_demand_pool_size!r}")
+        self.on_demand_pool_size = on_demand_pool_size
+        delay = order_delay if isinstance(order_delay, timedelta) else timedelta(seconds=order_delay)
+        if delay < timedelta(0):
+            raise ValueError(f"order_delay must not be negative, not {order_delay!r}")
+        self.order_delay = delay
+        self.quotas: Quotas | None = Quotas.of(quotas)
+        self.legacy_cutoff = legacy_cutoff
+        self.clock = clock or Clock()
+        self.accounts: dict[str, AccountState] = {}
+        self.lock = threading.RLock()
+        self._rng = random.Random(seed)
+
+    def account(self, account_id: str) -> AccountState:
+        state = self.accounts.get(account_id)
+        if state is None:
+            state = self.accounts[account_id] = AccountState(account_id)
+        return state
+
+    def reset(self) -> None:
+        """Forget every account (the clock and its position stay)."""
+        with self.lock:
+            self.accounts.clear()
+
+    def new_voice_connector_id(self) -> str:
+        return "".join(self._rng.choices(string.ascii_lowercase + string.digits, k=22))
+
+    def new_uuid(self) -> str:
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who is asking, and through which endpoint: what a request may see."""
+
+    backend: Backend
+    account: AccountState
+    namespace: str
+    region: str
+
+    @property
+    def now(self) -> datetime:
+        return self.backend.clock.now()
+
+    def sees(self, vc: VoiceConnector) -> bool:
+        """The legacy endpoint is global; a chime-sdk-voice endpoint sees its own region only."""
+        return self.namespace == "chime" or vc.AwsRegion == self.region
+
+    def voice_connector(self, voice_connector_id: str) -> VoiceConnector:
+        vc = self.account.voice_connectors.get(voice_connector_id)
+        if vc is None or not self.sees(vc):
+            raise NotFound(f"Voice connector {voice_connector_id} not found")
+        return vc

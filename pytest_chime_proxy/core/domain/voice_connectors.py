@@ -1,0 +1,102 @@
+"""Voice connectors and their proxy configuration (PutVoiceConnectorProxy and friends)."""
+
+from __future__ import annotations
+
+from pytest_chime_proxy.core.domain import quotas
+from pytest_chime_proxy.core.domain.errors import BadRequest, Conflict, NotFound
+from pytest_chime_proxy.core.domain.model import ProxyConfig, VoiceConnector
+from pytest_chime_proxy.core.domain.proxy_sessions import MAX_EXPIRY_MINUTES
+from pytest_chime_proxy.core.domain.state import Scope
+
+
+def create(
+    scope: Scope,
+    name: str,
+    require_encryption: bool,
+    aws_region: str | None = None,
+    integration_type: str | None = None,
+    network_type: str | None = None,
+) -> VoiceConnector:
+    """A new connector, living in ``aws_region`` or, when absent, the endpoint's region (legacy: us-east-1)."""
+    now = scope.now
+    region = aws_region or scope.region
+    limits = scope.backend.quotas
+    if limits is not None:
+        held = sum(1 for vc in scope.account.voice_connectors.values() if vc.AwsRegion == region)
+        quotas.check(limits.voice_connectors_per_region, held, 1, f"voice connectors in {region}")
+    vc = VoiceConnector(
+        VoiceConnectorId=scope.backend.new_voice_connector_id(),
+        Name=name,
+        AwsRegion=region,
+        RequireEncryption=require_encryption,
+        CreatedTimestamp=now,
+        UpdatedTimestamp=now,
+        account=scope.account.account_id,
+        namespace=scope.namespace,
+        IntegrationType=integration_type,
+        NetworkType=network_type,
+    )
+    scope.account.voice_connectors[vc.VoiceConnectorId] = vc
+    return vc
+
+
+def visible(scope: Scope) -> list[VoiceConnector]:
+    return sorted(
+        (vc for vc in scope.account.voice_connectors.values() if scope.sees(vc)),
+        key=lambda vc: (vc.CreatedTimestamp, vc.VoiceConnectorId),
+    )
+
+
+def update(scope: Scope, vc_id: str, name: str, require_encryption: bool) -> VoiceConnector:
+    vc = scope.voice_connector(vc_id)
+    vc.Name, vc.RequireEncryption, vc.UpdatedTimestamp = name, require_encryption, scope.now
+    return vc
+
+
+def delete(scope: Scope, vc_id: str) -> None:
+    """Chime refuses to delete a connector that still has phone numbers associated."""
+    vc = scope.voice_connector(vc_id)
+    numbers = [n.E164PhoneNumber for n in scope.account.phone_numbers.values() if n.VoiceConnectorId == vc_id]
+    if numbers:
+        raise Conflict(
+            f"Voice connector {vc_id} still has phone numbers associated ({', '.join(sorted(numbers))}); "
+            "disassociate them first"
+        )
+    del scope.account.voice_connectors[vc.VoiceConnectorId]
+
+
+def put_proxy(
+    scope: Scope,
+    vc_id: str,
+    default_expiry: int,
+    countries: list[str],
+    fallback: str | None = None,
+    disabled: bool | None = None,
+) -> ProxyConfig:
+    vc = scope.voice_connector(vc_id)
+    if default_expiry < 1:
+        # The model types this as a bare Integer; a session cannot last under a minute (ExpiryMinutes >= 1).
+        raise BadRequest(
+            f"Value '{default_expiry}' at 'defaultSessionExpiryMinutes' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 1"
+        )
+    if default_expiry > MAX_EXPIRY_MINUTES:
+        raise BadRequest(
+            f"Value '{default_expiry}' at 'defaultSessionExpiryMinutes' failed to satisfy constraint: "
+            f"Member must have value less than or equal to {MAX_EXPIRY_MINUTES}"
+        )
+    vc.proxy = ProxyConfig(default_expiry, sorted(dict.fromkeys(countries)), fallback, bool(disabled))
+    vc.UpdatedTimestamp = scope.now
+    return vc.proxy
+
+
+def get_proxy(scope: Scope, vc_id: str) -> ProxyConfig:
+    vc = scope.voice_connector(vc_id)
+    if vc.proxy is None:
+        raise NotFound(f"Voice connector {vc_id} has no proxy configuration; call PutVoiceConnectorProxy first")
+    return vc.proxy
+
+
+def delete_proxy(scope: Scope, vc_id: str) -> None:
+    get_proxy(scope, vc_id)
+    scope.voice_connector(vc_id).proxy = None

@@ -1,0 +1,127 @@
+"""Which namespace and region a host belongs to, and which operation a method and path name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from pytest_chime_proxy.core.wire import spec as _spec
+
+# voice-chime.<region>.amazonaws.com (also -fips, and the dual-stack api.aws form)
+_VOICE_HOST = re.compile(r"^voice-chime(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)$")
+# botocore 1.37.1 sends legacy calls to chime.us-east-1.amazonaws.com; the REST reference to the global host
+_LEGACY_HOST = re.compile(r"^(?:chime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com|service\.chime\.aws\.amazon\.com)$")
+LEGACY_HOME_REGION = "us-east-1"
+# AWS's samples and most published Chime code call the legacy API at https://service.chime.aws.amazon.com/console
+CONSOLE_PREFIX = "/console"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a request was sent: the namespace that answers it and the endpoint's region."""
+
+    namespace: str
+    region: str
+
+
+@lru_cache(maxsize=256)
+def resolve_host(host: str) -> Endpoint | None:
+    """The Chime endpoint a host name belongs to, or None for any other host (left alone)."""
+    host = host.lower().rsplit(":", 1)[0] if host.count(":") == 1 else host.lower()
+    m = _VOICE_HOST.match(host)
+    if m:
+        return Endpoint("chime-sdk-voice", m.group(1))
+    m = _LEGACY_HOST.match(host)
+    if m:
+        return Endpoint("chime", LEGACY_HOME_REGION)
+    return None
+
+
+@cache
+def _table(namespace: str, method: str) -> tuple[_spec.Operation, ...]:
+    ops = [op for op in _spec.load(namespace).operations.values() if op.method == method]
+    # Routes that need a query literal (?operation=...) go first, then the most literal paths.
+    return tuple(sorted(ops, key=lambda op: (-len(op.query), -len(_spec._PARAM.sub("", op.uri.partition("?")[0])))))
+
+
+def _fits(op: _spec.Operation, slashes: int, first: str | None) -> bool:
+    """Whether ``op``'s path pattern could match a path with ``slashes`` slashes and first segment ``first``.
+
+    Only a cheap necessary condition: a pattern without greedy labels matches its own number of slashes
+    (one more with the optional trailing slash), and a literal first segment matches only itself.
+    """
+    path = op.uri.partition("?")[0]
+    if "+}" in path:
+        return True
+    own = path.count("/")
+    if slashes not in (own, own + 1):
+        return False
+    head = path.split("/")[1] if path.count("/") >= 1 else ""
+    return "{" in head or head == first
+
+
+@lru_cache(maxsize=1024)
+def _candidates(namespace: str, method: str, slashes: int, first: str | None) -> tuple[_spec.Operation, ...]:
+    """The routes of ``_table`` (same order) that could match such a path: a few instead of dozens."""
+    return tuple(op for op in _table(namespace, method) if _fits(op, slashes, first))
+
+
+_GROUP = re.compile(r"\(\?P<(\w+)>")
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """The candidates of one ``_candidates`` entry as one alternation, tried in their order in one call."""
+
+    pattern: re.Pattern[str]
+    alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], slice]]  # group -> op, labels, their groups()
+
+
+@lru_cache(maxsize=1024)
+def _matcher(namespace: str, method: str, slashes: int, first: str | None) -> _Matcher:
+    """``(?:(op1)|(op2)|...)``: Python's engine takes the first alternative that matches the whole path,
+    which is the first route the one-by-one loop would have matched."""
+    parts: list[str] = []
+    alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], slice]] = {}
+    group = 0
+    for op in _candidates(namespace, method, slashes, first):
+        group += 1
+        own = group
+        labels = tuple(_GROUP.findall(op.path.pattern))
+        group += len(labels)
+        alternatives[own] = (op, labels, slice(own, own + len(labels)))  # groups() counts from group 1
+        parts.append("(" + _GROUP.sub("(", op.path.pattern) + ")")
+    return _Matcher(re.compile("|".join(parts) or "(?!)"), alternatives)
+
+
+def route(
+    namespace: str, method: str, path: str, query: dict[str, list[str]]
+) -> tuple[_spec.Operation, dict[str, str]] | None:
+    """The operation for ``method path?query`` and its raw (still percent-encoded) path parameters.
+
+    The legacy namespace also answers under ``CONSOLE_PREFIX``, as its real endpoint does.
+
+    The first route of ``_table``'s order whose pattern matches the whole path and whose query literals are
+    all present; ``_candidates`` only leaves out routes that cannot match. The path is matched against all
+    candidates at once (``_matcher``); only when the route it finds needs query literals the request lacks
+    are the candidates tried one by one.
+    """
+    if namespace == "chime" and (path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/")):
+        path = path[len(CONSOLE_PREFIX) :] or "/"
+    parts = path.split("/", 2)
+    first = parts[1] if len(parts) > 1 else None
+    method = method.upper()
+    slashes = path.count("/")
+    matcher = _matcher(namespace, method, slashes, first)
+    m = matcher.pattern.fullmatch(path)
+    if m is None:
+        return None
+    op, labels, groups = matcher.alternatives[m.lastindex or 0]
+    if not op.query or all(query.get(k) == [v] for k, v in op.query):
+        return op, dict(zip(labels, m.groups()[groups], strict=True))
+    for op in _candidates(namespace, method, slashes, first):
+        found = op.path.fullmatch(path)
+        if found and all(query.get(k) == [v] for k, v in op.query):
+            return op, found.groupdict()
+    return None

@@ -1,0 +1,235 @@
+"""Input validation: pydantic models built from the model's shapes, with the service's error messages.
+
+botocore checks only required members, types and minima on the client side; patterns, enums and maxima
+are the service's job. Each operation's input shape becomes one strict pydantic model (built once, on
+first use), and a failure becomes the message AWS services send::
+
+    1 validation error detected: Value 'Fax' at 'capabilities.1.member' failed to satisfy constraint:
+    Member must satisfy enum value set: [Voice, SMS]
+
+Assumptions where no source says: patterns are searched, not anchored (the Smithy rule; the model's
+patterns carry their own ``^``/``$`` where they mean it); values of members marked ``sensitive`` are left
+out of the message, as AWS does; unknown members are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any, Literal, Optional
+
+from pytest_chime_proxy.core.wire import spec as _spec
+
+# Smithy's integer is 32-bit and long 64-bit signed: a larger JSON number cannot reach the service's handler.
+# Assumption (no source gives the service's words): it is refused like a model maximum or minimum.
+_INT_RANGE = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
+def _service_limits() -> dict[str, tuple[int | None, int]]:
+    """(minimum, maximum) the service enforces beyond the models, by member name (both namespaces): a session
+    lasts at most MAX_EXPIRY_MINUTES, and a default expiry under a minute would make sessions that cannot last."""
+    from pytest_chime_proxy.core.domain.proxy_sessions import MAX_EXPIRY_MINUTES
+
+    return {"ExpiryMinutes": (None, MAX_EXPIRY_MINUTES), "DefaultSessionExpiryMinutes": (1, MAX_EXPIRY_MINUTES)}
+
+
+class InvalidInput(Exception):
+    """The input broke one or more of the model's constraints; ``str()`` is the service's message."""
+
+
+# ECMA-262 (the Smithy pattern dialect) and Java both give \d and \w their ASCII meaning; the regex engines
+# pydantic uses make them Unicode-aware, which would let '+1٤٠١٥٥٥٠١٠١' (Arabic-Indic digits) through.
+_ASCII_CLASSES = {"d": "0-9", "w": "a-zA-Z0-9_"}
+
+
+def ecma_pattern(pattern: str | None) -> str | None:
+    """``pattern`` with ``\\d``/``\\D``/``\\w``/``\\W`` spelled as the ASCII classes they mean in the model."""
+    if pattern is None or "\\" not in pattern:
+        return pattern
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            escaped = pattern[i + 1]
+            ascii_class = _ASCII_CLASSES.get(escaped.lower())
+            if ascii_class is None:
+                out.append(pattern[i : i + 2])
+            elif in_class and escaped.islower():
+                out.append(ascii_class)
+            elif not in_class:
+                out.append(f"[{'^' if escaped.isupper() else ''}{ascii_class}]")
+            else:  # a negated class inside a class: leave it to the engine
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _lower_camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+@cache
+def _model(namespace: str, shape_name: str) -> Any:
+    """A pydantic validator for one structure shape of one namespace."""
+    import pydantic
+    from pydantic import Field, StringConstraints
+
+    spec = _spec.load(namespace)
+    cache: dict[str, Any] = {}
+
+    def annotation(name: str) -> Any:
+        if name in cache:
+            return cache[name]
+        shape = spec.shape(name)
+        kind = shape["type"]
+        if kind == "string":
+            if "enum" in shape:
+                ann: Any = Literal[tuple(shape["enum"])]
+            else:
+                ann = Annotated[
+                    str,
+                    StringConstraints(
+                        min_length=shape.get("min"),
+                        max_length=shape.get("max"),
+                        pattern=ecma_pattern(shape.get("pattern")),
+                    ),
+                ]
+        elif kind in ("integer", "long"):
+            low, high = _INT_RANGE[kind]
+            ann = Annotated[int, Field(ge=shape.get("min", low), le=shape.get("max", high))]
+        elif kind == "boolean":
+            ann = bool
+        elif kind == "list":
+            ann = Annotated[
+                list[annotation(shape["member"]["shape"])],  # type: ignore[misc]
+                Field(min_length=shape.get("min"), max_length=shape.get("max")),
+            ]
+        elif kind == "structure":
+            limits = _service_limits()
+
+            def member_annotation(member: str, ref: dict[str, Any]) -> Any:
+                inner = annotation(ref["shape"])
+                if member not in limits:
+                    return inner
+                low, high = limits[member]
+                return Annotated[inner, Field(ge=low, le=high)]
+
+            fields = {
+                member: (member_annotation(member, ref), ...)
+                if member in shape.get("required", ())
+                else (Optional[member_annotation(member, ref)], None)  # noqa: UP045 - built at run time
+                for member, ref in shape.get("members", {}).items()
+            }
+            ann = pydantic.create_model(  # type: ignore[call-overload]
+                name, __config__=pydantic.ConfigDict(strict=True, extra="ignore"), **fields
+            )
+        else:  # timestamps, blobs, maps: not in any emulated input
+            ann = Any
+        cache[name] = ann
+        return ann
+
+    return annotation(shape_name).__pydantic_validator__
+
+
+def _describe(spec: _spec.Spec, shape_name: str, loc: tuple[Any, ...]) -> tuple[str, dict[str, Any], bool]:
+    """The AWS-style path of ``loc`` (``participantPhoneNumbers.1.member``), its shape, and sensitivity."""
+    parts: list[str] = []
+    shape = spec.shape(shape_name)
+    sensitive = False
+    for step in loc:
+        if shape["type"] == "structure" and isinstance(step, str) and step in shape.get("members", {}):
+            ref = shape["members"][step]
+            parts.append(ref.get("locationName") if ref.get("location") == "uri" else _lower_camel(step))
+            shape = spec.shape(ref["shape"])
+        elif shape["type"] == "list" and isinstance(step, int):
+            parts.append(f"{step + 1}.member")
+            shape = spec.shape(shape["member"]["shape"])
+        else:  # pydantic's own loc steps (e.g. 'literal[...]') add nothing a person needs
+            continue
+        sensitive = sensitive or bool(shape.get("sensitive"))
+    return ".".join(parts), shape, sensitive
+
+
+def _constraint(error: Mapping[str, Any], shape: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "Member must not be null"
+    if kind == "string_pattern_mismatch":
+        return f"Member must satisfy regular expression pattern: {shape['pattern']}"
+    if kind == "literal_error":
+        return f"Member must satisfy enum value set: [{', '.join(shape['enum'])}]"
+    if kind in ("string_too_short", "too_short"):
+        return f"Member must have length greater than or equal to {shape['min']}"
+    if kind in ("string_too_long", "too_long"):
+        return f"Member must have length less than or equal to {shape['max']}"
+    if kind == "greater_than_equal":
+        return f"Member must have value greater than or equal to {shape.get('min', error['ctx']['ge'])}"
+    if kind == "less_than_equal":
+        return f"Member must have value less than or equal to {shape.get('max', error['ctx']['le'])}"
+    expected = {
+        "string": "a string",
+        "integer": "an integer",
+        "long": "an integer",
+        "boolean": "a boolean",
+        "list": "a list",
+        "structure": "an object",
+    }.get(shape["type"], shape["type"])
+    return f"Member must be {expected}"
+
+
+def _render(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def validate(op: _spec.Operation, params: dict[str, Any]) -> None:
+    """Raise InvalidInput naming every member of ``params`` that breaks the operation's input shape."""
+    if op.input is None:
+        return
+    import pydantic
+
+    try:
+        _model(op.namespace, op.input).validate_python(params, strict=True)
+    except pydantic.ValidationError as exc:
+        spec = _spec.load(op.namespace)
+        problems = []
+        for error in exc.errors(include_url=False):
+            path, shape, sensitive = _describe(spec, op.input, error["loc"])
+            value = "" if sensitive or error["type"] == "missing" else f" '{_render(error['input'])}'"
+            subject = "Value null" if error["type"] == "missing" else f"Value{value}"
+            problems.append(f"{subject} at '{path}' failed to satisfy constraint: {_constraint(error, shape)}")
+        problems = list(dict.fromkeys(problems))
+        count = len(problems)
+        raise InvalidInput(
+            f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(problems)
+        ) from None
+
+
+def check_as(namespace: str, operation: str, params: Mapping[str, Any], names: Mapping[str, str] | None = None) -> None:
+    """Validate ``params`` (None values left out) as ``operation``'s input, for a caller that is not the API (a
+    helper, the control API): ``InvalidInput`` in the API's words, naming members by the caller's own names
+    (``names``: API member in lowerCamel -> the caller's name)."""
+    given = {member: value for member, value in params.items() if value is not None}
+    try:
+        validate(_spec.load(namespace).operations[operation], given)
+    except InvalidInput as error:
+        message = str(error)
+        for member, name in (names or {}).items():
+            message = message.replace(f"at '{member}", f"at '{name}")
+        raise InvalidInput(message) from None

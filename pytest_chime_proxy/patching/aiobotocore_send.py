@@ -1,0 +1,78 @@
+"""aiobotocore adapter: answer Chime requests where aiobotocore's endpoint would open a connection.
+
+aiobotocore subclasses botocore's ``Endpoint`` as ``AioEndpoint`` with an ``async _send``, and reads the
+answer through ``await response.content``; so the answer must be aiobotocore's own ``AioAWSResponse`` around
+a body with an ``async read()``. As with plain botocore, answering at ``_send`` keeps aiobotocore's retries,
+signing and parsing real and catches clients created before the mock started (and, as there, a Chime
+client's request to a moved endpoint). The patch is installed only
+where aiobotocore is installed, by the first active mock, and removed by the last; other hosts go to the real
+``_send`` untouched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from pytest_chime_proxy.core.faults import ConnectionFault
+from pytest_chime_proxy.patching import active, botocore_send
+from pytest_chime_proxy.patching.shared_patch import SharedPatch
+
+_original: Callable[..., Any] | None = None
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    """Whether aiobotocore is installed (nothing is imported to find out).
+
+    Asked once per process: the search of ``sys.path`` was a third of every ``start()``. (aiobotocore
+    installed while the process runs is not seen; no test suite does that.)
+    """
+    return importlib.util.find_spec("aiobotocore") is not None
+
+
+class _AsyncRaw:
+    """The ``raw`` body ``AioAWSResponse`` awaits ``read()`` on (aiohttp's response in real use)."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def read(self, amt: int | None = None) -> bytes:
+        data, self._body = (self._body, b"") if amt is None or amt < 0 else (self._body[:amt], self._body[amt:])
+        return data
+
+
+async def _send(endpoint: Any, request: Any) -> Any:
+    mock = active.current()
+    if mock is not None:
+        from aiobotocore.awsrequest import AioAWSResponse
+
+        try:
+            answer = mock.dispatch(botocore_send.wire_request(endpoint, request))
+        except ConnectionFault as fault:  # an injected broken connection: botocore's own exception
+            raise botocore_send.connection_error(fault, request) from fault
+        if answer is not None:
+            return AioAWSResponse(request.url, answer.status, answer.headers, _AsyncRaw(answer.body))
+    assert _original is not None
+    return await _original(endpoint, request)
+
+
+def _apply() -> None:
+    global _original
+    from aiobotocore.endpoint import AioEndpoint
+
+    _original = AioEndpoint._send
+    AioEndpoint._send = _send
+
+
+def _remove() -> None:
+    global _original
+    from aiobotocore.endpoint import AioEndpoint
+
+    AioEndpoint._send = _original
+    _original = None
+
+
+patch = SharedPatch(_apply, _remove, available)

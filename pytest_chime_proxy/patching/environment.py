@@ -1,0 +1,132 @@
+"""Fake credentials while a mock is active, the caller's non-secret AWS settings kept, and the caller's
+environment back afterwards.
+
+While a mock is active:
+
+- every ``AWS_*`` variable that could carry or lead to a secret, or move an endpoint, is removed
+  (``AWS_ENDPOINT_URL*`` among them) and the fake keys are set;
+- the shared config and credentials files are replaced by one generated config file (see ``profiles``) that
+  has the caller's profile names and non-secret settings (region, retry mode...) and the fake keys in every
+  profile, so ``boto3.Session(profile_name="prod")`` works and nothing real can be read;
+- a profile with no region gets the mock's region, so ``boto3.client("chime-sdk-voice")`` needs no region;
+- boto3's default session is set aside, replaced by one kept for this exact environment (``sessions``), so a
+  session made before the mock never answers inside it and a test does not pay for a new one.
+
+Mocks that overlap share the one process environment: the first to enter saves the caller's values, the
+innermost active one's values are in force, and the last to leave restores the caller's values, whatever
+order they stop in.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_chime_proxy.patching import profiles, sessions
+
+FAKE_KEYS: Mapping[str, str] = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# Variables a mock removes: secrets, ways to a secret (files, processes, metadata services), and endpoint moves.
+REMOVED_PREFIXES = ("AWS_ENDPOINT_URL", "AWS_BEARER_TOKEN")
+REMOVED = (
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_KEY",  # boto2's spellings, still read by some tools
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_SSO_SESSION",
+)
+FIXED: Mapping[str, str] = {
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+_lock = threading.Lock()
+_active: list[FakeEnvironment] = []
+_original: dict[str, str | None] = {}  # the caller's value of every variable any active mock changed
+_session: list[Any] = []  # boto3's default session of the caller, while mocks are active
+
+
+def _boto3() -> Any:
+    return sys.modules.get("boto3")  # boto3 is never imported for this
+
+
+def _write(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+class FakeEnvironment:
+    """One mock's environment: ``enter()`` puts it in force, the last active one to ``exit()`` restores."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self._wanted: dict[str, str | None] = {}
+
+    def _compute(self, env: Mapping[str, str]) -> dict[str, str | None]:
+        """The variables to set (None: remove), from the caller's environment ``env``."""
+        wanted: dict[str, str | None] = {
+            name: None for name in env if name.startswith(REMOVED_PREFIXES) or name in REMOVED
+        }
+        config = profiles.sanitized_config(self.region, env)
+        wanted.update(FAKE_KEYS)
+        wanted.update(FIXED)
+        wanted["AWS_CONFIG_FILE"] = str(config.path)
+        profile = env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE")
+        if profile is not None and profile not in config.profiles:
+            wanted["AWS_PROFILE"] = wanted["AWS_DEFAULT_PROFILE"] = None  # unknown: botocore would refuse it
+        return wanted
+
+    def enter(self) -> None:
+        with _lock:
+            if self in _active:
+                return
+            caller = dict(os.environ)  # the caller's view: outer mocks' changes undone
+            for name, value in _original.items():
+                if value is None:
+                    caller.pop(name, None)
+                else:
+                    caller[name] = value
+            self._wanted = self._compute(caller)
+            for name in self._wanted:
+                _original.setdefault(name, os.environ.get(name))
+            _write(self._wanted)
+            boto3 = _boto3()
+            if not _active and boto3 is not None:
+                _session[:] = [getattr(boto3, "DEFAULT_SESSION", None)]
+            if boto3 is not None:
+                boto3.DEFAULT_SESSION = sessions.kept()
+            _active.append(self)
+
+    def exit(self) -> None:
+        with _lock:
+            if self not in _active:
+                return
+            boto3 = _boto3()
+            if boto3 is not None and _active[-1] is self:
+                sessions.keep(getattr(boto3, "DEFAULT_SESSION", None))
+            _active.remove(self)
+            if _active:
+                _write({name: _original.get(name) for name in self._wanted if name not in _active[-1]._wanted})
+                _write(_active[-1]._wanted)
+                if boto3 is not None:
+                    boto3.DEFAULT_SESSION = sessions.kept()
+            else:
+                _write(_original)
+                _original.clear()
+                if boto3 is not None:
+                    boto3.DEFAULT_SESSION = _session.pop() if _session else None
+                _session.clear()

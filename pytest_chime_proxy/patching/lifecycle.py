@@ -1,0 +1,52 @@
+"""One lifecycle for every mock: the process-wide patches, in order, entered through one ``ExitStack``.
+
+``PATCHES`` is the one list of what a mock changes in the process, in the order it is applied; each is a
+``SharedPatch`` (applied by the first active mock, removed by the last). A mock's own environment comes
+first and its entry in the registry of active mocks last, so it answers only once everything is in place.
+If any step fails, the steps already taken are undone before the error propagates.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+from pytest_chime_proxy.patching import (
+    active,
+    aiobotocore_send,
+    backoff,
+    botocore_send,
+    moto_passthrough,
+    requests_send,
+    sessions,
+    sleep,
+)
+from pytest_chime_proxy.patching.shared_patch import SharedPatch
+
+if TYPE_CHECKING:
+    from pytest_chime_proxy.mock import ChimeProxyMock
+    from pytest_chime_proxy.patching.environment import FakeEnvironment
+
+PATCHES: tuple[SharedPatch, ...] = (
+    backoff.patch,  # botocore's retry waits on the mock's clock
+    botocore_send.patch,  # botocore's Endpoint._send (and the signer for credential-less Chime clients)
+    aiobotocore_send.patch,  # aiobotocore's AioEndpoint._send, where aiobotocore is installed
+    requests_send.patch,  # raw `requests` calls to Chime hosts
+    moto_passthrough.patch,  # Chime URLs through moto's passthrough, where moto is imported
+    sessions.alias_cache,  # clients share their session's event-alias cache (a new client's first call)
+)
+
+
+def enter(mock: ChimeProxyMock, environment: FakeEnvironment) -> ExitStack:
+    """Put ``mock`` in force; returns the stack whose ``close()`` undoes it all, in reverse order."""
+    with ExitStack() as stack:
+        environment.enter()
+        stack.callback(environment.exit)
+        for patch in PATCHES + ((sleep.patch,) if mock.virtual_sleep else ()):
+            if patch.available():
+                patch.acquire()
+                stack.callback(patch.release)
+        active.push(mock)
+        stack.callback(active.remove, mock)
+        return stack.pop_all()
+    raise AssertionError("unreachable")  # pragma: no cover - ExitStack re-raises

@@ -1,0 +1,52 @@
+"""Side by side with moto: keep moto's ``mock_aws`` from answering Chime requests with "not implemented".
+
+moto answers every ``*.amazonaws.com`` request it has no backend for (it has none for Chime) with a 404 in
+its botocore ``before-send`` hook, which runs before this package's endpoint patch, and with a 400 in its
+``responses`` mock. moto's own configuration has the way out: URLs listed in
+``default_user_config["core"]["passthrough"]["urls"]`` are left alone by both. While a mock is active the
+Chime host pattern is in that list (if moto is imported), and it is taken out again when the last mock
+stops. A ``mock_aws(config={"core": {...}})`` that replaces the whole ``core`` section replaces the list
+too; add ``CHIME_URLS`` to its ``passthrough.urls`` in that case.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pytest_chime_proxy.patching.shared_patch import SharedPatch
+
+# The hosts of routing.resolve_host, as one URL pattern (moto matches it with re.match on the URL).
+CHIME_URLS = (
+    r"https?://(?:voice-chime(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com|api\.aws)"
+    r"|chime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com|service\.chime\.aws\.amazon\.com)(?::\d+)?/"
+)
+
+_added_to: list[Any] | None = None
+
+
+def _passthrough_urls() -> list[Any] | None:
+    config = sys.modules.get("moto.core.config")
+    if config is None:  # moto not imported: nothing to keep out of the way
+        return None
+    core = getattr(config, "default_user_config", {}).setdefault("core", {})
+    urls: list[Any] = core.setdefault("passthrough", {}).setdefault("urls", [])
+    return urls
+
+
+def _apply() -> None:
+    global _added_to
+    urls = _passthrough_urls()
+    if urls is not None and CHIME_URLS not in urls:
+        urls.append(CHIME_URLS)
+        _added_to = urls
+
+
+def _remove() -> None:
+    global _added_to
+    if _added_to is not None and CHIME_URLS in _added_to:
+        _added_to.remove(CHIME_URLS)
+    _added_to = None
+
+
+patch = SharedPatch(_apply, _remove)
