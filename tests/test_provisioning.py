@@ -50,7 +50,7 @@ def test_a_routed_operation_without_a_handler_is_a_loud_501(
     chime_proxy: Any, chime_sdk_voice: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vc = _vc(chime_sdk_voice)
-    monkeypatch.delitem(operations.HANDLERS, "GetVoiceConnector")
+    monkeypatch.delitem(operations.load(), "GetVoiceConnector")
     with pytest.raises(Exception) as raised:
         chime_sdk_voice.get_voice_connector(VoiceConnectorId=vc)
     error = raised.value.response  # type: ignore[attr-defined]
@@ -62,7 +62,7 @@ def test_a_routed_operation_without_a_handler_is_a_loud_501(
 
 def test_an_operation_cannot_be_registered_twice() -> None:
     with pytest.raises(ValueError, match="CreateProxySession is registered twice"):
-        operations.operation("CreateProxySession")(operations.get_proxy_session)
+        operations.operation("CreateProxySession")(operations.handler("GetProxySession"))
 
 
 # ---- SearchAvailablePhoneNumbers ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_chime_proxy.core import operations
-from pytest_chime_proxy.core.domain.errors import ServiceError
+from pytest_chime_proxy.core.domain.errors import Forbidden, ServiceError
 from pytest_chime_proxy.core.domain.state import DEFAULT_ACCOUNT, Backend, Scope
 from pytest_chime_proxy.core.wire import protocol, routing
 from pytest_chime_proxy.core.wire.protocol import ParsedRequest, WireRequest, WireResponse
@@ -99,6 +99,16 @@ class Routed:
         return Exchange(self.request, self.endpoint, self.account, self.operation, self.params, response)
 
 
+def admit(backend: Backend, namespace: str, account: str) -> None:
+    """With the legacy cut-off on, refuse every legacy ``chime`` call as AWS refuses new accounts (403
+    ForbiddenException; the message reported in amazon-chime-sdk-js issues 2697 and 2870)."""
+    if backend.legacy_cutoff and namespace == "chime":
+        raise Forbidden(
+            f"Account Id {account} is not authorized to call deprecated Amazon Chime SDK API on the "
+            '"chime" endpoint, use one of the "*-chime*" endpoints instead.'
+        )
+
+
 class FakeChime:
     """Answers Chime requests from a ``Backend``: ``route`` then ``execute`` (what sits between the two, such
     as fault rules, is the caller's)."""
@@ -121,7 +131,7 @@ class FakeChime:
         key, _ = credential(request.headers)
         account = account_for(key, self.default_account)
         try:
-            operations.admit(self.backend, endpoint.namespace, account)
+            admit(self.backend, endpoint.namespace, account)
             return Routed(request, endpoint, account, protocol.parse(endpoint, request, path, query))
         except ServiceError as error:
             return Routed(request, endpoint, account, None, error)

@@ -1,0 +1,47 @@
+"""Voice-connector settings: one Put/Get(/Delete) triple per kind, and termination credentials."""
+
+from __future__ import annotations
+
+from pytest_chime_proxy.core.domain import connector_settings
+from pytest_chime_proxy.core.domain.state import Scope
+from pytest_chime_proxy.core.operations.registry import Data, operation
+
+
+# ---- voice-connector settings: one Put/Get/Delete triple per kind ---------------------------------------------
+def _settings(kind: str, operation_stem: str, delete: bool = True) -> None:
+    """Register Put/Get(/Delete)VoiceConnector<stem> for the settings member ``kind``."""
+
+    def put(scope: Scope, p: Data) -> Data:
+        return {kind: connector_settings.put(scope, p["VoiceConnectorId"], kind, p[kind])}
+
+    def get(scope: Scope, p: Data) -> Data:
+        return {kind: connector_settings.get(scope, p["VoiceConnectorId"], kind)}
+
+    def remove(scope: Scope, p: Data) -> None:
+        connector_settings.delete(scope, p["VoiceConnectorId"], kind)
+
+    operation(f"PutVoiceConnector{operation_stem}")(put)
+    operation(f"GetVoiceConnector{operation_stem}")(get)
+    if delete:
+        operation(f"DeleteVoiceConnector{operation_stem}")(remove)
+
+
+_settings("Termination", "Termination")
+_settings("Origination", "Origination")
+_settings("StreamingConfiguration", "StreamingConfiguration")
+_settings("LoggingConfiguration", "LoggingConfiguration", delete=False)  # the models have no Delete
+
+
+@operation("PutVoiceConnectorTerminationCredentials")
+def put_voice_connector_termination_credentials(scope: Scope, p: Data) -> None:
+    connector_settings.put_credentials(scope, p["VoiceConnectorId"], p.get("Credentials", []))
+
+
+@operation("ListVoiceConnectorTerminationCredentials")
+def list_voice_connector_termination_credentials(scope: Scope, p: Data) -> Data:
+    return {"Usernames": connector_settings.usernames(scope, p["VoiceConnectorId"])}
+
+
+@operation("DeleteVoiceConnectorTerminationCredentials")
+def delete_voice_connector_termination_credentials(scope: Scope, p: Data) -> None:
+    connector_settings.delete_credentials(scope, p["VoiceConnectorId"], p["Usernames"])
