@@ -25,8 +25,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from pytest_chime_proxy.core.calls import Call, CallLog
+    from pytest_chime_proxy.core.calls import Call as Exchange
     from pytest_chime_proxy.core.domain.clock import Clock
-    from pytest_chime_proxy.core.fake import Exchange
     from pytest_chime_proxy.core.faults import FaultRule
     from pytest_chime_proxy.core.options import MockOptions, OptionsError
     from pytest_chime_proxy.mock import ChimeProxyMock, mock_chime_proxy
@@ -38,7 +38,7 @@ _LAZY = {
     "mock_chime_proxy": ("mock", "mock_chime_proxy"),
     "ChimeProxyServer": ("server.app", "ChimeProxyServer"),
     "Clock": ("core.domain.clock", "Clock"),
-    "Exchange": ("core.fake", "Exchange"),
+    "Exchange": ("core.calls", "Call"),
     "Call": ("core.calls", "Call"),
     "CallLog": ("core.calls", "CallLog"),
     "FaultRule": ("core.faults", "FaultRule"),
@@ -59,7 +59,8 @@ def current_mock(*, required: bool = False) -> ChimeProxyMock | None:
     """
     from pytest_chime_proxy.patching.active import current
 
-    mock = current()
+    fake = current()
+    mock: ChimeProxyMock | None = None if fake is None else fake.owner
     if mock is None and required:
         raise LookupError(
             "no pytest-chime-proxy mock is active (use the chime_proxy fixture, "

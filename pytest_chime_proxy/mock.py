@@ -6,78 +6,100 @@ mocks. While active, the innermost mock answers every Chime request botocore sen
 
 from __future__ import annotations
 
-import functools
-import inspect
 import re
-import sys
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import ExitStack
+from typing import Any, TypeVar, cast, overload
 
 from typing_extensions import Unpack
 
-from pytest_chime_proxy.core.calls import Call, CallLog, redact, redact_params, retry_header
+from pytest_chime_proxy.core import pipeline
+from pytest_chime_proxy.core.calls import CallLog
 from pytest_chime_proxy.core.domain import geo, proxy_sessions, voice_connectors
 from pytest_chime_proxy.core.domain import phone_numbers as inventory
 from pytest_chime_proxy.core.domain.clock import Clock
-from pytest_chime_proxy.core.domain.errors import Injected, ServiceError
+from pytest_chime_proxy.core.domain.errors import ServiceError
 from pytest_chime_proxy.core.domain.model import ProxySession
 from pytest_chime_proxy.core.domain.state import Backend, Scope
-from pytest_chime_proxy.core.fake import FakeChime, Routed
-from pytest_chime_proxy.core.faults import ConnectionFault, Decision, FaultOptions, FaultRule, Faults, Target
+from pytest_chime_proxy.core.fake import FakeChime
+from pytest_chime_proxy.core.faults import FaultOptions, FaultRule, Faults
 from pytest_chime_proxy.core.options import MockOptions, OptionsError, validate
-from pytest_chime_proxy.core.wire import protocol, validation
-from pytest_chime_proxy.core.wire.protocol import ParsedRequest, WireRequest, WireResponse
+from pytest_chime_proxy.core.wire import validation
+from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
 from pytest_chime_proxy.core.wire.routing import Endpoint
-from pytest_chime_proxy.patching import active, backoff, lifecycle
+from pytest_chime_proxy.decorate import decorate
+from pytest_chime_proxy.patching import lifecycle
 from pytest_chime_proxy.patching.environment import FakeEnvironment
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PHONE_NUMBERS = ("+19135550199", "+19135550198", "+12065550177")
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
-_NO_DECISION = Decision()  # what the rules decide when none fires (frozen, so one instance serves all)
 
 
 class ChimeProxyMock:
     """A fake Amazon Chime proxy-session service.
 
-    Options (keyword arguments, see ``options.MockOptions``): ``region``, ``account``, ``seed``, ``clock``,
-    ``real_sleep``, ``virtual_sleep``, ``faults``, ``assert_all_faults_hit``, ``order_delay``, ``quotas``,
-    ``legacy_cutoff``, ``on_demand_pool_size``. A wrong option raises ``OptionsError`` before anything is
-    built.
+    Options (keyword arguments, declared once in ``core.options.MockOptions``): ``region``, ``account``,
+    ``seed``, ``clock``, ``real_sleep``, ``virtual_sleep``, ``faults``, ``assert_all_faults_hit``,
+    ``order_delay``, ``quotas``, ``legacy_cutoff``, ``on_demand_pool_size``. A wrong option raises
+    ``OptionsError`` before anything is built.
     """
 
     def __init__(self, **options: Unpack[MockOptions]) -> None:
         values = validate(options)
-        if values["real_sleep"] and values["virtual_sleep"]:
-            raise OptionsError("ChimeProxyMock: real_sleep and virtual_sleep cannot both be True")
         self.options: MockOptions = options  # as given: a decorator makes each test's mock from them
-        self.region: str = values["region"]
-        self.account: str = values["account"]
-        self.clock: Clock = values["clock"] or Clock()
-        try:
-            self.backend = Backend(
-                self.clock,
-                values["seed"],
-                order_delay=values["order_delay"],
-                quotas=values["quotas"],
-                legacy_cutoff=values["legacy_cutoff"],
-                on_demand_pool_size=values["on_demand_pool_size"],
-            )
-        except ValueError as error:  # a quota name the backend does not know, say
-            raise OptionsError(f"ChimeProxyMock: {error}") from None
-        self.fake = FakeChime(self.backend, self.account)
-        self.calls = CallLog()
-        self.faults = Faults()
-        self.real_sleep: bool = values["real_sleep"]
-        self.virtual_sleep: bool = values["virtual_sleep"]
+        self.fake = FakeChime(values)
+        self.fake.owner = self
         self.assert_all_faults_hit: bool = values["assert_all_faults_hit"]
         for fault in values["faults"]:
             self._inject_spec(fault)
         self._env = FakeEnvironment(self.region)
         self._undo: ExitStack | None = None
         self.decorated_test: Any = None  # set by the pytest plugin: that decorated test shares this mock
+
+    # ---- what the fake owns ------------------------------------------------------------------------------
+    @property
+    def settings(self) -> MockOptions:
+        """Every option in force (the given ones, the ini's and the defaults), typed."""
+        return cast(MockOptions, dict(self.fake.settings))
+
+    @property
+    def region(self) -> str:
+        """Where the helpers put things, and the default region of clients made under the mock."""
+        return self.fake.region
+
+    @property
+    def account(self) -> str:
+        """The account of requests whose access key id is not a 12-digit account id."""
+        return self.fake.default_account
+
+    @property
+    def clock(self) -> Clock:
+        """The fake's clock (move it with ``advance`` / ``set``)."""
+        return self.fake.clock
+
+    @property
+    def backend(self) -> Backend:
+        """The fake's state (accounts, their numbers, connectors and sessions)."""
+        return self.fake.backend
+
+    @property
+    def calls(self) -> CallLog:
+        """Every request the fake saw, in order (secrets redacted)."""
+        return self.fake.calls
+
+    @property
+    def faults(self) -> Faults:
+        """The fault rules (``inject`` adds one)."""
+        return self.fake.faults
+
+    @property
+    def real_sleep(self) -> bool:
+        return self.fake.real_sleep
+
+    @property
+    def virtual_sleep(self) -> bool:
+        return self.fake.virtual_sleep
 
     # ---- activation ----------------------------------------------------------------------------------
     @property
@@ -92,7 +114,7 @@ class ChimeProxyMock:
         already done is undone before the error propagates.
         """
         if self._undo is None:
-            self._undo = lifecycle.enter(self, self._env)
+            self._undo = lifecycle.enter(self.fake, self._env)
         return self
 
     def stop(self) -> None:
@@ -112,13 +134,11 @@ class ChimeProxyMock:
     def __call__(self, target: F) -> F:
         """Decorate a function (sync or async) or a class: each call runs under a fresh mock like this one."""
         options = self.options
-        return _decorate(target, lambda: ChimeProxyMock(**options), bool(options))  # type: ignore[no-any-return]
+        return decorate(target, lambda: ChimeProxyMock(**options), bool(options))  # type: ignore[no-any-return]
 
     def reset(self) -> None:
         """Forget all state, recorded calls and fault rules (the clock keeps its time)."""
-        self.backend.reset()
-        self.calls.clear()
-        self.faults.clear()
+        self.fake.reset()
 
     # ---- faults ------------------------------------------------------------------------------------------
     def inject(self, operation: str, **options: Unpack[FaultOptions]) -> FaultRule:
@@ -132,7 +152,7 @@ class ChimeProxyMock:
         read timeout; ``connection_error`` (``read_timeout``, ``connect_timeout``, ``connection_closed``,
         ``endpoint_unreachable``) raises botocore's own exception at the HTTP layer; ``match`` is a mapping
         of input member -> value, or a callable on the parameters; ``namespace``/``region`` narrow further.
-        See ``faults`` for how several rules combine.
+        See ``core.faults`` for how several rules combine.
         """
         return self.faults.add(operation, **options)
 
@@ -144,101 +164,10 @@ class ChimeProxyMock:
             )
         return self.inject(options.pop("operation"), **options)
 
-    # ---- the request path (used by every adapter) -------------------------------------------------------
-    def dispatch(
-        self, request: WireRequest, endpoint: Endpoint | None = None, *, read_timeout: float | None = None
-    ) -> WireResponse | None:
-        """Answer a request if it is for Chime; None lets it go to the network.
-
-        ``endpoint`` says which namespace and region answer when the host cannot (the HTTP server).
-        Fault rules run after routing; an injected connection error is raised as ``faults.ConnectionFault``
-        for the adapter to turn into its transport's own error. ``read_timeout`` (seconds) is the client's,
-        so that injected latency reaching it times out as it would. Every request is recorded in ``calls``.
-        """
-        routed = self.fake.route(request, endpoint)
-        return None if routed is None else self.answer(routed, read_timeout=read_timeout)
-
-    def answer(self, routed: Routed, *, read_timeout: float | None = None) -> WireResponse:
-        """Answer a routed request: the fault rules first, then the service; recorded in ``calls``."""
-        waited = backoff.take_pending()
-        decision = _NO_DECISION
-        response: WireResponse | None = None
-        if self.faults and routed.parsed is not None:  # no rule, nothing to decide
-            parsed = routed.parsed
-            decision = self.faults.decide(
-                Target(
-                    routed.endpoint.namespace,
-                    routed.endpoint.region,
-                    routed.account,
-                    parsed.operation.name,
-                    parsed.params,
-                    parsed.operation.errors,
-                )
-            )
-            try:
-                response = self._apply(decision, parsed, read_timeout)
-            except ConnectionFault as fault:
-                self._record(routed, None, fault.botocore_name, waited, decision, decision.rule or decision.fired[0])
-                raise
-        if response is None:
-            response = self.fake.execute(routed)
-        self._record(routed, response, response.headers.get("x-amzn-ErrorType"), waited, decision, decision.rule)
-        return response
-
-    def _apply(self, decision: Decision, parsed: ParsedRequest, read_timeout: float | None) -> WireResponse | None:
-        """Carry out what the fault rules decided: wait, break the connection, or answer an error."""
-        if read_timeout is not None and decision.fired and decision.latency >= read_timeout:
-            self._wait(read_timeout)
-            raise ConnectionFault("read_timeout")  # the client gave up before the slow answer came
-        self._wait(decision.latency)
-        rule = decision.rule
-        if rule is None:
-            return None
-        if rule.connection_error is not None:
-            raise ConnectionFault(rule.connection_error)
-        assert rule.error is not None
-        error = Injected(rule.error, f"{parsed.operation.name} failed: {rule.error} (injected)")
-        error.fallback = rule.error  # type: ignore[misc]  # send exactly the error asked for
-        return protocol.failure(error, parsed.operation)
-
-    def _wait(self, seconds: float) -> None:
-        """Injected latency: on the mock's clock, or the wall clock with ``real_sleep``."""
-        if seconds > 0:
-            if self.real_sleep:
-                time.sleep(seconds)
-            else:
-                self.clock.advance(seconds=seconds)
-
-    def _record(
-        self,
-        routed: Routed,
-        response: WireResponse | None,
-        error_code: str | None,
-        waited: float,
-        decision: Decision,
-        rule: FaultRule | None,
-    ) -> None:
-        attempt, most = retry_header(routed.request.headers)
-        request = redact(routed.request)  # the same body object back when it names no secret member
-        params = routed.params if request.body is routed.request.body else redact_params(routed.params)
-        self.calls.append(
-            Call(
-                request=request,
-                endpoint=routed.endpoint,
-                account=routed.account,
-                operation=routed.operation,
-                params=params,
-                response=response,
-                status=response.status if response is not None else None,
-                error_code=error_code,
-                attempt=attempt,
-                max_attempts=most,
-                backoff=waited,
-                latency=decision.latency,
-                fault=rule,
-                time=self.clock.now(),
-            )
-        )
+    def dispatch(self, request: WireRequest, endpoint: Endpoint | None = None) -> WireResponse | None:
+        """Answer one raw request through the request pipeline, as an adapter would (None: not for Chime)."""
+        call = pipeline.handle(self.fake, request, endpoint)
+        return None if call is None else call.response
 
     # ---- helpers: the same domain code the API runs --------------------------------------------------------
     def _scope(self, region: str | None, account: str | None, namespace: str = "chime-sdk-voice") -> Scope:
@@ -388,101 +317,6 @@ def _check_input(where: str, operation: str, params: dict[str, Any]) -> None:
         raise ValueError(f"{where}: {error}") from None
 
 
-@contextmanager
-def _test_mock(make: Callable[[], ChimeProxyMock], wrapper: Any) -> Iterator[ChimeProxyMock]:
-    """The mock a decorated function runs under: its own, or, when the function is a pytest test that also
-    has the ``chime_proxy`` fixture, the fixture's (one test, one fake: the plugin checks the options)."""
-    try:
-        outer = active.current()
-    except active.OverlappingMocksError:
-        outer = None
-    if outer is not None and outer.decorated_test is wrapper:
-        yield outer
-        return
-    with make() as mock:
-        yield mock
-
-
-def _decorate(target: Any, make: Callable[[], ChimeProxyMock], has_options: bool = False) -> Any:
-    if inspect.isclass(target):
-        unittest: Any = sys.modules.get("unittest")  # a TestCase exists only where unittest is imported already
-        if unittest is not None and issubclass(target, unittest.TestCase):
-            case: Any = target
-            original_setup = case.setUp
-
-            def setUp(self: Any) -> None:  # noqa: N802 - unittest's name
-                mock = make().start()
-                self.addCleanup(mock.stop)
-                original_setup(self)
-
-            case.setUp = setUp
-            return target
-        return _decorate_test_class(target, make)
-    if inspect.iscoroutinefunction(target):
-
-        @functools.wraps(target)
-        async def run_async(*args: Any, **kwargs: Any) -> Any:
-            with _test_mock(make, run_async):
-                return await target(*args, **kwargs)
-
-        run_async.chime_proxy_decorated = has_options  # type: ignore[attr-defined]
-        return run_async
-
-    @functools.wraps(target)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        with _test_mock(make, run):
-            return target(*args, **kwargs)
-
-    run.chime_proxy_decorated = has_options  # type: ignore[attr-defined]
-    return run
-
-
-_CLASS_MOCK = "_chime_proxy_mock"
-
-
-def _call_xunit(method: Callable[..., Any], instance: Any, test: Any) -> None:
-    """Call a setup_method/teardown_method as pytest does: with the test method if it takes an argument."""
-    if len(inspect.signature(method).parameters) > 1:
-        method(instance, test)
-    else:
-        method(instance)
-
-
-def _decorate_test_class(target: Any, make: Callable[[], ChimeProxyMock]) -> Any:
-    """A plain (pytest) test class: each test gets a fresh mock from setup_method to teardown_method.
-
-    So what ``setup_method`` builds is there in the test (as with moto's class decorator), and inherited test
-    methods are covered too; wrapping each test method alone would leave ``setup_method`` outside the mock,
-    sending its Chime calls to the network.
-    """
-    original_setup = getattr(target, "setup_method", None)
-    original_teardown = getattr(target, "teardown_method", None)
-
-    def setup_method(self: Any, method: Any = None) -> None:
-        mock = make().start()
-        setattr(self, _CLASS_MOCK, mock)
-        try:
-            if original_setup is not None:
-                _call_xunit(original_setup, self, method)
-        except BaseException:
-            delattr(self, _CLASS_MOCK)
-            mock.stop()  # pytest skips teardown_method when setup_method fails
-            raise
-
-    def teardown_method(self: Any, method: Any = None) -> None:
-        try:
-            if original_teardown is not None:
-                _call_xunit(original_teardown, self, method)
-        finally:
-            mock = self.__dict__.pop(_CLASS_MOCK, None)
-            if mock is not None:
-                mock.stop()
-
-    target.setup_method = setup_method
-    target.teardown_method = teardown_method
-    return target
-
-
 @overload
 def mock_chime_proxy(target: F) -> F: ...
 @overload
@@ -498,5 +332,5 @@ def mock_chime_proxy(target: Any = None, **options: Any) -> Any:
                 f"mock_chime_proxy takes keyword options only; got {target!r} as a positional "
                 "argument (write mock_chime_proxy(region=...))"
             )
-        return _decorate(target, lambda: ChimeProxyMock())
+        return decorate(target, lambda: ChimeProxyMock())
     return ChimeProxyMock(**options)

@@ -20,38 +20,20 @@ if TYPE_CHECKING:
 
 MARKER = "chime_proxy"
 MARKER_ONLY = ("phone_numbers",)  # marker options that are not the mock's: the voice_connector fixture's pool
-# the ini options, and the mock option each gives the default of (options.INI_OPTIONS); kept here too so
-# that loading the plugin imports nothing but pytest
-_INI = {
-    "chime_proxy_assert_all_faults_hit": (
-        "assert_all_faults_hit",
-        "fail a test whose injected fault rules did not all fire",
-    ),
-    "chime_proxy_real_sleep": (
-        "real_sleep",
-        "let botocore's retry backoff and injected latency sleep on the wall clock",
-    ),
-    "chime_proxy_virtual_sleep": ("virtual_sleep", "make time.sleep/asyncio.sleep advance the mock's clock"),
-}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    for name, (_, text) in _INI.items():
-        parser.addini(name, type="bool", default=False, help=f"chime_proxy: {text}")
+    from pytest_chime_proxy.core.options import HELP, INI_OPTIONS  # the declaration only: no pydantic
+
+    for name, option in INI_OPTIONS.items():
+        parser.addini(name, type="bool", default=False, help=f"chime_proxy: {HELP[option]}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "chime_proxy(region='us-east-1', account='123456789012', seed=None, clock=None, real_sleep=False, "
-        "virtual_sleep=False, faults=[{'operation': ..., 'error': ...}], assert_all_faults_hit=False, "
-        "phone_numbers=[...]): configure the chime_proxy fixture (and pull it in)",
-    )
-    defaults = {option: config.getini(name) for name, (option, _) in _INI.items()}
-    if any(defaults.values()):  # only then is the options module (and pydantic) worth importing now
-        from pytest_chime_proxy.core.options import set_session_defaults
+    from pytest_chime_proxy.core.options import INI_OPTIONS, marker_help, set_session_defaults
 
-        set_session_defaults({k: v for k, v in defaults.items() if v})
+    config.addinivalue_line("markers", marker_help())
+    set_session_defaults({option: True for name, option in INI_OPTIONS.items() if config.getini(name)})
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -47,7 +47,8 @@ main=$(make_venv main "$py_main")
 legacy=$(make_venv legacy "$py_old" "boto3==1.37.1" "botocore==1.37.1" "awscli==1.38.1" "aiobotocore")
 newest=$(make_venv newest "$py_new" "aiobotocore")
 
-echo "=== ruff check, ruff format --check, mypy --strict (the package and a user-style test file, tests/typing)"
+echo "=== import-linter (the layers), ruff check, ruff format --check, mypy --strict (the package and tests/typing)"
+"${main%/python}/lint-imports"
 "${main%/python}/ruff" check .
 "${main%/python}/ruff" format --check .
 "${main%/python}/mypy"

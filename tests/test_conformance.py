@@ -39,6 +39,7 @@ from botocore.model import ServiceModel
 from botocore.serialize import create_serializer
 
 import pytest_chime_proxy
+from pytest_chime_proxy.core import pipeline
 from pytest_chime_proxy.core.fake import FakeChime
 from pytest_chime_proxy.core.wire import routing
 from pytest_chime_proxy.core.wire.protocol import WireRequest, split
@@ -533,8 +534,8 @@ def test_every_other_operation_is_answered_as_not_emulated(namespace: str) -> No
     for name, http in others.items():
         path, _, literal = http["requestUri"].partition("?")
         path = re.sub(r"\{\w+\+?\}", "x1", path)
-        exchange = fake.handle(
-            WireRequest(http["method"], HOSTS[namespace] + path + (f"?{literal}" if literal else ""), {}, b"{}")
+        exchange = pipeline.handle(
+            fake, WireRequest(http["method"], HOSTS[namespace] + path + (f"?{literal}" if literal else ""), {}, b"{}")
         )
         assert exchange is not None and exchange.operation in (None, name), (name, exchange and exchange.operation)
         assert exchange.status == 501 and exchange.error_code == "NotImplementedException"
@@ -557,7 +558,7 @@ def check_enforced(violation: Violation, model: dict[str, Any]) -> None:
     """The fake answers ``violation`` with a 400 naming the member and the rule, and keeps no state."""
     fake = FakeChime()
     request = wire_request(violation.namespace, model, violation.operation, violation.params, violation.body_patch)
-    exchange = fake.handle(request)
+    exchange = pipeline.handle(fake, request)
     assert exchange is not None and exchange.operation == violation.operation
     body = exchange.response.json()
     _assert_rejected(exchange.status, exchange.error_code, body["Message"], violation)
@@ -574,7 +575,7 @@ def test_the_unbroken_examples_pass_validation(namespace: str) -> None:
         model = reference(namespace, operation)
         op = _operation(model, operation)
         request = wire_request(namespace, model, operation, example(model, op["input"]["shape"]))
-        exchange = fake.handle(request)
+        exchange = pipeline.handle(fake, request)
         assert exchange is not None and exchange.status < 500
         if exchange.status == 400:
             assert "validation error" not in exchange.response.json()["Message"], (operation, exchange.response.json())
@@ -636,7 +637,7 @@ class Scenario:
 
     def call(self, operation: str, **params: Any) -> Any:
         model = reference(self.namespace, operation)
-        exchange = self.fake.handle(wire_request(self.namespace, model, operation, params))
+        exchange = pipeline.handle(self.fake, wire_request(self.namespace, model, operation, params))
         assert exchange is not None and exchange.operation == operation
         body = exchange.response.json()
         assert exchange.status < 300, (operation, exchange.status, body)
@@ -820,8 +821,8 @@ def test_a_query_integer_is_a_plain_decimal(text: str) -> None:
     for the ASCII range; anything else is a 400 naming the member.
     """
     fake = FakeChime()
-    exchange = fake.handle(
-        WireRequest("GET", HOSTS["chime-sdk-voice"] + "/voice-connectors?" + urlencode({"max-results": text}))
+    exchange = pipeline.handle(
+        fake, WireRequest("GET", HOSTS["chime-sdk-voice"] + "/voice-connectors?" + urlencode({"max-results": text}))
     )
     assert exchange is not None and exchange.status == 400 and exchange.error_code == "BadRequestException"
     assert "at 'maxResults'" in exchange.response.json()["Message"]
@@ -900,7 +901,9 @@ def test_the_errors_the_domain_raises_are_declared_by_each_operation(namespace: 
     for operation in emulated(namespace):
         model = reference(namespace, operation)
         op = _operation(model, operation)
-        exchange = fake.handle(wire_request(namespace, model, operation, example(model, op["input"]["shape"])))
+        exchange = pipeline.handle(
+            fake, wire_request(namespace, model, operation, example(model, op["input"]["shape"]))
+        )
         assert exchange is not None
         if exchange.status >= 400:
             assert exchange.error_code in {e["shape"] for e in op["errors"]}, (operation, exchange.error_code)

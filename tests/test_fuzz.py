@@ -40,9 +40,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 import pytest_chime_proxy
+from pytest_chime_proxy.core import pipeline
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.state import Backend
 from pytest_chime_proxy.core.fake import FakeChime
+from pytest_chime_proxy.core.options import validate
 from pytest_chime_proxy.core.wire.protocol import WireRequest
 
 settings.register_profile(
@@ -289,13 +291,14 @@ def ready_fake() -> tuple[FakeChime, str]:
 
     mock = ChimeProxyMock(clock=Clock(T0), seed=7)
     vc = mock.create_voice_connector(POOL, countries=["US", "GB"])
-    exchange = mock.fake.handle(
+    exchange = pipeline.handle(
+        mock.fake,
         WireRequest(
             "POST",
             f"{HOSTS['chime-sdk-voice']}/voice-connectors/{vc}/proxy-sessions",
             {},
             json.dumps({"ParticipantPhoneNumbers": PARTICIPANTS[:2], "Capabilities": ["Voice"]}).encode(),
-        )
+        ),
     )
     assert exchange is not None and exchange.status == 201
     return mock.fake, vc
@@ -396,7 +399,7 @@ def test_random_input_on_the_wire(namespace: str) -> None:
                 assume(isinstance(params.get(member), str) and params[member].strip("/") != "")
                 assume(params[member] not in (".", ".."))
         before = digest(fake.backend)
-        exchange = fake.handle(request(namespace, operation, params))
+        exchange = pipeline.handle(fake, request(namespace, operation, params))
         check_verdict(namespace, operation, params, exchange, before, fake.backend)
 
     run()
@@ -446,9 +449,9 @@ def test_random_http_never_crashes_the_fake(
     method: str, host: str, segments: list[str], query: dict[str, str], body: bytes
 ) -> None:
     """Any request to a Chime host gets a modeled answer: never an exception, never a 5xx but the loud 501."""
-    fake = FakeChime(Backend(Clock(T0)))
+    fake = FakeChime(validate({"clock": Clock(T0)}))
     url = f"https://{host}/" + "/".join(segments) + (f"?{urlencode(query)}" if query else "")
-    exchange = fake.handle(WireRequest(method, url, {}, body))
+    exchange = pipeline.handle(fake, WireRequest(method, url, {}, body))
     assert exchange is not None
     payload = exchange.response.json() if exchange.response.body else None
     if exchange.status >= 500:
@@ -473,7 +476,7 @@ def test_any_next_token_is_a_clean_400_or_a_page(token: str, operation: str) -> 
     params: dict[str, Any] = {"NextToken": token}
     if operation == "ListProxySessions":
         params["VoiceConnectorId"] = vc
-    exchange = fake.handle(request("chime-sdk-voice", operation, params))
+    exchange = pipeline.handle(fake, request("chime-sdk-voice", operation, params))
     assert exchange is not None and exchange.status in (200, 400), exchange.response.json()
 
 

@@ -425,3 +425,25 @@ def test_a_failed_create_voice_connector_leaves_no_half_built_connector(chime_pr
         chime_sdk_voice.get_phone_number(PhoneNumberId="+19135550111")
     number = chime_sdk_voice.get_phone_number(PhoneNumberId="+19135550199")["PhoneNumber"]
     assert [a["Value"] for a in number["Associations"]] == [first]
+
+
+def test_markers_and_ini_help_name_every_option_from_the_one_declaration(pytester: pytest.Pytester) -> None:
+    from pytest_chime_proxy.core import options
+
+    markers = pytester.runpytest("--markers").stdout.str()
+    line = next(text for text in markers.splitlines() if text.startswith("@pytest.mark.chime_proxy("))
+    assert [name for name in options.NAMES if f"{name}=" not in line] == []
+    help_text = pytester.runpytest("--help").stdout.str()
+    assert [ini for ini in options.INI_OPTIONS if ini not in help_text] == []
+    assert set(options.INI_OPTIONS.values()) == {n for n, (kind, _, _) in options.DECLARED.items() if kind is bool}
+
+
+def test_every_boolean_option_is_an_ini_default(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nchime_proxy_legacy_cutoff = true\n")
+    pytester.makepyfile(
+        """
+        def test_cutoff(chime_proxy):
+            assert chime_proxy.settings["legacy_cutoff"] is True
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

@@ -561,3 +561,11 @@ def test_the_docs_python_example_passes(pytester: pytest.Pytester) -> None:
     assert blocks
     pytester.makepyfile(*blocks)
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=len(blocks))
+
+
+@pytest.mark.parametrize("host", ["evil.localhost", "0.0.0.0", "localhost.example.invalid"])
+def test_a_bind_address_that_is_not_loopback_needs_allow_remote(host: str) -> None:
+    from pytest_chime_proxy import ChimeProxyServer
+
+    with pytest.raises(ValueError, match="not loopback"):
+        ChimeProxyServer(host=host)

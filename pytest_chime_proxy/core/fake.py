@@ -1,45 +1,24 @@
-"""The fake service: one call from an HTTP request to an HTTP response, with no transport of its own.
+"""``FakeChime``: one fake Chime service and everything it owns (state, clock, fault rules, call log).
 
-Adapters (botocore, ``responses``, the HTTP server) build a ``WireRequest`` and send back what this returns.
-A request is routed (``route``) and then executed (``execute``); the mock's own layer (fault rules, call
-recording) sits between the two.
+It has no transport: ``pipeline.handle`` answers a ``WireRequest`` from it, and every adapter (botocore,
+aiobotocore, ``requests``, the HTTP server) calls that one function.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from pytest_chime_proxy.core import operations
-from pytest_chime_proxy.core.domain.errors import Forbidden, ServiceError
-from pytest_chime_proxy.core.domain.state import DEFAULT_ACCOUNT, Backend, Scope
-from pytest_chime_proxy.core.wire import protocol, routing
-from pytest_chime_proxy.core.wire.protocol import ParsedRequest, WireRequest, WireResponse
+from pytest_chime_proxy.core.calls import CallLog
+from pytest_chime_proxy.core.domain.clock import Clock
+from pytest_chime_proxy.core.domain.state import Backend, Scope
+from pytest_chime_proxy.core.faults import Faults
+from pytest_chime_proxy.core.options import validate
+from pytest_chime_proxy.core.wire.routing import Endpoint
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
 _SCOPE_END = re.compile(r"[,\s]")  # what ends a Credential= component
-
-
-@dataclass
-class Exchange:
-    """One request the fake answered: what was asked, of whom, and what it answered."""
-
-    request: WireRequest
-    endpoint: routing.Endpoint
-    account: str
-    operation: str | None
-    params: dict[str, Any]
-    response: WireResponse
-
-    @property
-    def status(self) -> int:
-        return self.response.status
-
-    @property
-    def error_code(self) -> str | None:
-        return self.response.headers.get("x-amzn-ErrorType")
 
 
 def credential(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -68,94 +47,31 @@ def account_for(access_key: str | None, default: str) -> str:
     return access_key if access_key and len(access_key) == 12 and access_key.isdigit() else default
 
 
-@dataclass(frozen=True)
-class Routed:
-    """A request the fake recognised as Chime's, routed: whose it is and which operation, or why not.
+class FakeChime:
+    """One fake service, built from validated mock options (``options.validate``; defaults when None).
 
-    ``parsed`` is None when routing or parsing failed; ``error`` then says why and ``refusal`` is the
-    service's answer to it.
+    ``owner`` is the public object built around it (a ``ChimeProxyMock``), for the layers above to find
+    from the registry of active fakes.
     """
 
-    request: WireRequest
-    endpoint: routing.Endpoint
-    account: str
-    parsed: ParsedRequest | None
-    error: ServiceError | None = None
-
-    @property
-    def refusal(self) -> WireResponse | None:
-        return None if self.error is None else protocol.failure(self.error)
-
-    @property
-    def operation(self) -> str | None:
-        return self.parsed.operation.name if self.parsed else None
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return self.parsed.params if self.parsed else {}
-
-    def exchange(self, response: WireResponse) -> Exchange:
-        """The exchange of this request with ``response`` as its answer."""
-        return Exchange(self.request, self.endpoint, self.account, self.operation, self.params, response)
-
-
-def admit(backend: Backend, namespace: str, account: str) -> None:
-    """With the legacy cut-off on, refuse every legacy ``chime`` call as AWS refuses new accounts (403
-    ForbiddenException; the message reported in amazon-chime-sdk-js issues 2697 and 2870)."""
-    if backend.legacy_cutoff and namespace == "chime":
-        raise Forbidden(
-            f"Account Id {account} is not authorized to call deprecated Amazon Chime SDK API on the "
-            '"chime" endpoint, use one of the "*-chime*" endpoints instead.'
-        )
-
-
-class FakeChime:
-    """Answers Chime requests from a ``Backend``: ``route`` then ``execute`` (what sits between the two, such
-    as fault rules, is the caller's)."""
-
-    def __init__(self, backend: Backend | None = None, default_account: str = DEFAULT_ACCOUNT) -> None:
-        self.backend = backend or Backend()
-        self.default_account = default_account
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        values = dict(options) if options is not None else validate({})
+        self.settings: Mapping[str, Any] = values
+        self.region: str = values["region"]
+        self.default_account: str = values["account"]
+        self.clock: Clock = values["clock"] or Clock()
+        self.backend = Backend(self.clock, values)
+        self.real_sleep: bool = values["real_sleep"]
+        self.virtual_sleep: bool = values["virtual_sleep"]
+        self.calls = CallLog()
+        self.faults = Faults()
+        self.owner: Any = None
+        self.active = False  # kept by the registry of active fakes (patching.active)
         # Scopes are frozen and a request only reads them: one per (account, namespace, region) serves every
         # request, for as long as the account's state is the one the backend holds (reset() replaces it)
         self._scopes: dict[tuple[str, str, str], Scope] = {}
 
-    def route(self, request: WireRequest, endpoint: routing.Endpoint | None = None) -> Routed | None:
-        """Which endpoint, account and operation ``request`` is for; None when its host is not a Chime
-        endpoint (and no ``endpoint`` was given)."""
-        host, path, query = protocol.split(request.url)
-        if endpoint is None:
-            endpoint = routing.resolve_host(host)
-            if endpoint is None:
-                return None
-        key, _ = credential(request.headers)
-        account = account_for(key, self.default_account)
-        try:
-            admit(self.backend, endpoint.namespace, account)
-            return Routed(request, endpoint, account, protocol.parse(endpoint, request, path, query))
-        except ServiceError as error:
-            return Routed(request, endpoint, account, None, error)
-
-    def execute(self, routed: Routed) -> WireResponse:
-        """The service's answer to a routed request: validated, run against the state, serialized."""
-        parsed = routed.parsed
-        if parsed is None:
-            assert routed.refusal is not None
-            return routed.refusal
-        try:
-            params = protocol.check(parsed)
-            with self.backend.lock:
-                data = operations.handler(parsed.operation.name)(self._scope(routed.account, routed.endpoint), params)
-            return protocol.success(parsed.operation, data)
-        except ServiceError as error:
-            return protocol.failure(error, parsed.operation)
-
-    def handle(self, request: WireRequest, endpoint: routing.Endpoint | None = None) -> Exchange | None:
-        """``route`` and ``execute`` in one: the exchange, or None for a request that is not Chime's."""
-        routed = self.route(request, endpoint)
-        return None if routed is None else routed.exchange(self.execute(routed))
-
-    def _scope(self, account: str, endpoint: routing.Endpoint) -> Scope:
+    def scope(self, account: str, endpoint: Endpoint) -> Scope:
         """The scope of a request (called under the backend's lock)."""
         state = self.backend.account(account)
         key = (account, endpoint.namespace, endpoint.region)
@@ -163,3 +79,19 @@ class FakeChime:
         if scope is None or scope.account is not state:
             scope = self._scopes[key] = Scope(self.backend, state, endpoint.namespace, endpoint.region)
         return scope
+
+    def wait(self, seconds: float) -> None:
+        """Injected latency: on the fake's clock, or the wall clock with ``real_sleep``."""
+        if seconds > 0:
+            if self.real_sleep:
+                import time
+
+                time.sleep(seconds)
+            else:
+                self.clock.advance(seconds=seconds)
+
+    def reset(self) -> None:
+        """Forget all state, recorded calls and fault rules (the clock keeps its time)."""
+        self.backend.reset()
+        self.calls.clear()
+        self.faults.clear()

@@ -24,7 +24,7 @@ from typing import Any
 
 from typing_extensions import TypedDict, Unpack
 
-from pytest_chime_proxy.core.domain.errors import ERRORS
+from pytest_chime_proxy.core.wire.errors import ERRORS
 
 # connection_error value -> the botocore exception class the adapter raises (botocore.exceptions.<name>)
 CONNECTION_ERRORS: Mapping[str, str] = {
@@ -91,8 +91,11 @@ def _seconds(latency: Latency | None) -> float:
 
 class FaultOptions(TypedDict, total=False):
     """The options of a fault rule besides its operation, declared once: ``inject``, ``Faults.add``, the
-    marker's ``faults`` entries and the server's ``/_chime_proxy/faults`` take these (``FaultRule`` has one
-    field each; a test keeps the two equal)."""
+    marker's ``faults`` entries and the server's ``/_chime_proxy/faults`` take these, and their types are
+    checked from this declaration (``check_types``). ``FaultRule`` has one field each (a test keeps the two
+    equal)."""
+
+    __pydantic_config__ = {"strict": True, "arbitrary_types_allowed": True}  # type: ignore[misc]
 
     error: str | None
     times: int | None
@@ -107,6 +110,25 @@ class FaultOptions(TypedDict, total=False):
 
 
 FAULT_OPTIONS = tuple(FaultOptions.__annotations__)
+_checker: Any = None
+
+
+def check_types(options: Mapping[str, Any]) -> None:
+    """Each option of the type ``FaultOptions`` declares (strictly: ``True`` is no count), or a ``TypeError``
+    naming the option, the expected type and the value given."""
+    global _checker
+    from pydantic import TypeAdapter, ValidationError
+
+    if _checker is None:
+        _checker = TypeAdapter(FaultOptions)
+    try:
+        _checker.validate_python(dict(options))
+    except ValidationError as error:
+        problems: dict[str, str] = {}
+        for found in error.errors():  # a union reports each branch: the first says enough
+            name = str(found["loc"][0])
+            problems.setdefault(name, f"{found['msg'].replace('Input', name, 1)} (got {found['input']!r})")
+        raise TypeError("inject(): " + "; ".join(problems.values())) from None
 
 
 @dataclass(eq=False)
@@ -199,16 +221,10 @@ class FaultRule:
         what = self.error or (
             f"connection_error={self.connection_error}" if self.connection_error else f"latency={self.latency}s"
         )
+        shown = (name for name in FAULT_OPTIONS if name not in ("error", "connection_error", "latency", "seed"))
         extra = "".join(
             f", {name}={value!r}"
-            for name, value in (
-                ("times", self.times),
-                ("after", self.after),
-                ("probability", self.probability),
-                ("match", self.match),
-                ("namespace", self.namespace),
-                ("region", self.region),
-            )
+            for name, value in ((name, getattr(self, name)) for name in shown)
             if value not in (None, 0) or name == "times"
         )
         return f"inject({self.operation!r}, {what}{extra}) seen={self.seen} hits={self.hits}"
@@ -235,6 +251,7 @@ class Faults:
         unknown = sorted(set(options) - set(FAULT_OPTIONS))
         if unknown:
             raise ValueError(f"inject(): unknown option(s) {unknown}; the options are {sorted(FAULT_OPTIONS)}")
+        check_types(options)
         values: dict[str, Any] = dict(options)
         values["latency"] = _seconds(options.get("latency"))
         rule = FaultRule(operation, **values)

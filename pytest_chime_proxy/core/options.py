@@ -1,83 +1,147 @@
-"""A mock's options, declared once: ``MockOptions`` types the keyword arguments of ``ChimeProxyMock``,
-``mock_chime_proxy`` and the ``chime_proxy`` marker; ``DEFAULTS`` gives their defaults; ``validate`` checks
-a set of options (with pydantic, strictly) before anything is built, so a wrong option fails at once with a
-message that names it.
+"""A mock's options, declared once.
 
-Under pytest, the ``chime_proxy_*`` ini options (declared in ``plugin``) replace the defaults of the options
-they name for every mock made in the session, fixtures and decorators alike.
+``MockOptions`` is the one declaration: each option's type, constraint, default and help text. Everything
+else derives from it: the keyword arguments of ``ChimeProxyMock`` and ``mock_chime_proxy`` (typed through
+``Unpack``), the ``chime_proxy`` marker and its ``pytest --markers`` line, the ``chime_proxy_<name>`` ini
+options (one per boolean option), the server's ``--option NAME=JSON``, the backend (which reads the validated
+values by name) and the settings in force (``ChimeProxyMock.settings``).
+
+Importing this module imports no pydantic (the plugin reads the declaration at every pytest start); the
+validator is built on the first ``validate``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_type_hints
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
+import annotated_types as at
 from typing_extensions import TypedDict
 
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.on_demand import ON_DEMAND_POOL_SIZE
 from pytest_chime_proxy.core.domain.state import DEFAULT_ORDER_DELAY
 
-REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$"
-ACCOUNT_PATTERN = r"^[0-9]{12}$"
+
+@dataclass(frozen=True)
+class Pattern:
+    """A regular expression a string option must match (read by pydantic when the validator is built)."""
+
+    regex: str
+    example: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.str_schema(pattern=self.regex, strict=True)
 
 
-@with_config(ConfigDict(strict=True, arbitrary_types_allowed=True, extra="forbid"))
+@dataclass(frozen=True)
+class Option:
+    """An option's default and help text (metadata pydantic ignores)."""
+
+    default: Any
+    help: str
+
+
+REGION = Pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", "'us-east-1'")
+ACCOUNT = Pattern(r"^[0-9]{12}$", "'123456789012'")
+Count = Annotated[int, at.Ge(0)]
+
+
 class MockOptions(TypedDict, total=False):
-    """The options of one mock (all optional; ``DEFAULTS`` has the defaults).
+    """The options of one mock, all optional (see each one's ``Option`` help, or ``pytest --markers``)."""
 
-    - ``region``: where the helpers put things, and the default region of clients made under the mock where
-      the caller's configuration names none.
-    - ``account``: the account of requests whose access key id is not a 12-digit account id.
-    - ``seed``: makes generated ids reproducible.
-    - ``clock``: the ``Clock`` to run on (several mocks can share one); a new one when None.
-    - ``real_sleep``: botocore's retry backoff and injected latency wait on the wall clock instead of
-      advancing the mock's clock.
-    - ``virtual_sleep``: ``time.sleep`` and ``asyncio.sleep`` in the code under test advance the mock's clock
-      instead of waiting (for an application's own retry loop).
-    - ``faults``: fault rules to start with, each the keyword arguments of ``inject``.
-    - ``assert_all_faults_hit``: leaving the mock (or the test) fails when a fault rule never fired.
-    - ``order_delay``: how long a phone-number order stays ``Processing`` on the mock's clock (seconds or a
-      timedelta; 0 completes orders at once).
-    - ``quotas``: enforce service quotas with ``ResourceLimitExceededException``: True for AWS's defaults, or
-      a mapping overriding some (``{"voice_connectors_per_region": 5}``).
-    - ``legacy_cutoff``: answer every legacy ``chime`` call as AWS now answers accounts that may not use it.
-    - ``on_demand_pool_size``: how many on-demand proxy numbers a connector without associated numbers can
-      hand out per country and area code (0: none, so such a connector's sessions fail as with no pool).
-    """
+    __pydantic_config__ = {"strict": True, "extra": "forbid", "arbitrary_types_allowed": True}  # type: ignore[misc]
 
-    region: Annotated[str, Field(pattern=REGION_PATTERN)]
-    account: Annotated[str, Field(pattern=ACCOUNT_PATTERN)]
-    seed: int | None
-    clock: Clock | None
-    real_sleep: bool
-    virtual_sleep: bool
-    faults: Sequence[Mapping[str, Any]]
-    assert_all_faults_hit: bool
-    order_delay: Annotated[float, Field(ge=0)] | timedelta
-    quotas: bool | Mapping[str, Annotated[int, Field(ge=0)] | None]
-    legacy_cutoff: bool
-    on_demand_pool_size: Annotated[int, Field(ge=0)]
+    region: Annotated[
+        str,
+        REGION,
+        Option(
+            "us-east-1",
+            "where the helpers put things, and the default region of clients made under the mock where the "
+            "caller's configuration names none",
+        ),
+    ]
+    account: Annotated[
+        str, ACCOUNT, Option("123456789012", "the account of requests whose access key id is not a 12-digit account id")
+    ]
+    seed: Annotated[int | None, Option(None, "makes generated ids reproducible")]
+    clock: Annotated[
+        Clock | None, Option(None, "the Clock to run on (several mocks can share one); a new one when None")
+    ]
+    real_sleep: Annotated[
+        bool,
+        Option(
+            False,
+            "botocore's retry backoff and injected latency wait on the wall clock instead of advancing the mock's clock",
+        ),
+    ]
+    virtual_sleep: Annotated[
+        bool,
+        Option(
+            False,
+            "time.sleep and asyncio.sleep in the code under test advance the mock's clock instead of waiting",
+        ),
+    ]
+    faults: Annotated[
+        Sequence[Mapping[str, Any]],
+        Option((), "fault rules to start with, each the keyword arguments of inject() with its 'operation'"),
+    ]
+    assert_all_faults_hit: Annotated[
+        bool, Option(False, "leaving the mock (or the test) fails when an injected fault rule never fired")
+    ]
+    order_delay: Annotated[
+        Annotated[float, at.Ge(0)] | timedelta,
+        Option(
+            DEFAULT_ORDER_DELAY,
+            "how long a phone-number order stays Processing on the mock's clock (seconds or a timedelta; 0: at once)",
+        ),
+    ]
+    quotas: Annotated[
+        bool | Mapping[str, Count | None],
+        Option(
+            False,
+            "enforce service quotas with ResourceLimitExceededException: True for AWS's defaults, or a mapping "
+            "overriding some ({'voice_connectors_per_region': 5})",
+        ),
+    ]
+    legacy_cutoff: Annotated[
+        bool, Option(False, "answer every legacy chime call as AWS now answers accounts that may not use it (403)")
+    ]
+    on_demand_pool_size: Annotated[
+        Count,
+        Option(
+            ON_DEMAND_POOL_SIZE,
+            "how many on-demand proxy numbers a connector without associated numbers hands out per country and "
+            "area code (0: none)",
+        ),
+    ]
 
 
-DEFAULTS: Mapping[str, Any] = {
-    "region": "us-east-1",
-    "account": "123456789012",
-    "seed": None,
-    "clock": None,
-    "real_sleep": False,
-    "virtual_sleep": False,
-    "faults": (),
-    "assert_all_faults_hit": False,
-    "order_delay": DEFAULT_ORDER_DELAY,
-    "quotas": False,
-    "legacy_cutoff": False,
-    "on_demand_pool_size": ON_DEMAND_POOL_SIZE,
+def _declared() -> dict[str, tuple[Any, Option, Pattern | None]]:
+    """name -> (type, Option, Pattern or None), from the annotations of ``MockOptions``."""
+    found: dict[str, tuple[Any, Option, Pattern | None]] = {}
+    for name, hint in get_type_hints(MockOptions, include_extras=True).items():
+        args = get_args(hint)
+        option = next(a for a in args[1:] if isinstance(a, Option))
+        pattern = next((a for a in args[1:] if isinstance(a, Pattern)), None)
+        found[name] = (args[0], option, pattern)
+    return found
+
+
+DECLARED = _declared()
+NAMES: tuple[str, ...] = tuple(DECLARED)
+DEFAULTS: Mapping[str, Any] = {name: option.default for name, (_, option, _) in DECLARED.items()}
+HELP: Mapping[str, str] = {name: option.help for name, (_, option, _) in DECLARED.items()}
+INI_OPTIONS: Mapping[str, str] = {
+    f"chime_proxy_{name}": name for name, (kind, _, _) in DECLARED.items() if kind is bool
 }
-NAMES = tuple(MockOptions.__annotations__)
-_adapter: TypeAdapter[MockOptions] | None = None
+"""ini name -> the boolean option whose default it sets for every mock of the session."""
+_EXAMPLES = {name: pattern.example for name, (_, _, pattern) in DECLARED.items() if pattern is not None}
+_adapter: Any = None
 _session_defaults: dict[str, Any] = {}
 
 
@@ -85,13 +149,16 @@ class OptionsError(ValueError):
     """An option that does not exist or has a wrong value (raised before anything is built)."""
 
 
+def marker_help() -> str:
+    """The ``chime_proxy`` marker's line in ``pytest --markers``: every option with its default."""
+    given = ", ".join(f"{name}={DEFAULTS[name]!r}" for name in NAMES if name != "clock")
+    return f"chime_proxy({given}, clock=None, phone_numbers=[...]): configure the chime_proxy fixture (and pull it in)"
+
+
 def set_session_defaults(values: Mapping[str, Any]) -> None:
     """What the pytest plugin read from the ini file (empty to forget it at the end of the session)."""
     _session_defaults.clear()
     _session_defaults.update(values)
-
-
-_EXAMPLES = {"region": "'us-east-1'", "account": "'123456789012'"}
 
 
 def _problems(errors: Any) -> list[str]:
@@ -120,10 +187,17 @@ def validate(given: Mapping[str, Any], where: str = "ChimeProxyMock") -> dict[st
     if unknown:
         raise OptionsError(f"{where} got unknown option(s) {unknown}; the options are {sorted(NAMES)}")
     if _adapter is None:
+        from pydantic import TypeAdapter
+
         _adapter = TypeAdapter(MockOptions)
+    from pydantic import ValidationError
+
     try:
         _adapter.validate_python(dict(given))
     except ValidationError as error:
         problems = "; ".join(_problems(error.errors()))
         raise OptionsError(f"{where}: {problems}") from None
-    return {**DEFAULTS, **_session_defaults, **given}
+    values = {**DEFAULTS, **_session_defaults, **given}
+    if values["real_sleep"] and values["virtual_sleep"]:
+        raise OptionsError(f"{where}: real_sleep and virtual_sleep cannot both be True")
+    return values

@@ -16,7 +16,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pytest_chime_proxy.mock import ChimeProxyMock
+    from pytest_chime_proxy.core.fake import FakeChime
 
 
 class OverlappingMocksError(RuntimeError):
@@ -24,22 +24,24 @@ class OverlappingMocksError(RuntimeError):
 
 
 _lock = threading.Lock()
-_entries: list[tuple[ChimeProxyMock, int]] = []  # (mock, ident of the thread that started it), oldest first
+_entries: list[tuple[FakeChime, int]] = []  # (mock, ident of the thread that started it), oldest first
 
 
-def push(mock: ChimeProxyMock) -> None:
+def push(mock: FakeChime) -> None:
     """Make ``mock`` the innermost active mock of the calling thread."""
     with _lock:
         _entries.append((mock, threading.get_ident()))
+        mock.active = True
 
 
-def remove(mock: ChimeProxyMock) -> None:
+def remove(mock: FakeChime) -> None:
     """Forget ``mock`` (stopped in any order, from any thread)."""
     with _lock:
         _entries[:] = [entry for entry in _entries if entry[0] is not mock]
+        mock.active = False
 
 
-def current() -> ChimeProxyMock | None:
+def current() -> FakeChime | None:
     """The mock that answers a request made now on this thread (None when no mock is active)."""
     entries = _entries  # read without the lock: list reads are atomic and a stale answer is a race anyway
     if not entries:

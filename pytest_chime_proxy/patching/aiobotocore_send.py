@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from pytest_chime_proxy.core.faults import ConnectionFault
-from pytest_chime_proxy.patching import active, botocore_send
+from pytest_chime_proxy.patching import active, botocore_send, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 _original: Callable[..., Any] | None = None
@@ -50,7 +50,7 @@ async def _send(endpoint: Any, request: Any) -> Any:
         from aiobotocore.awsrequest import AioAWSResponse
 
         try:
-            answer = mock.dispatch(botocore_send.wire_request(endpoint, request))
+            answer = transport.answer(mock, botocore_send.wire_request(endpoint, request))
         except ConnectionFault as fault:  # an injected broken connection: botocore's own exception
             raise botocore_send.connection_error(fault, request) from fault
         if answer is not None:

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING, Any
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 if TYPE_CHECKING:
-    from pytest_chime_proxy.mock import ChimeProxyMock
+    from pytest_chime_proxy.core.fake import FakeChime
 
 _saved_time: Any = None
 _saved_acquire: Callable[..., Any] | None = None
 _thread = threading.local()
 
 
-def answered(mock: ChimeProxyMock | None) -> None:
+def answered(mock: FakeChime | None) -> None:
     """Adapters call this for every request they see: which mock (or None) answered it on this thread."""
     _thread.answered_by = mock
 
@@ -48,7 +48,7 @@ def take_pending() -> float:
     return pending
 
 
-def _waiting_mock() -> ChimeProxyMock | None:
+def _waiting_mock() -> FakeChime | None:
     mock = getattr(_thread, "answered_by", None)
     return mock if mock is not None and mock.active else None
 

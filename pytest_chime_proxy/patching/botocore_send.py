@@ -23,7 +23,7 @@ from pytest_chime_proxy.core.fake import credential
 from pytest_chime_proxy.core.faults import ConnectionFault
 from pytest_chime_proxy.core.wire.protocol import WireRequest
 from pytest_chime_proxy.core.wire.routing import resolve_host
-from pytest_chime_proxy.patching import active, backoff
+from pytest_chime_proxy.patching import active, backoff, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 from pytest_chime_proxy.patching.transport import (
     CHIME_PREFIXES,
@@ -88,7 +88,7 @@ def _send(endpoint: Any, request: Any) -> Any:
         # the read timeout only matters to injected latency: no fault rule, no need to look it up
         timeout = read_timeout(endpoint, request) if mock.faults else None
         try:
-            answer = mock.dispatch(wire, read_timeout=timeout)
+            answer = transport.answer(mock, wire, read_timeout=timeout)
         except ConnectionFault as fault:
             backoff.answered(mock)
             raise connection_error(fault, request) from None

@@ -24,7 +24,7 @@ from pytest_chime_proxy.patching import (
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 if TYPE_CHECKING:
-    from pytest_chime_proxy.mock import ChimeProxyMock
+    from pytest_chime_proxy.core.fake import FakeChime
     from pytest_chime_proxy.patching.environment import FakeEnvironment
 
 PATCHES: tuple[SharedPatch, ...] = (
@@ -37,7 +37,7 @@ PATCHES: tuple[SharedPatch, ...] = (
 )
 
 
-def enter(mock: ChimeProxyMock, environment: FakeEnvironment) -> ExitStack:
+def enter(mock: FakeChime, environment: FakeEnvironment) -> ExitStack:
     """Put ``mock`` in force; returns the stack whose ``close()`` undoes it all, in reverse order."""
     with ExitStack() as stack:
         environment.enter()

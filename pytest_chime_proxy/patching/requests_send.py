@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pytest_chime_proxy.core.faults import ConnectionFault
-from pytest_chime_proxy.patching import active
+from pytest_chime_proxy.patching import active, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 from pytest_chime_proxy.patching.transport import to_wire_request
 
@@ -74,7 +74,7 @@ def _make_route() -> Any:
                 raise requests_errors.ConnectionError("pytest-chime-proxy mock stopped", request=request)
             wire = to_wire_request(str(request.method), str(request.url), request.headers, request.body)
             try:
-                answer = mock.dispatch(wire)
+                answer = transport.answer(mock, wire)
             except Exception as error:
                 kind = getattr(error, "kind", None)
                 if isinstance(error, ConnectionFault) and kind in _CONNECTION_ERRORS:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import email.errors
+import ipaddress
 import json
 import socket
 import sys
@@ -269,15 +270,13 @@ class ChimeProxyServer:
         quiet: bool = True,
         allow_remote: bool = False,
     ) -> None:
-        from pytest_chime_proxy.server.control import is_loopback
-
         if namespace not in NAMESPACES:
             raise ValueError(f"namespace must be one of {NAMESPACES}, got {namespace!r}")
         if max_body < 0:
             raise ValueError("max_body must be >= 0 bytes")
         if max_calls is not None and (isinstance(max_calls, bool) or not isinstance(max_calls, int) or max_calls < 1):
             raise ValueError(f"max_calls must be a whole number >= 1 (or None: unbounded), got {max_calls!r}")
-        if not is_loopback(host):
+        if not binds_to_loopback(host):
             if not allow_remote:
                 raise ValueError(
                     f"host {host!r} is not loopback: anyone who can reach it could drive the fake; "
@@ -401,7 +400,8 @@ class ChimeProxyServer:
         return response.status, response.headers, response.body
 
     def _service(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> WireResponse:
-        from pytest_chime_proxy.core.domain.errors import UnknownRoute
+        """The request pipeline, with the endpoint the path names (the host says nothing here)."""
+        from pytest_chime_proxy.core import pipeline
         from pytest_chime_proxy.core.fake import credential
         from pytest_chime_proxy.core.faults import ConnectionFault
         from pytest_chime_proxy.core.wire import protocol, routing
@@ -410,25 +410,33 @@ class ChimeProxyServer:
         _, signed_region = credential(headers)
         region = routing.LEGACY_HOME_REGION if namespace == "chime" else (signed_region or self.region)
         url = f"{self.url}{path}{'?' + query if query else ''}"
-        routed = self.mock.fake.route(
-            protocol.WireRequest(method, url, headers, body), routing.Endpoint(namespace, region)
-        )
-        assert routed is not None  # an explicit endpoint always routes
-        if isinstance(routed.error, UnknownRoute):
-            message = (
-                f"no {namespace} operation at {method} {path}; the legacy chime API is under /chime/, "
-                f"the control API under /_chime_proxy/"
-            )
-            status, error_body = 404, json.dumps({"Code": "NotFound", "Message": message}).encode()
-            return protocol.WireResponse(
-                status,
-                {"Content-Type": "application/json", "x-amzn-ErrorType": "UnknownOperationException"},
-                error_body,
-            )
         try:
-            return self.mock.answer(routed)
+            call = pipeline.handle(
+                self.mock.fake, protocol.WireRequest(method, url, headers, body), routing.Endpoint(namespace, region)
+            )
         except ConnectionFault as error:  # an injected broken connection
             raise _DropConnection() from error
+        assert call is not None and call.response is not None  # an explicit endpoint always routes
+        return call.response
+
+
+def binds_to_loopback(host: str) -> bool:
+    """Whether binding ``host`` listens on loopback only: a loopback IP literal, or the name ``localhost``
+    when every address the OS resolves it to is loopback. Any other name needs ``allow_remote``: what a
+    resolver makes of ``evil.localhost`` is not ours to know (and asking would send a DNS query)."""
+    host = host.strip().strip("[]")
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        pass
+    if host.lower().rstrip(".") != "localhost":
+        return False
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return False
+    addresses = {str(info[4][0]).split("%", 1)[0] for info in found}
+    return bool(addresses) and all(ipaddress.ip_address(a).is_loopback for a in addresses)
 
 
 def remote_warning(host: str) -> str:
@@ -522,7 +530,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     and region for the AWS CLI, and any voice connector ids first."""
     args = build_parser().parse_args(argv)
     from pytest_chime_proxy.mock import ChimeProxyMock
-    from pytest_chime_proxy.server.control import is_loopback
 
     try:
         options: dict[str, Any] = {**_mock_options(args.option), "region": args.region, "seed": args.seed}
@@ -554,7 +561,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"chime-proxy-server: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2
-    if args.allow_remote and not is_loopback(args.host):
+    if args.allow_remote and not binds_to_loopback(args.host):
         print(f"chime-proxy-server: WARNING: {remote_warning(args.host)}", file=sys.stderr, flush=True)
     print(server.url, flush=True)
     print(export_line(server.environment()), flush=True)

@@ -1,27 +1,9 @@
-"""The service's modeled errors, raised by the domain and encoded by the wire layer.
-
-Status codes and the legacy ``Code`` values come from the models (the legacy ErrorCode enum and each
-error shape's httpStatusCode).
-"""
+"""The service's modeled errors, raised by the domain (by exception shape name) and encoded by the wire
+layer (``wire/errors.py`` has their HTTP status codes)."""
 
 from __future__ import annotations
 
-import json
 from typing import ClassVar
-
-# exception shape -> (HTTP status, legacy ErrorCode)
-ERRORS: dict[str, tuple[int, str]] = {
-    "BadRequestException": (400, "BadRequest"),
-    "UnauthorizedClientException": (401, "Unauthorized"),
-    "ForbiddenException": (403, "Forbidden"),
-    "AccessDeniedException": (403, "AccessDenied"),
-    "NotFoundException": (404, "NotFound"),
-    "ConflictException": (409, "Conflict"),
-    "ResourceLimitExceededException": (400, "ResourceLimitExceeded"),
-    "ThrottledClientException": (429, "Throttled"),
-    "ServiceFailureException": (500, "ServiceFailure"),
-    "ServiceUnavailableException": (503, "ServiceUnavailable"),
-}
 
 
 class ServiceError(Exception):
@@ -73,12 +55,3 @@ class Injected(ServiceError):
     def __init__(self, error_type: str, message: str) -> None:
         super().__init__(message)
         self.error_type = error_type  # type: ignore[misc]
-
-
-def error_body(name: str, message: str, request_id: str) -> tuple[int, bytes]:
-    """(status, JSON body) for an error shape name: compact, with ``Code``, ``Message`` and ``RequestId`` as
-    Chime writes its errors."""
-    status, code = ERRORS.get(name, (501, "NotImplemented"))
-    return status, json.dumps(
-        {"Code": code, "Message": message, "RequestId": request_id}, separators=(",", ":")
-    ).encode()

@@ -15,10 +15,6 @@ from pytest_chime_proxy.core.domain.model import ProxySession, VoiceConnector
 from pytest_chime_proxy.core.domain.selection import choose
 from pytest_chime_proxy.core.domain.state import Scope
 
-MAX_EXPIRY_MINUTES = 720
-"""Sessions last "up to twelve hours" (AWS's launch post for proxy phone sessions; AWS's sample documents its
-expiry as "1-720" minutes); the models give ExpiryMinutes and DefaultSessionExpiryMinutes no maximum."""
-
 
 def _end(session: ProxySession) -> datetime | None:
     """When the session expires; None past the last representable instant (year 9999): never reached."""

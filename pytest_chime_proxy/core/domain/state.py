@@ -12,14 +12,16 @@ import random
 import string
 import threading
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import NotFound
 from pytest_chime_proxy.core.domain.model import PhoneNumber, PhoneNumberOrder, VoiceConnector
 from pytest_chime_proxy.core.domain.on_demand import ON_DEMAND_POOL_SIZE
-from pytest_chime_proxy.core.domain.quotas import QuotaOption, Quotas
+from pytest_chime_proxy.core.domain.quotas import Quotas
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -46,34 +48,20 @@ class Backend:
     server), and every operation is a read-modify-write of one account.
     """
 
-    def __init__(
-        self,
-        clock: Clock | None = None,
-        seed: int | None = None,
-        *,
-        order_delay: timedelta | float = DEFAULT_ORDER_DELAY,
-        quotas: QuotaOption = False,
-        legacy_cutoff: bool = False,
-        on_demand_pool_size: int = ON_DEMAND_POOL_SIZE,
-    ) -> None:
-        """``order_delay``: how long a phone-number order stays Processing on the clock (seconds or a
-        timedelta). ``quotas``: False, True (AWS's defaults) or overrides (``{"voice_connectors_per_region":
-        5}``). ``legacy_cutoff``: answer every legacy ``chime`` call as AWS now answers new accounts.
-        ``on_demand_pool_size``: how many on-demand numbers per country and area code a connector without
-        associated numbers can hand out (``selection.choose``)."""
-        if on_demand_pool_size < 0:
-            raise ValueError(f"on_demand_pool_size must not be negative, not {on_demand_pool_size!r}")
-        self.on_demand_pool_size = on_demand_pool_size
-        delay = order_delay if isinstance(order_delay, timedelta) else timedelta(seconds=order_delay)
-        if delay < timedelta(0):
-            raise ValueError(f"order_delay must not be negative, not {order_delay!r}")
-        self.order_delay = delay
-        self.quotas: Quotas | None = Quotas.of(quotas)
-        self.legacy_cutoff = legacy_cutoff
+    def __init__(self, clock: Clock | None = None, options: Mapping[str, Any] | None = None) -> None:
+        """``options``: the mock's validated options (``core.options``; the backend reads its own by name:
+        ``seed``, ``order_delay``, ``quotas``, ``legacy_cutoff``, ``on_demand_pool_size``). Missing ones take
+        the declared defaults, so a bare ``Backend()`` is the default service."""
+        given = options or {}
+        delay = given.get("order_delay", DEFAULT_ORDER_DELAY)
+        self.order_delay = delay if isinstance(delay, timedelta) else timedelta(seconds=delay)
+        self.quotas: Quotas | None = Quotas.of(given.get("quotas", False))
+        self.legacy_cutoff: bool = given.get("legacy_cutoff", False)
+        self.on_demand_pool_size: int = given.get("on_demand_pool_size", ON_DEMAND_POOL_SIZE)
         self.clock = clock or Clock()
         self.accounts: dict[str, AccountState] = {}
         self.lock = threading.RLock()
-        self._rng = random.Random(seed)
+        self._rng = random.Random(given.get("seed"))
 
     def account(self, account_id: str) -> AccountState:
         state = self.accounts.get(account_id)

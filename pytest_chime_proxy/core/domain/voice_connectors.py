@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pytest_chime_proxy.core.domain import quotas
-from pytest_chime_proxy.core.domain.errors import BadRequest, Conflict, NotFound
+from pytest_chime_proxy.core.domain.errors import Conflict, NotFound
 from pytest_chime_proxy.core.domain.model import ProxyConfig, VoiceConnector
-from pytest_chime_proxy.core.domain.proxy_sessions import MAX_EXPIRY_MINUTES
 from pytest_chime_proxy.core.domain.state import Scope
 
 
@@ -74,17 +73,6 @@ def put_proxy(
     disabled: bool | None = None,
 ) -> ProxyConfig:
     vc = scope.voice_connector(vc_id)
-    if default_expiry < 1:
-        # The model types this as a bare Integer; a session cannot last under a minute (ExpiryMinutes >= 1).
-        raise BadRequest(
-            f"Value '{default_expiry}' at 'defaultSessionExpiryMinutes' failed to satisfy constraint: "
-            "Member must have value greater than or equal to 1"
-        )
-    if default_expiry > MAX_EXPIRY_MINUTES:
-        raise BadRequest(
-            f"Value '{default_expiry}' at 'defaultSessionExpiryMinutes' failed to satisfy constraint: "
-            f"Member must have value less than or equal to {MAX_EXPIRY_MINUTES}"
-        )
     vc.proxy = ProxyConfig(default_expiry, sorted(dict.fromkeys(countries)), fallback, bool(disabled))
     vc.UpdatedTimestamp = scope.now
     return vc.proxy

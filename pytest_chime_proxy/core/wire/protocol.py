@@ -14,9 +14,10 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from pytest_chime_proxy.core.domain.errors import BadRequest, NotEmulated, ServiceError, UnknownRoute, error_body
+from pytest_chime_proxy.core.domain.errors import BadRequest, NotEmulated, ServiceError, UnknownRoute
 from pytest_chime_proxy.core.wire import routing, serialize, validation
 from pytest_chime_proxy.core.wire import spec as _spec
+from pytest_chime_proxy.core.wire.errors import error_body
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 _DECIMAL = re.compile(r"[+-]?[0-9]{1,4000}")  # longer: past Python's int() digit limit, left as text (a 400)

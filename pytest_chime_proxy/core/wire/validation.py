@@ -25,11 +25,14 @@ from pytest_chime_proxy.core.wire import spec as _spec
 _INT_RANGE = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
-def _service_limits() -> dict[str, tuple[int | None, int]]:
-    """(minimum, maximum) the service enforces beyond the models, by member name (both namespaces): a session
-    lasts at most MAX_EXPIRY_MINUTES, and a default expiry under a minute would make sessions that cannot last."""
-    from pytest_chime_proxy.core.domain.proxy_sessions import MAX_EXPIRY_MINUTES
+MAX_EXPIRY_MINUTES = 720
+"""Sessions last "up to twelve hours" (AWS's launch post for proxy phone sessions; AWS's sample documents its
+expiry as "1-720" minutes); the models give ExpiryMinutes and DefaultSessionExpiryMinutes no maximum."""
 
+
+def _service_limits() -> dict[str, tuple[int | None, int]]:
+    """(minimum, maximum) the service enforces beyond the models, by member name (both namespaces): the one
+    place these rules are checked. A default expiry under a minute would make sessions that cannot last."""
     return {"ExpiryMinutes": (None, MAX_EXPIRY_MINUTES), "DefaultSessionExpiryMinutes": (1, MAX_EXPIRY_MINUTES)}
 
 
