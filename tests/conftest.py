@@ -1,4 +1,5 @@
-"""Shared fixtures: a proxy-session client of either namespace, and a voice connector ready for it.
+"""Shared fixtures: a proxy-session client of either namespace (``client``) and its ``namespace``; the plugin's
+own ``voice_connector`` fixture gives a connector ready for it. Plain shared values are in ``helpers.py``.
 
 The plugin itself comes in through its ``pytest11`` entry point, as users get it; ``pytester`` runs
 separate pytest sessions for the plugin's own tests.

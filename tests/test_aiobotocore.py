@@ -12,6 +12,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from helpers import PAIR
 
 pytest.importorskip(
     "aiobotocore",
@@ -22,8 +23,6 @@ pytest.importorskip(
 from aiobotocore.session import get_session  # noqa: E402
 
 from pytest_chime_proxy import ChimeProxyMock, mock_chime_proxy  # noqa: E402
-
-PAIR = ["+14015550101", "+12065550100"]
 
 
 async def lifecycle(vc: str) -> dict[str, Any]:

@@ -18,13 +18,13 @@ import botocore.endpoint
 import pytest
 from botocore.config import Config
 from botocore.retries import bucket
+from helpers import PAIR
 
 from pytest_chime_proxy import ChimeProxyMock, mock_chime_proxy
 from pytest_chime_proxy.patching import backoff
 
 MODES = ("legacy", "standard", "adaptive")
 START = datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc)
-PAIR = ["+14015550101", "+12065550100"]
 
 
 @pytest.fixture

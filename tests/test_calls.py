@@ -7,10 +7,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from helpers import PAIR
 
 from pytest_chime_proxy.core.calls import CallLog, retry_header
-
-PAIR = ["+14015550101", "+12065550100"]
 
 
 def test_calls_record_what_was_asked_and_answered(

@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import PAIR
 
 from pytest_chime_proxy.server.app import ChimeProxyServer
 
 if importlib.util.find_spec("awscli") is None:
     pytest.skip("awscli is not installed here (pip install awscli)", allow_module_level=True)
-
-PAIR = ["+14015550101", "+12065550100"]
 
 
 def cli_models(service: str, operation: str) -> bool:

@@ -14,11 +14,11 @@ from typing import Any
 import freezegun
 import pytest
 import time_machine
+from helpers import PAIR
 
 from pytest_chime_proxy import ChimeProxyMock, Clock
 
 START = datetime(2024, 5, 1, 10, 0, 0, 250000, tzinfo=timezone.utc)
-PAIR = ["+14015550101", "+12065550100"]
 
 
 def create(client: Any, vc: str, **extra: Any) -> dict[str, Any]:

@@ -7,10 +7,9 @@ import uuid
 from typing import Any
 
 import pytest
+from helpers import PAIR
 
 from pytest_chime_proxy.core.wire import routing, spec
-
-PAIR = ["+14015550101", "+12065550100"]
 
 
 def test_request_ids_are_distinct_version_4_uuids(chime_sdk_voice: Any, voice_connector: str) -> None:

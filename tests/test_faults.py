@@ -14,12 +14,12 @@ import boto3
 import pytest
 from botocore import exceptions as bce
 from botocore.config import Config
+from helpers import PAIR
 
 from pytest_chime_proxy import ChimeProxyMock, mock_chime_proxy
 from pytest_chime_proxy.core.wire import spec
 from pytest_chime_proxy.core.wire.errors import ERRORS
 
-PAIR = ["+14015550101", "+12065550100"]
 START = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 

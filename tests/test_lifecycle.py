@@ -13,9 +13,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from helpers import PAIR
 
 START = datetime(2024, 3, 1, 12, 0, 0, 125000, tzinfo=timezone.utc)
-PAIR = ["+14015550101", "+12065550100"]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
+from helpers import PAIR
 
 moto = pytest.importorskip("moto", reason="moto is not installed here (pip install moto)")
 
@@ -21,7 +22,6 @@ import requests  # noqa: E402
 
 from pytest_chime_proxy import ChimeProxyMock, mock_chime_proxy  # noqa: E402
 
-PAIR = ["+14015550101", "+12065550100"]
 VOICE = "https://voice-chime.us-east-1.amazonaws.com"
 
 

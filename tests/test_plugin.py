@@ -15,11 +15,10 @@ from typing import Any
 import boto3
 import botocore.endpoint
 import pytest
+from helpers import PAIR
 
 from pytest_chime_proxy import ChimeProxyMock, current_mock, mock_chime_proxy
 from pytest_chime_proxy.plugin import legacy_chime_available
-
-PAIR = ["+14015550101", "+12065550100"]
 
 
 def _connectors(region: str = "us-east-1", **client_options: Any) -> list[str]:

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import PAIR
 
 import pytest_chime_proxy
 from pytest_chime_proxy.core import operations
 from pytest_chime_proxy.core.domain.quotas import Quotas
 
 SPECS = Path(pytest_chime_proxy.__file__).parent / "core" / "wire" / "specs"
-PAIR = ["+14015550101", "+12065550100"]
 
 
 def _wait_for(client: Any, order_id: str, mock: Any) -> dict[str, Any]:

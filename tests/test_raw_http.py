@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 import requests
+from helpers import PAIR
 
-PAIR = ["+14015550101", "+12065550100"]
 VOICE = "https://voice-chime.us-east-1.amazonaws.com"
 LEGACY = "https://service.chime.aws.amazon.com"
 

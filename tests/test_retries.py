@@ -16,11 +16,11 @@ import boto3
 import pytest
 from botocore import exceptions as bce
 from botocore.config import Config
+from helpers import PAIR
 
 MODES = ("legacy", "standard", "adaptive")
 RETRIED_5XX = ("ServiceFailureException", "ServiceUnavailableException")
 NEVER_RETRIED = ("BadRequestException", "ForbiddenException", "NotFoundException", "UnauthorizedClientException")
-PAIR = ["+14015550101", "+12065550100"]
 
 
 def make_client(namespace: str, mode: str, **retries: Any) -> Any:

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import PAIR
 
 from pytest_chime_proxy.server.app import ChimeProxyServer, split_namespace
 
-PAIR = ["+14015550101", "+12065550100"]
 NUMBERS = ["+19135550199", "+19135550198"]
 
 

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import PAIR
 from test_server import raw_http
 
 from pytest_chime_proxy.core.faults import MAX_LATENCY
 from pytest_chime_proxy.server.app import REQUEST_QUEUE_SIZE, ChimeProxyServer
 
 NUMBERS = ["+19135550199", "+19135550198"]
-PAIR = ["+14015550101", "+12065550100"]
 JSON = {"Content-Type": "application/json"}
 
 
