@@ -20,7 +20,6 @@ from typing import Any
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import NotFound
 from pytest_chime_proxy.core.domain.model import PhoneNumber, PhoneNumberOrder, VoiceConnector
-from pytest_chime_proxy.core.domain.on_demand import ON_DEMAND_POOL_SIZE
 from pytest_chime_proxy.core.domain.quotas import Quotas
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -48,20 +47,19 @@ class Backend:
     server), and every operation is a read-modify-write of one account.
     """
 
-    def __init__(self, clock: Clock | None = None, options: Mapping[str, Any] | None = None) -> None:
-        """``options``: the mock's validated options (``core.options``; the backend reads its own by name:
-        ``seed``, ``order_delay``, ``quotas``, ``legacy_cutoff``, ``on_demand_pool_size``). Missing ones take
-        the declared defaults, so a bare ``Backend()`` is the default service."""
-        given = options or {}
-        delay = given.get("order_delay", DEFAULT_ORDER_DELAY)
+    def __init__(self, clock: Clock, options: Mapping[str, Any]) -> None:
+        """``options``: the mock's validated options (``core.options.validate``: every option, checked, with
+        its default); the backend reads its own by name (``seed``, ``order_delay``, ``quotas``,
+        ``legacy_cutoff``, ``on_demand_pool_size``)."""
+        delay = options["order_delay"]
         self.order_delay = delay if isinstance(delay, timedelta) else timedelta(seconds=delay)
-        self.quotas: Quotas | None = Quotas.of(given.get("quotas", False))
-        self.legacy_cutoff: bool = given.get("legacy_cutoff", False)
-        self.on_demand_pool_size: int = given.get("on_demand_pool_size", ON_DEMAND_POOL_SIZE)
-        self.clock = clock or Clock()
+        self.quotas: Quotas | None = Quotas.of(options["quotas"])
+        self.legacy_cutoff: bool = options["legacy_cutoff"]
+        self.on_demand_pool_size: int = options["on_demand_pool_size"]
+        self.clock = clock
         self.accounts: dict[str, AccountState] = {}
         self.lock = threading.RLock()
-        self._rng = random.Random(given.get("seed"))
+        self._rng = random.Random(options["seed"])
 
     def account(self, account_id: str) -> AccountState:
         state = self.accounts.get(account_id)
