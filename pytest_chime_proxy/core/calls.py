@@ -17,6 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, overload
 
+from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY
 from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
 from pytest_chime_proxy.core.wire.routing import Endpoint
 
@@ -36,7 +37,7 @@ _SECRET_HEADERS = frozenset({"x-amz-security-token"})
 def _redact_key(match: re.Match[str]) -> str:
     key = match.group(2)
     # the fake key and a 12-digit account id (moto's rule) are not secrets, and tests assert on them
-    kept = key == "testing" or (len(key) == 12 and key.isdigit())
+    kept = key == FAKE_ACCESS_KEY or (len(key) == 12 and key.isdigit())
     return match.group(1) + (key if kept else key[:4] + REDACTED)
 
 

@@ -12,9 +12,10 @@ import json
 from pytest_chime_proxy.core import operations
 from pytest_chime_proxy.core.calls import Call, redact, redact_params, retry_header
 from pytest_chime_proxy.core.domain.errors import Forbidden, Injected, ServiceError, UnknownRoute
-from pytest_chime_proxy.core.fake import FakeChime, account_for, credential
+from pytest_chime_proxy.core.fake import FakeChime
 from pytest_chime_proxy.core.faults import ConnectionFault, Decision, Target
 from pytest_chime_proxy.core.wire import protocol, routing
+from pytest_chime_proxy.core.wire.credentials import account_for, credential
 from pytest_chime_proxy.core.wire.protocol import ParsedRequest, WireRequest, WireResponse
 
 _NO_DECISION = Decision()  # what the rules decide when none fires (frozen, so one instance serves all)

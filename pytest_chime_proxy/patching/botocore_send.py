@@ -19,16 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pytest_chime_proxy.core.fake import credential
 from pytest_chime_proxy.core.faults import ConnectionFault
+from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, credential
 from pytest_chime_proxy.core.wire.protocol import WireRequest
 from pytest_chime_proxy.core.wire.routing import resolve_host
 from pytest_chime_proxy.patching import active, backoff, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 from pytest_chime_proxy.patching.transport import (
     CHIME_PREFIXES,
-    FAKE_ACCESS_KEY,
-    FAKE_SECRET_KEY,
     body_bytes,
     header_dict,
     redirected_chime_url,

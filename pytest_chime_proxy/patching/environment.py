@@ -25,9 +25,9 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from pytest_chime_proxy.core.wire.credentials import FAKE_KEYS
 from pytest_chime_proxy.patching import profiles, sessions
 
-FAKE_KEYS: Mapping[str, str] = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 # Variables a mock removes: secrets, ways to a secret (files, processes, metadata services), and endpoint moves.
 REMOVED_PREFIXES = ("AWS_ENDPOINT_URL", "AWS_BEARER_TOKEN")
 REMOVED = (

@@ -20,8 +20,8 @@ import sys
 from collections import OrderedDict
 from typing import Any
 
+from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
-from pytest_chime_proxy.patching.transport import FAKE_ACCESS_KEY
 
 MAX_KEPT = 8
 _kept: OrderedDict[str, Any] = OrderedDict()

@@ -26,9 +26,6 @@ def answer(fake: FakeChime, request: WireRequest, *, read_timeout: float | None 
     return None if call is None else call.response
 
 
-FAKE_ACCESS_KEY = "testing"
-FAKE_SECRET_KEY = "testing"
-
 # botocore's endpoint prefix of each namespace's service model -> (namespace, host that answers it)
 CHIME_PREFIXES = {"voice-chime": "chime-sdk-voice", "chime": "chime"}
 

@@ -48,6 +48,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from pytest_chime_proxy.core.wire.credentials import FAKE_KEYS
+from pytest_chime_proxy.core.wire.spec import NAMESPACES
+
 if TYPE_CHECKING:
     from pytest_chime_proxy.core.wire.protocol import WireResponse
     from pytest_chime_proxy.mock import ChimeProxyMock
@@ -61,8 +64,7 @@ DEFAULT_MAX_CALLS = 10_000
 # (the stdlib's default is 5); the kernel caps it at net.core.somaxconn.
 REQUEST_QUEUE_SIZE = 1024
 # The fake credentials clients sign with: AWS SDKs refuse to send a request without any.
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-NAMESPACES = ("chime-sdk-voice", "chime")
+CREDENTIALS = FAKE_KEYS  # what the export line prints
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
 
 
@@ -402,9 +404,9 @@ class ChimeProxyServer:
     def _service(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> WireResponse:
         """The request pipeline, with the endpoint the path names (the host says nothing here)."""
         from pytest_chime_proxy.core import pipeline
-        from pytest_chime_proxy.core.fake import credential
         from pytest_chime_proxy.core.faults import ConnectionFault
         from pytest_chime_proxy.core.wire import protocol, routing
+        from pytest_chime_proxy.core.wire.credentials import credential
 
         namespace, path = split_namespace(path, self.namespace)
         _, signed_region = credential(headers)

@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 from pytest_chime_proxy.core.domain.errors import ServiceError
 from pytest_chime_proxy.core.faults import FAULT_OPTIONS
 from pytest_chime_proxy.core.wire.errors import ERRORS
+from pytest_chime_proxy.core.wire.spec import NAMESPACES
 from pytest_chime_proxy.patching import transport
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 PREFIX = "/_chime_proxy/"
 Answer = tuple[int, dict[str, Any]]
 _ACCOUNT = re.compile(r"[0-9]{12}")
-_NAMESPACES = ("chime-sdk-voice", "chime")
 
 
 class ControlError(Exception):
@@ -268,8 +268,8 @@ def _faults_add(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, A
         raise ControlError(400, "match must be a JSON object of parameter -> value")
     if not isinstance(opts["operation"], str):
         raise ControlError(400, f'operation must be an operation name or "*", got {opts["operation"]!r}')
-    if opts.get("namespace") is not None and opts["namespace"] not in _NAMESPACES:
-        raise ControlError(400, f"namespace must be one of {list(_NAMESPACES)}, got {opts['namespace']!r}")
+    if opts.get("namespace") is not None and opts["namespace"] not in NAMESPACES:
+        raise ControlError(400, f"namespace must be one of {list(NAMESPACES)}, got {opts['namespace']!r}")
     rule = mock.inject(opts.pop("operation"), **opts)
     return 201, {"rule": rule.describe()}
 
