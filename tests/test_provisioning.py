@@ -226,12 +226,12 @@ def test_without_quotas_a_fourth_connector_is_created(client: Any) -> None:
     assert len(client.list_voice_connectors()["VoiceConnectors"]) == 4
 
 
+@pytest.mark.chime_proxy(quotas=True)
 def test_with_quotas_a_fourth_connector_in_a_region_exceeds_the_limit(
     client: Any, chime_proxy: Any, namespace: str
 ) -> None:
     import boto3
 
-    chime_proxy.backend.quotas = Quotas.of(True)
     for i in range(3):
         _vc(client, f"vc{i}")
     with pytest.raises(client.exceptions.ResourceLimitExceededException, match="quota of 3") as raised:
@@ -243,8 +243,8 @@ def test_with_quotas_a_fourth_connector_in_a_region_exceeds_the_limit(
         assert _vc(west, "west")
 
 
+@pytest.mark.chime_proxy(quotas={"voice_connectors_per_region": 1, "phone_numbers_per_account": 2})
 def test_a_quota_can_be_overridden_per_test(chime_proxy: Any, chime_sdk_voice: Any) -> None:
-    chime_proxy.backend.quotas = Quotas.of({"voice_connectors_per_region": 1, "phone_numbers_per_account": 2})
     _vc(chime_sdk_voice)
     with pytest.raises(chime_sdk_voice.exceptions.ResourceLimitExceededException):
         _vc(chime_sdk_voice, "second")
