@@ -292,6 +292,11 @@ def example(model: dict[str, Any], shape_name: str) -> Any:
         return [example(model, shape["member"]["shape"]) for _ in range(max(shape.get("min", 0), 1))]
     if kind == "structure":
         return {m: example(model, ref["shape"]) for m, ref in shape.get("members", {}).items()}
+    if kind == "map":
+        return {
+            f"{example(model, shape['key']['shape'])}{i}": example(model, shape["value"]["shape"])
+            for i in range(max(shape.get("min", 0), 1))
+        }
     raise AssertionError(f"no example for shape type {kind}")
 
 
@@ -372,6 +377,12 @@ def violations(namespace: str, operation: str, model: dict[str, Any] | None = No
             if "max" in shape:
                 yield broken("max", [item] * (shape["max"] + 1))
             yield from walk(shape["member"]["shape"], [*keys, 0], f"{path}.1.member", None)
+        elif kind == "map":
+            value = example(model, shape["value"]["shape"])
+            if shape.get("min", 0) > 0:
+                yield broken("min", {f"k{i}": value for i in range(shape["min"] - 1)})
+            if "max" in shape:
+                yield broken("max", {f"k{i}": value for i in range(shape["max"] + 1)})
         elif kind == "structure":
             for member, ref in shape.get("members", {}).items():
                 child = f"{path}.{_camel(member)}" if path else _camel(member)
@@ -389,6 +400,7 @@ def violations(namespace: str, operation: str, model: dict[str, Any] | None = No
                         "boolean": "true",
                         "list": "x",
                         "structure": "x",
+                        "map": "x",
                     }.get(shapes[ref["shape"]]["type"])
                     if wrong is not None:
                         yield Violation(
@@ -513,8 +525,7 @@ def test_a_constraint_the_fake_does_not_follow_fails_the_live_check() -> None:
 
 
 # ---- live: routing ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("namespace", NAMESPACES)
-@pytest.mark.parametrize("operation", sorted({op for ns in NAMESPACES for op in emulated(ns)}))
+@pytest.mark.parametrize(("namespace", "operation"), [(ns, op) for ns in NAMESPACES for op in emulated(ns)])
 def test_each_emulated_operation_is_routed_to_itself(namespace: str, operation: str) -> None:
     model = reference(namespace, operation)
     request = wire_request(namespace, model, operation, example(model, _operation(model, operation)["input"]["shape"]))
@@ -634,15 +645,100 @@ class Scenario:
         self.namespace = namespace
         self.fake = FakeChime()
         self.seen: dict[str, tuple[int, Any]] = {}
+        self.withdrawn: set[str] = set()  # answered with a modeled error by design (status checked in the test)
+        self.refused: set[str] = set()  # expected to answer a modeled error
 
     def call(self, operation: str, **params: Any) -> Any:
         model = reference(self.namespace, operation)
         exchange = pipeline.handle(self.fake, wire_request(self.namespace, model, operation, params))
         assert exchange is not None and exchange.operation == operation
         body = exchange.response.json()
-        assert exchange.status < 300, (operation, exchange.status, body)
+        if exchange.error_code == "GoneException" or operation in self.refused:
+            self.withdrawn.add(operation)
+        else:
+            assert exchange.status < 300, (operation, exchange.status, body)
         self.seen[operation] = (exchange.status, body)
         return body
+
+    def call_if_modeled(self, operation: str, **params: Any) -> Any:
+        """``call`` for an operation only some namespaces' models have."""
+        return self.call(operation, **params) if operation in emulated(self.namespace) else None
+
+    def run_sip_and_groups(self, vc: dict[str, Any]) -> None:
+        """SIP media applications, SIP rules, voice connector groups and tags, each once."""
+        dial_in = "+19135550103"
+        order = self.call("CreatePhoneNumberOrder", ProductType="SipMediaApplicationDialIn", E164PhoneNumbers=[dial_in])
+        self.fake.backend.clock.advance(self.fake.backend.order_delay)
+        assert order["PhoneNumberOrder"]["ProductType"] == "SipMediaApplicationDialIn"
+        lam = "arn:aws:lambda:us-east-1:123456789012:function:conformance"
+        app = self.call("CreateSipMediaApplication", AwsRegion="us-east-1", Name="app", Endpoints=[{"LambdaArn": lam}])
+        app_id = app["SipMediaApplication"]["SipMediaApplicationId"]
+        self.call("GetSipMediaApplication", SipMediaApplicationId=app_id)
+        self.call("ListSipMediaApplications", MaxResults=1)
+        self.call("UpdateSipMediaApplication", SipMediaApplicationId=app_id, Name="renamed")
+        self.call(
+            "PutSipMediaApplicationLoggingConfiguration",
+            SipMediaApplicationId=app_id,
+            SipMediaApplicationLoggingConfiguration={"EnableSipMediaApplicationMessageLogs": True},
+        )
+        self.call("GetSipMediaApplicationLoggingConfiguration", SipMediaApplicationId=app_id)
+        self.call_if_modeled("GetSipMediaApplicationAlexaSkillConfiguration", SipMediaApplicationId=app_id)
+        self.call_if_modeled(
+            "PutSipMediaApplicationAlexaSkillConfiguration",
+            SipMediaApplicationId=app_id,
+            SipMediaApplicationAlexaSkillConfiguration={
+                "AlexaSkillStatus": "ACTIVE",
+                "AlexaSkillIds": ["amzn1.application-oa2-client." + "0" * 32],
+            },
+        )
+        target = [{"SipMediaApplicationId": app_id, "Priority": 1, "AwsRegion": "us-east-1"}]
+        rule = self.call(
+            "CreateSipRule", Name="rule", TriggerType="ToPhoneNumber", TriggerValue=dial_in, TargetApplications=target
+        )["SipRule"]
+        self.call("GetSipRule", SipRuleId=rule["SipRuleId"])
+        self.call("ListSipRules", SipMediaApplicationId=app_id)
+        self.call("UpdateSipRule", SipRuleId=rule["SipRuleId"], Name="rule", Disabled=True)
+        call = self.call(
+            "CreateSipMediaApplicationCall",
+            SipMediaApplicationId=app_id,
+            FromPhoneNumber=dial_in,
+            ToPhoneNumber="+14015550101",
+        )["SipMediaApplicationCall"]
+        self.call(
+            "UpdateSipMediaApplicationCall",
+            SipMediaApplicationId=app_id,
+            TransactionId=call["TransactionId"],
+            Arguments={"action": "hangup"},
+        )
+        self.call("DeleteSipRule", SipRuleId=rule["SipRuleId"])
+        arn = vc.get("VoiceConnectorArn") or app["SipMediaApplication"].get("SipMediaApplicationArn")
+        if self.namespace == "chime":  # legacy tags are for meetings only, which the fake does not keep: 404
+            arn = "arn:aws:chime::123456789012:meeting/8f2a7b7e-2f3a-4c7e-9a53-0d2f4c1b9e11"
+            self.refused |= {"TagResource", "ListTagsForResource", "UntagResource"}
+        self.call("TagResource", ResourceARN=arn, Tags=[{"Key": "team", "Value": "voice"}])
+        self.call("ListTagsForResource", ResourceARN=arn)
+        self.call("UntagResource", ResourceARN=arn, TagKeys=["team"])
+        self.call("DeleteSipMediaApplication", SipMediaApplicationId=app_id)
+        group_number = "+19135550104"
+        self.call("CreatePhoneNumberOrder", ProductType="VoiceConnector", E164PhoneNumbers=[group_number])
+        self.fake.backend.clock.advance(self.fake.backend.order_delay)
+        items = [{"VoiceConnectorId": vc["VoiceConnectorId"], "Priority": 1}]
+        group = self.call("CreateVoiceConnectorGroup", Name="group", VoiceConnectorItems=items)["VoiceConnectorGroup"]
+        group_id = group["VoiceConnectorGroupId"]
+        self.call("GetVoiceConnectorGroup", VoiceConnectorGroupId=group_id)
+        self.call("ListVoiceConnectorGroups", MaxResults=1)
+        self.call(
+            "AssociatePhoneNumbersWithVoiceConnectorGroup",
+            VoiceConnectorGroupId=group_id,
+            E164PhoneNumbers=[group_number],
+        )
+        self.call(
+            "DisassociatePhoneNumbersFromVoiceConnectorGroup",
+            VoiceConnectorGroupId=group_id,
+            E164PhoneNumbers=[group_number],
+        )
+        self.call("UpdateVoiceConnectorGroup", VoiceConnectorGroupId=group_id, Name="group", VoiceConnectorItems=[])
+        self.call("DeleteVoiceConnectorGroup", VoiceConnectorGroupId=group_id)
 
     def run(self) -> None:
         numbers = ["+19135550101", "+19135550102"]
@@ -728,6 +824,7 @@ class Scenario:
         )
         self.call("ListVoiceConnectorTerminationCredentials", VoiceConnectorId=vc_id)
         self.call("DeleteVoiceConnectorTerminationCredentials", VoiceConnectorId=vc_id, Usernames=["sip-user"])
+        self.run_sip_and_groups(vc)
         self.call("DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[1:])
         self.call("DeletePhoneNumber", PhoneNumberId=numbers[1])
         self.call("DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[:1])
@@ -752,6 +849,9 @@ def test_each_operation_answers_with_the_model_status_and_output_members(namespa
     assert sorted(scenario.seen) == emulated(namespace), "the scenario must call every emulated operation"
     for operation, (status, body) in scenario.seen.items():
         model = reference(namespace, operation)
+        if operation in scenario.withdrawn:
+            assert status == (404 if operation in scenario.refused else 410), (operation, status, body)
+            continue
         assert status == route_of(model, operation)[2], operation
         expected = output_table(model, operation)
         if not expected:

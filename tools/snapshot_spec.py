@@ -29,6 +29,8 @@ KEEP = (
     "required",
     "members",
     "member",
+    "key",
+    "value",
     "min",
     "max",
     "pattern",
@@ -48,8 +50,9 @@ def _clean(shape: dict) -> dict:
     kept = {k: v for k, v in shape.items() if k in KEEP}
     if "members" in kept:
         kept["members"] = {name: {k: v for k, v in ref.items() if k in KEEP} for name, ref in kept["members"].items()}
-    if "member" in kept:
-        kept["member"] = {k: v for k, v in kept["member"].items() if k in KEEP}
+    for part in ("member", "key", "value"):
+        if part in kept:
+            kept[part] = {k: v for k, v in kept[part].items() if k in KEEP}
     return kept
 
 
@@ -65,8 +68,9 @@ def snapshot(service: str) -> dict:
         shapes[name] = _clean(shape)
         for member in shape.get("members", {}).values():
             walk(member["shape"])
-        if "member" in shape:
-            walk(shape["member"]["shape"])
+        for part in ("member", "key", "value"):
+            if part in shape:
+                walk(shape[part]["shape"])
 
     operations = {}
     for name in emulated():

@@ -34,6 +34,12 @@ class Conflict(ServiceError):
     error_type = "ConflictException"
 
 
+class Gone(ServiceError):
+    """An operation the service has withdrawn (the chime-sdk-voice model declares GoneException, 410)."""
+
+    error_type = "GoneException"
+
+
 class ResourceLimitExceeded(ServiceError):
     error_type = "ResourceLimitExceededException"
 

@@ -23,10 +23,36 @@ class PhoneNumber:
     AssociatedTimestamp: datetime | None = None
     DeletionTimestamp: datetime | None = None
     Name: str | None = None
+    VoiceConnectorGroupId: str | None = None  # associated with a voice connector group
+    SipRuleId: str | None = None  # the SIP rule it triggers (TriggerType ToPhoneNumber)
 
     @property
     def PhoneNumberId(self) -> str:
         return self.E164PhoneNumber
+
+    @property
+    def association(self) -> tuple[str, str] | None:
+        """(Associations Name, Value) of what the number is assigned to, if anything."""
+        if self.VoiceConnectorId is not None:
+            return "VoiceConnectorId", self.VoiceConnectorId
+        if self.VoiceConnectorGroupId is not None:
+            return "VoiceConnectorGroupId", self.VoiceConnectorGroupId
+        if self.SipRuleId is not None:
+            return "SipRuleId", self.SipRuleId
+        return None
+
+    @property
+    def held_by(self) -> str:
+        """What the number is assigned to, in words ("voice connector abc"), or "" when unassigned."""
+        held = self.association
+        return "" if held is None else f"{_HOLDERS[held[0]]} {held[1]}"
+
+
+_HOLDERS = {
+    "VoiceConnectorId": "voice connector",
+    "VoiceConnectorGroupId": "voice connector group",
+    "SipRuleId": "SIP rule",
+}
 
 
 @dataclass
@@ -104,6 +130,7 @@ class VoiceConnector:
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # Termination, Origination, ... as put
     credentials: dict[str, str] = field(default_factory=dict)  # termination username -> salted password hash
     sessions: dict[str, ProxySession] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)  # TagResource / CreateVoiceConnector's Tags
     sticky: dict[frozenset[str], str] = field(default_factory=dict)  # participant pair -> last proxy number
     # indexes that keep create and list independent of how many sessions the connector holds:
     by_number: dict[str, dict[str, ProxySession]] = field(default_factory=dict)  # participant -> its sessions
@@ -116,3 +143,68 @@ class VoiceConnector:
     @property
     def VoiceConnectorArn(self) -> str:
         return f"arn:aws:chime:{self.AwsRegion}:{self.account}:vc/{self.VoiceConnectorId}"
+
+
+@dataclass
+class SipMediaApplication:
+    """A SIP media application: one Lambda endpoint in one region; its calls keyed by transaction id."""
+
+    SipMediaApplicationId: str
+    Name: str
+    AwsRegion: str
+    Endpoints: list[dict[str, str]]
+    CreatedTimestamp: datetime
+    UpdatedTimestamp: datetime
+    account: str
+    logging: dict[str, Any] = field(default_factory=dict)  # PutSipMediaApplicationLoggingConfiguration's
+    tags: dict[str, str] = field(default_factory=dict)
+    calls: dict[str, SipMediaApplicationCall] = field(default_factory=dict)
+
+    @property
+    def SipMediaApplicationArn(self) -> str:
+        return f"arn:aws:chime:{self.AwsRegion}:{self.account}:sip-media-application/{self.SipMediaApplicationId}"
+
+
+@dataclass
+class SipMediaApplicationCall:
+    """An outbound call placed with CreateSipMediaApplicationCall (and the arguments of its updates)."""
+
+    TransactionId: str
+    FromPhoneNumber: str
+    ToPhoneNumber: str
+    CreatedTimestamp: datetime
+    SipHeaders: dict[str, str] = field(default_factory=dict)
+    ArgumentsMap: dict[str, str] = field(default_factory=dict)
+    updates: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class SipRule:
+    """A SIP rule: a trigger (a phone number or a voice connector's host name) and its target applications."""
+
+    SipRuleId: str
+    Name: str
+    TriggerType: str
+    TriggerValue: str
+    TargetApplications: list[dict[str, Any]]
+    CreatedTimestamp: datetime
+    UpdatedTimestamp: datetime
+    Disabled: bool = False
+
+
+@dataclass
+class VoiceConnectorGroup:
+    """A voice connector group: connectors with priorities (inbound calls fail over in priority order)."""
+
+    VoiceConnectorGroupId: str
+    Name: str
+    VoiceConnectorItems: list[dict[str, Any]]
+    CreatedTimestamp: datetime
+    UpdatedTimestamp: datetime
+    region: str
+    account: str
+    CallDistributionType: str | None = None
+
+    @property
+    def VoiceConnectorGroupArn(self) -> str:
+        return f"arn:aws:chime:{self.region}:{self.account}:vcg/{self.VoiceConnectorGroupId}"

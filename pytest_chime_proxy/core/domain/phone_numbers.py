@@ -167,10 +167,11 @@ def list_numbers(
 
 def delete(scope: Scope, phone_number_id: str) -> None:
     number = get(scope, phone_number_id)
-    if number.Status == "Assigned":
+    held = number.association
+    if number.Status == "Assigned" and held is not None:
+        how = "delete the SIP rule" if held[0] == "SipRuleId" else "disassociate it"
         raise BadRequest(
-            f"Phone number {number.E164PhoneNumber} is associated with voice connector "
-            f"{number.VoiceConnectorId}; disassociate it before deleting it"
+            f"Phone number {number.E164PhoneNumber} is assigned to {number.held_by}; {how} before deleting it"
         )
     if number.Status == "AcquireInProgress":
         raise BadRequest(
@@ -210,16 +211,19 @@ def associate(
             errors.append(
                 (raw, "BadRequest", f"Phone number {raw} has product type {number.ProductType}, not VoiceConnector")
             )
-        elif number.VoiceConnectorId not in (None, vc.VoiceConnectorId) and not force:
+        elif number.association not in (None, ("VoiceConnectorId", vc.VoiceConnectorId)) and not force:
+            held = number.association or ("", "")
             errors.append(
                 (
                     raw,
-                    "PhoneNumberAssociationsExist",
-                    f"Phone number {raw} is associated with voice connector {number.VoiceConnectorId}; "
-                    "pass ForceAssociate=True to move it",
+                    "VoiceConnectorGroupAssociationsExist"
+                    if held[0] == "VoiceConnectorGroupId"
+                    else "PhoneNumberAssociationsExist",
+                    f"Phone number {raw} is associated with {number.held_by}; pass ForceAssociate=True to move it",
                 )
             )
         else:
+            number.VoiceConnectorGroupId = None
             number.VoiceConnectorId = vc.VoiceConnectorId
             number.Status = "Assigned"
             number.AssociatedTimestamp = number.UpdatedTimestamp = now

@@ -13,6 +13,9 @@ from pytest_chime_proxy.core.domain.errors import ResourceLimitExceeded
 
 # AWS General Reference, "Amazon Chime SDK endpoints and quotas": 3 Voice Connectors per account per Region.
 VOICE_CONNECTORS_PER_REGION = 3
+# The legacy API reference, CreateVoiceConnectorGroup: "You can associate up to three existing Amazon Chime
+# Voice Connectors with the Amazon Chime Voice Connector group".
+VOICE_CONNECTORS_PER_GROUP = 3
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,11 @@ class Quotas:
 
     voice_connectors_per_region: int | None = VOICE_CONNECTORS_PER_REGION
     phone_numbers_per_account: int | None = None
+    voice_connectors_per_group: int | None = VOICE_CONNECTORS_PER_GROUP
+    # no published default found for these three (README, "Assumptions"): unlimited until a test sets them
+    voice_connector_groups_per_region: int | None = None
+    sip_media_applications_per_region: int | None = None
+    sip_rules_per_account: int | None = None
 
     @classmethod
     def of(cls, value: QuotaOption) -> Quotas | None:

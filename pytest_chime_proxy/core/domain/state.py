@@ -19,7 +19,14 @@ from typing import Any
 
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import NotFound
-from pytest_chime_proxy.core.domain.model import PhoneNumber, PhoneNumberOrder, VoiceConnector
+from pytest_chime_proxy.core.domain.model import (
+    PhoneNumber,
+    PhoneNumberOrder,
+    SipMediaApplication,
+    SipRule,
+    VoiceConnector,
+    VoiceConnectorGroup,
+)
 from pytest_chime_proxy.core.domain.quotas import Quotas
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -36,6 +43,9 @@ class AccountState:
     phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
     orders: dict[str, PhoneNumberOrder] = field(default_factory=dict)
     voice_connectors: dict[str, VoiceConnector] = field(default_factory=dict)
+    voice_connector_groups: dict[str, VoiceConnectorGroup] = field(default_factory=dict)
+    sip_media_applications: dict[str, SipMediaApplication] = field(default_factory=dict)
+    sip_rules: dict[str, SipRule] = field(default_factory=dict)
     session_seq: int = 0
     next_settle: float = float("inf")  # no order completes and no deleted number goes before this (epoch s)
 
@@ -74,6 +84,10 @@ class Backend:
 
     def new_voice_connector_id(self) -> str:
         return "".join(self._rng.choices(string.ascii_lowercase + string.digits, k=22))
+
+    def new_voice_connector_group_id(self) -> str:
+        """21 lowercase letters and digits, as the group id on record (aws/aws-sdk-ruby#2212)."""
+        return "".join(self._rng.choices(string.ascii_lowercase + string.digits, k=21))
 
     def new_uuid(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))

@@ -15,6 +15,7 @@ def create(
     aws_region: str | None = None,
     integration_type: str | None = None,
     network_type: str | None = None,
+    tags: list[dict[str, str]] | None = None,
 ) -> VoiceConnector:
     """A new connector, living in ``aws_region`` or, when absent, the endpoint's region (legacy: us-east-1)."""
     now = scope.now
@@ -34,6 +35,7 @@ def create(
         namespace=scope.namespace,
         IntegrationType=integration_type,
         NetworkType=network_type,
+        tags={t["Key"]: t["Value"] for t in tags or ()},
     )
     scope.account.voice_connectors[vc.VoiceConnectorId] = vc
     return vc
@@ -53,13 +55,33 @@ def update(scope: Scope, vc_id: str, name: str, require_encryption: bool) -> Voi
 
 
 def delete(scope: Scope, vc_id: str) -> None:
-    """Chime refuses to delete a connector that still has phone numbers associated."""
+    """Chime refuses to delete a connector that still has phone numbers associated; the fake also refuses one
+    that a voice connector group or a SIP rule still references (README, "Assumptions")."""
     vc = scope.voice_connector(vc_id)
     numbers = [n.E164PhoneNumber for n in scope.account.phone_numbers.values() if n.VoiceConnectorId == vc_id]
     if numbers:
         raise Conflict(
             f"Voice connector {vc_id} still has phone numbers associated ({', '.join(sorted(numbers))}); "
             "disassociate them first"
+        )
+    groups = sorted(
+        g.VoiceConnectorGroupId
+        for g in scope.account.voice_connector_groups.values()
+        if any(i["VoiceConnectorId"] == vc_id for i in g.VoiceConnectorItems)
+    )
+    if groups:
+        raise Conflict(
+            f"Voice connector {vc_id} is in voice connector group(s) {', '.join(groups)}; remove it from "
+            "them (UpdateVoiceConnectorGroup) first"
+        )
+    rules = sorted(
+        r.SipRuleId
+        for r in scope.account.sip_rules.values()
+        if r.TriggerType == "RequestUriHostname" and r.TriggerValue == vc.OutboundHostName
+    )
+    if rules:
+        raise Conflict(
+            f"Voice connector {vc_id}'s outbound host name triggers SIP rule(s) {', '.join(rules)}; delete them first"
         )
     del scope.account.voice_connectors[vc.VoiceConnectorId]
 

@@ -27,9 +27,10 @@ def phone_number_data(n: PhoneNumber, account: str) -> Data:
             "InboundMMS": voice,
             "OutboundMMS": voice,
         },
-        "Associations": []
-        if n.VoiceConnectorId is None
-        else [{"Name": "VoiceConnectorId", "Value": n.VoiceConnectorId, "AssociatedTimestamp": n.AssociatedTimestamp}],
+        "Associations": [
+            {"Name": name, "Value": value, "AssociatedTimestamp": n.AssociatedTimestamp}
+            for name, value in ([n.association] if n.association else [])
+        ],
         "CallingName": None,
         "CallingNameStatus": "Unassigned",
         "CreatedTimestamp": n.CreatedTimestamp,

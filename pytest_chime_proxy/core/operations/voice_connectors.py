@@ -27,7 +27,13 @@ def voice_connector_data(vc: VoiceConnector) -> Data:
 @operation("CreateVoiceConnector")
 def create_voice_connector(scope: Scope, p: Data) -> Data:
     vc = voice_connectors.create(
-        scope, p["Name"], p["RequireEncryption"], p.get("AwsRegion"), p.get("IntegrationType"), p.get("NetworkType")
+        scope,
+        p["Name"],
+        p["RequireEncryption"],
+        p.get("AwsRegion"),
+        p.get("IntegrationType"),
+        p.get("NetworkType"),
+        p.get("Tags"),
     )
     return {"VoiceConnector": voice_connector_data(vc)}
 

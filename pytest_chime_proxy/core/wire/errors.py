@@ -16,6 +16,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "AccessDeniedException": (403, "AccessDenied"),
     "NotFoundException": (404, "NotFound"),
     "ConflictException": (409, "Conflict"),
+    "GoneException": (410, "Gone"),
     "ResourceLimitExceededException": (400, "ResourceLimitExceeded"),
     "ThrottledClientException": (429, "Throttled"),
     "ServiceFailureException": (500, "ServiceFailure"),

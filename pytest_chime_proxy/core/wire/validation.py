@@ -116,6 +116,11 @@ def _model(namespace: str, shape_name: str) -> Any:
                 list[annotation(shape["member"]["shape"])],  # type: ignore[misc]
                 Field(min_length=shape.get("min"), max_length=shape.get("max")),
             ]
+        elif kind == "map":
+            ann = Annotated[
+                dict[annotation(shape["key"]["shape"]), annotation(shape["value"]["shape"])],  # type: ignore[misc]
+                Field(min_length=shape.get("min"), max_length=shape.get("max")),
+            ]
         elif kind == "structure":
             limits = _service_limits()
 
@@ -135,7 +140,7 @@ def _model(namespace: str, shape_name: str) -> Any:
             ann = pydantic.create_model(  # type: ignore[call-overload]
                 name, __config__=pydantic.ConfigDict(strict=True, extra="ignore"), **fields
             )
-        else:  # timestamps, blobs, maps: not in any emulated input
+        else:  # timestamps, blobs: not in any emulated input
             ann = Any
         cache[name] = ann
         return ann
@@ -156,9 +161,17 @@ def _describe(spec: _spec.Spec, shape_name: str, loc: tuple[Any, ...]) -> tuple[
         elif shape["type"] == "list" and isinstance(step, int):
             parts.append(f"{step + 1}.member")
             shape = spec.shape(shape["member"]["shape"])
+        elif shape["type"] == "map" and isinstance(step, str):
+            # pydantic names a map entry by its key, then "[key]" when the key itself failed
+            parts.append(step)
+            shape = spec.shape(shape["value"]["shape"])
         else:  # pydantic's own loc steps (e.g. 'literal[...]') add nothing a person needs
             continue
         sensitive = sensitive or bool(shape.get("sensitive"))
+    # a list or map of sensitive values is as secret as its values
+    sensitive = sensitive or any(
+        spec.shape(shape[part]["shape"]).get("sensitive") for part in ("member", "key", "value") if part in shape
+    )
     return ".".join(parts), shape, sensitive
 
 
@@ -184,6 +197,7 @@ def _constraint(error: Mapping[str, Any], shape: dict[str, Any]) -> str:
         "long": "an integer",
         "boolean": "a boolean",
         "list": "a list",
+        "map": "a map",
         "structure": "an object",
     }.get(shape["type"], shape["type"])
     return f"Member must be {expected}"
