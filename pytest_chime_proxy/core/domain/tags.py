@@ -72,7 +72,7 @@ def resolve(scope: Scope, arn: str) -> Tagged:
             f"of {kinds}"
         )
     found = None
-    if m["account"] == scope.account.account_id:
+    if m["account"] == scope.account.account_id and m["region"] == scope.region:  # a regional endpoint's own
         found = RESOLVERS[m["kind"]](scope, m["id"])
     if found is None:
         raise NotFound(f"Resource {arn} not found")
