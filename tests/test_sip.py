@@ -334,6 +334,17 @@ def test_targets_are_existing_applications_one_per_region(client: Any, dial_in: 
     assert _state(client) == before
 
 
+def test_a_target_without_a_region_takes_its_applications(client: Any, dial_in: str) -> None:
+    app = _app(client)
+    rule = client.create_sip_rule(
+        Name="inbound",
+        TriggerType="ToPhoneNumber",
+        TriggerValue=dial_in,
+        TargetApplications=[{"SipMediaApplicationId": app["SipMediaApplicationId"], "Priority": 1}],
+    )["SipRule"]
+    assert rule["TargetApplications"] == [_target(app)]
+
+
 def test_list_filters_by_application_and_pages(client: Any, chime_proxy: Any) -> None:
     numbers = [f"+1206555013{i}" for i in range(4)]
     chime_proxy.order_phone_numbers(numbers, product_type="SipMediaApplicationDialIn")

@@ -47,13 +47,14 @@ def _targets(scope: Scope, targets: list[dict[str, Any]]) -> list[dict[str, Any]
     regions: dict[str, str] = {}
     checked = []
     for i, target in enumerate(targets, 1):
-        missing = [m for m in ("SipMediaApplicationId", "Priority", "AwsRegion") if target.get(m) is None]
+        missing = [m for m in ("SipMediaApplicationId", "Priority") if target.get(m) is None]
         if missing:
             raise BadRequest(f"TargetApplications item {i} needs {', '.join(missing)}")
-        app_id, region = target["SipMediaApplicationId"], target["AwsRegion"]
+        app_id = target["SipMediaApplicationId"]
         app = scope.account.sip_media_applications.get(app_id)
         if app is None:
             raise NotFound(f"Could not find SipMediaApplication with Id '{app_id}'")
+        region = target.get("AwsRegion") or app.AwsRegion  # left out by code on record: the application's
         if app.AwsRegion != region:
             raise BadRequest(f"SIP media application {app_id} is in {app.AwsRegion}, not {region}")
         if region in regions:
