@@ -135,3 +135,25 @@ def local_env() -> dict[str, Any]:
             "AWS_PROFILE",
         )
     }
+
+
+def test_moto_imported_only_after_the_mock_started_leaves_chime_to_the_fake() -> None:
+    """Code that imports moto inside a running mock (a test helper, a fixture): moto's configuration module
+    loads late, and the Chime hosts are still added to its passthrough list (found by running
+    aws-samples/amazon-chime-sma-on-demand-recording's custom resource under moto)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import boto3\n"
+        "from pytest_chime_proxy import mock_chime_proxy\n"
+        "with mock_chime_proxy():\n"
+        "    import moto\n"
+        "    with moto.mock_aws():\n"
+        "        c = boto3.client('chime-sdk-voice', region_name='us-east-1')\n"
+        "        print(c.create_voice_connector(Name='late', RequireEncryption=True)['VoiceConnector']['Name'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "late"
