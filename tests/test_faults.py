@@ -51,7 +51,10 @@ def get_proxy(client: Any, vc: str) -> Any:
 
 # ---- what an injected error looks like -------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "error", sorted(set(ERRORS) - {"ConflictException", "ResourceLimitExceededException", "AccessDeniedException"})
+    "error",
+    sorted(
+        set(ERRORS) - {"ConflictException", "ResourceLimitExceededException", "AccessDeniedException", "GoneException"}
+    ),
 )
 def test_injected_error_is_the_modeled_exception_with_its_status(
     chime_proxy: Any, plain: Any, voice_connector: str, error: str

@@ -125,7 +125,7 @@ def problems(namespace: str, shape_name: str, value: Any, path: str = "") -> lis
     """
     shape = spec(namespace)["shapes"][shape_name]
     kind = shape["type"]
-    types = {"string": str, "integer": int, "long": int, "boolean": bool, "list": list, "structure": dict}
+    types = {"string": str, "integer": int, "long": int, "boolean": bool, "list": list, "structure": dict, "map": dict}
     if not isinstance(value, types[kind]) or (kind in ("integer", "long") and isinstance(value, bool)):
         return [path]
     found: list[str] = []
@@ -143,6 +143,13 @@ def problems(namespace: str, shape_name: str, value: Any, path: str = "") -> lis
             found.append(path)
         for i, item in enumerate(value):
             found += problems(namespace, shape["member"]["shape"], item, f"{path}.{i + 1}.member")
+        return found
+    if kind == "map":
+        if ("min" in shape and len(value) < shape["min"]) or ("max" in shape and len(value) > shape["max"]):
+            found.append(path)
+        for key, item in value.items():
+            found += problems(namespace, shape["key"]["shape"], key, path)
+            found += problems(namespace, shape["value"]["shape"], item, f"{path}.{key}")
         return found
     if kind == "structure":
         for member, ref in shape.get("members", {}).items():
@@ -222,6 +229,12 @@ def value_of(namespace: str, shape_name: str, depth: int = 0) -> st.SearchStrate
         top = min(high if high is not None else 3, 3)
         valid = st.lists(item, min_size=low or 0, max_size=max(top, low or 0))
         near = st.lists(item, max_size=(high or 3) + 1)
+    elif kind == "map":
+        entry = value_of(namespace, shape["value"]["shape"], depth + 1)
+        keys = value_of(namespace, shape["key"]["shape"], depth + 1).filter(lambda k: isinstance(k, str))
+        top = min(high if high is not None else 3, 3)
+        valid = st.dictionaries(keys, entry, min_size=low or 0, max_size=max(top, low or 0))
+        near = st.dictionaries(keys, entry, max_size=(high or 3) + 1)
     else:  # structure
         members = shape.get("members", {})
         required = set(shape.get("required", ()))

@@ -41,9 +41,14 @@ def _vc(client: Any, name: str = "rides") -> str:
 # ---- the operation registry -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("namespace", ["chime-sdk-voice", "chime"])
 def test_the_snapshots_emulate_exactly_the_registered_operations(namespace: str) -> None:
+    """Every registered operation the namespace's model has is emulated there (chime-sdk-voice has operations
+    the legacy model lacks: those are in neither list of the legacy snapshot)."""
     snapshot = json.loads((SPECS / f"{namespace}.json").read_text())
-    assert sorted(snapshot["operations"]) == operations.emulated()
+    modeled = set(snapshot["operations"]) | set(snapshot["other_operations"])
+    assert sorted(snapshot["operations"]) == [op for op in operations.emulated() if op in modeled]
     assert not set(operations.emulated()) & set(snapshot["other_operations"])
+    if namespace == "chime-sdk-voice":
+        assert sorted(snapshot["operations"]) == operations.emulated()
 
 
 def test_a_routed_operation_without_a_handler_is_a_loud_501(
