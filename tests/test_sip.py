@@ -365,10 +365,8 @@ def test_list_filters_by_application_and_pages(client: Any, chime_proxy: Any) ->
     assert seen == ids
 
 
-def test_quotas_cap_applications_and_rules_when_set(chime_proxy: Any, client: Any, dial_in: str) -> None:
-    from pytest_chime_proxy.core.domain.quotas import Quotas
-
-    chime_proxy.backend.quotas = Quotas(sip_media_applications_per_region=1, sip_rules_per_account=0)
+@pytest.mark.chime_proxy(quotas={"sip_media_applications_per_region": 1, "sip_rules_per_account": 0})
+def test_quotas_cap_applications_and_rules_when_set(client: Any, dial_in: str) -> None:
     app = _app(client)
     with pytest.raises(client.exceptions.ResourceLimitExceededException, match="quota of 1"):
         _app(client, "second")

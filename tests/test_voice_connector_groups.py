@@ -102,10 +102,8 @@ def test_items_name_existing_connectors_once(client: Any, namespace: str) -> Non
     assert _state(client) == before
 
 
-def test_with_quotas_a_group_holds_three_connectors(client: Any, chime_proxy: Any) -> None:
-    from pytest_chime_proxy.core.domain.quotas import Quotas
-
-    chime_proxy.backend.quotas = Quotas(voice_connectors_per_region=None)
+@pytest.mark.chime_proxy(quotas={"voice_connectors_per_region": None})  # the other defaults, group size among them
+def test_with_quotas_a_group_holds_three_connectors(client: Any) -> None:
     vcs = [_vc(client, f"vc{i}") for i in range(4)]
     group = _group(client, *vcs[:3])
     before = _state(client)
