@@ -15,7 +15,7 @@ from typing_extensions import Unpack
 
 from pytest_chime_proxy.core import pipeline
 from pytest_chime_proxy.core.calls import CallLog
-from pytest_chime_proxy.core.domain import geo, proxy_sessions, voice_connectors
+from pytest_chime_proxy.core.domain import geo, proxy_sessions, voice_analytics, voice_connectors
 from pytest_chime_proxy.core.domain import phone_numbers as inventory
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import ServiceError
@@ -272,6 +272,37 @@ class ChimeProxyMock:
             return proxy_sessions.mark_in_progress(
                 self._scope(region, account, "chime"), voice_connector_id, proxy_session_id
             )
+
+    def start_call(
+        self,
+        voice_connector_id: str,
+        *,
+        caller_voice: str | None = None,
+        callee_voice: str | None = None,
+        region: str | None = None,
+        account: str | None = None,
+    ) -> str:
+        """A call begins on a voice connector; returns its TransactionId (what the service's streaming events
+        carry), for StartSpeakerSearchTask and StartVoiceToneAnalysisTask.
+
+        ``caller_voice``/``callee_voice`` name who speaks on each leg: a speaker search matches the voice
+        profiles enrolled from the same voice (by default each call's voices are new ones).
+        """
+        voices = {leg: voice for leg, voice in (("Caller", caller_voice), ("Callee", callee_voice)) if voice}
+        with self.backend.lock:
+            try:
+                call = voice_analytics.start_call(self._scope(region, account), voice_connector_id, voices)
+            except ServiceError as error:
+                raise ValueError(f"start_call: {error}") from None
+        return call.TransactionId
+
+    def end_call(self, transaction_id: str, *, region: str | None = None, account: str | None = None) -> None:
+        """The call hangs up: running analysis tasks end as the service ends them (see the README)."""
+        with self.backend.lock:
+            try:
+                voice_analytics.end_call(self._scope(region, account), transaction_id)
+            except ServiceError as error:
+                raise ValueError(f"end_call: {error}") from None
 
     def __repr__(self) -> str:
         return (

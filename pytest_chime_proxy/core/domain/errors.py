@@ -35,9 +35,16 @@ class Conflict(ServiceError):
 
 
 class Gone(ServiceError):
-    """An operation the service has withdrawn (the chime-sdk-voice model declares GoneException, 410)."""
+    """Something that existed is no longer available: an operation the service has withdrawn, a voice embedding
+    past its 24 hours, an ended call (GoneException, 410)."""
 
     error_type = "GoneException"
+
+
+class UnprocessableEntity(ServiceError):
+    """A well-formed request the resource's state cannot follow (voice analytics off on the connector)."""
+
+    error_type = "UnprocessableEntityException"
 
 
 class ResourceLimitExceeded(ServiceError):

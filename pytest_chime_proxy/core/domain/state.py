@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pytest_chime_proxy.core.domain.analytics_records import VoiceAnalytics
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import NotFound
 from pytest_chime_proxy.core.domain.model import (
@@ -46,6 +47,7 @@ class AccountState:
     voice_connector_groups: dict[str, VoiceConnectorGroup] = field(default_factory=dict)
     sip_media_applications: dict[str, SipMediaApplication] = field(default_factory=dict)
     sip_rules: dict[str, SipRule] = field(default_factory=dict)
+    voice_analytics: VoiceAnalytics = field(default_factory=VoiceAnalytics)
     session_seq: int = 0
     next_settle: float = float("inf")  # no order completes and no deleted number goes before this (epoch s)
 

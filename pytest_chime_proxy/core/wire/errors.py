@@ -17,6 +17,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "NotFoundException": (404, "NotFound"),
     "ConflictException": (409, "Conflict"),
     "GoneException": (410, "Gone"),
+    "UnprocessableEntityException": (422, "Unprocessable"),
     "ResourceLimitExceededException": (400, "ResourceLimitExceeded"),
     "ThrottledClientException": (429, "Throttled"),
     "ServiceFailureException": (500, "ServiceFailure"),
