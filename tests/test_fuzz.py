@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import botocore.session
+import model_values
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 from botocore.model import ServiceModel
@@ -133,7 +134,7 @@ def problems(namespace: str, shape_name: str, value: Any, path: str = "") -> lis
         if "enum" in shape:
             return [] if value in shape["enum"] else [path]
         bad = ("min" in shape and len(value) < shape["min"]) or ("max" in shape and len(value) > shape["max"])
-        bad = bad or ("pattern" in shape and not re.search(shape["pattern"], value, re.ASCII))
+        bad = bad or ("pattern" in shape and not model_values.search(shape["pattern"], value))
         return [path] if bad else []
     if kind in ("integer", "long"):
         bad = ("min" in shape and value < shape["min"]) or ("max" in shape and value > shape["max"])
@@ -154,6 +155,8 @@ def problems(namespace: str, shape_name: str, value: Any, path: str = "") -> lis
     if kind == "structure":
         for member, ref in shape.get("members", {}).items():
             child = f"{path}.{_camel(member)}" if path else _camel(member)
+            if ref.get("location") == "uri":  # named by its URI label (README)
+                child = ref.get("locationName", member)
             if member not in value:
                 if member in shape.get("required", ()):
                     found.append(child)
@@ -182,7 +185,7 @@ def unknown_members(namespace: str, shape_name: str, value: Any) -> bool:
 
 # ---- strategies from the model ----------------------------------------------------------------------------
 def _ascii_pattern(pattern: str) -> str:
-    return pattern.replace("\\d", "[0-9]")
+    return model_values.python_pattern(pattern).replace("\\d", "[0-9]")
 
 
 def junk() -> st.SearchStrategy[Any]:
@@ -256,7 +259,8 @@ INTEGER_LITERAL = re.compile(r"[+-]?[0-9]+")  # what a query-string integer may 
 
 
 def on_the_wire(namespace: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` as the service receives them: URI and query members are text (integers parsed back)."""
+    """``params`` as the service receives them: URI and query members are text (integers and booleans parsed
+    back)."""
     shapes = spec(namespace)["shapes"]
     members = shapes[spec(namespace)["operations"][operation]["input"]]["members"]
     out = dict(params)
@@ -275,8 +279,10 @@ def on_the_wire(namespace: str, operation: str, params: dict[str, Any]) -> dict[
                 else json.dumps(value)
             )
         )
-        is_int = shapes[ref["shape"]]["type"] in ("integer", "long") and INTEGER_LITERAL.fullmatch(text)
-        out[member] = int(text) if is_int else text
+        kind = shapes[ref["shape"]]["type"]
+        is_int = kind in ("integer", "long") and INTEGER_LITERAL.fullmatch(text)
+        is_bool = kind == "boolean" and text.lower() in ("true", "false")
+        out[member] = int(text) if is_int else (text.lower() == "true") if is_bool else text
     return out
 
 

@@ -24,31 +24,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import model_values
 import pytest
 
 NAMESPACES = ("chime-sdk-voice", "chime")
-OPERATIONS = (
-    "CreateProxySession",
-    "GetProxySession",
-    "ListProxySessions",
-    "UpdateProxySession",
-    "DeleteProxySession",
-    "PutVoiceConnectorProxy",
-    "GetVoiceConnectorProxy",
-    "DeleteVoiceConnectorProxy",
-    "CreateVoiceConnector",
-    "GetVoiceConnector",
-    "ListVoiceConnectors",
-    "UpdateVoiceConnector",
-    "DeleteVoiceConnector",
-    "CreatePhoneNumberOrder",
-    "GetPhoneNumberOrder",
-    "ListPhoneNumbers",
-    "GetPhoneNumber",
-    "DeletePhoneNumber",
-    "AssociatePhoneNumbersWithVoiceConnector",
-    "DisassociatePhoneNumbersFromVoiceConnector",
-)
 POOL = ["+19135550101", "+19135550102", "+19135550103"]
 NOT_MATCHING = ("!", "   ", "a!b")  # the first one a pattern rejects is used
 
@@ -63,66 +42,32 @@ class Context:
     number: str
 
 
-def baseline(operation: str, ctx: Context) -> dict[str, Any]:
-    """A request to ``operation`` with every member set to a valid value (members a namespace lacks are
-    dropped by ``_request``)."""
-    vc = {"VoiceConnectorId": ctx.vc}
-    session = {**vc, "ProxySessionId": ctx.session}
-    page = {"MaxResults": 10, "NextToken": "token"}
-    return {
-        "CreateProxySession": {
-            **vc,
-            "ParticipantPhoneNumbers": ["+14015550101", "+12065550100"],
-            "Capabilities": ["Voice", "SMS"],
-            "ExpiryMinutes": 30,
-            "Name": "ride 1",
-            "NumberSelectionBehavior": "PreferSticky",
-            "GeoMatchLevel": "Country",
-            "GeoMatchParams": {"Country": "US", "AreaCode": "913"},
-        },
-        "GetProxySession": session,
-        "ListProxySessions": {**vc, "Status": "Open", **page},
-        "UpdateProxySession": {**session, "Capabilities": ["Voice"], "ExpiryMinutes": 30},
-        "DeleteProxySession": session,
-        "PutVoiceConnectorProxy": {
-            **vc,
-            "DefaultSessionExpiryMinutes": 60,
-            "PhoneNumberPoolCountries": ["US"],
-            "FallBackPhoneNumber": "+12065550100",
-            "Disabled": False,
-        },
-        "GetVoiceConnectorProxy": vc,
-        "DeleteVoiceConnectorProxy": vc,
-        "CreateVoiceConnector": {
-            "Name": "vc-1",
-            "RequireEncryption": True,
-            "AwsRegion": "us-east-1",
-            "IntegrationType": "CONNECT_CALL_TRANSFER_CONNECTOR",
-            "NetworkType": "IPV4_ONLY",
-            "Tags": [{"Key": "team", "Value": "rides"}],
-        },
-        "GetVoiceConnector": vc,
-        "ListVoiceConnectors": page,
-        "UpdateVoiceConnector": {**vc, "Name": "vc-2", "RequireEncryption": False},
-        "DeleteVoiceConnector": vc,
-        "CreatePhoneNumberOrder": {
-            "ProductType": "VoiceConnector",
-            "E164PhoneNumbers": ["+19135550150"],
-            "Name": "order.1",
-        },
-        "GetPhoneNumberOrder": {"PhoneNumberOrderId": ctx.order},
-        "ListPhoneNumbers": {
-            "Status": "Assigned",
-            "ProductType": "VoiceConnector",
-            "FilterName": "VoiceConnectorId",
-            "FilterValue": ctx.vc,
-            **page,
-        },
-        "GetPhoneNumber": {"PhoneNumberId": ctx.number},
-        "DeletePhoneNumber": {"PhoneNumberId": ctx.number},
-        "AssociatePhoneNumbersWithVoiceConnector": {**vc, "E164PhoneNumbers": [POOL[2]], "ForceAssociate": False},
-        "DisassociatePhoneNumbersFromVoiceConnector": {**vc, "E164PhoneNumbers": [POOL[2]]},
-    }[operation]
+# request members that name a resource: the context's real ids go there
+IDS = {"VoiceConnectorId": "vc", "ProxySessionId": "session", "PhoneNumberOrderId": "order", "PhoneNumberId": "number"}
+
+
+def operations(namespace: str) -> list[str]:
+    """The operations checked: every one the registry emulates in ``namespace`` (as its snapshot routes them)
+    that the installed model has, so a newly registered operation is checked without being listed here."""
+    from pytest_chime_proxy.core.wire import spec
+
+    model = _service_model(namespace)
+    known = set(model.operation_names) if model is not None else set()
+    return sorted(op.name for op in spec.load(namespace).operations.values() if op.emulated and op.name in known)
+
+
+def baseline(namespace: str, operation: str, ctx: Context) -> dict[str, Any]:
+    """A request to ``operation`` with every member set to a valid value generated from the installed model's
+    input shape, and the context's ids where a member names a resource."""
+    import botocore.session
+
+    raw = botocore.session.get_session().get_service_data(namespace)
+    shape = raw["operations"][operation].get("input", {}).get("shape")
+    params: dict[str, Any] = model_values.example(raw, shape) if shape else {}
+    for member, attribute in IDS.items():
+        if member in params:
+            params[member] = getattr(ctx, attribute)
+    return params
 
 
 # ---- generating one violation per constraint, from botocore's model ---------------------------------------
@@ -171,7 +116,9 @@ def _violations(shape: Any, path: tuple[Any, ...], field: str, valid: Any, uri: 
         if getattr(shape, "enum", None):
             yield Violation(path, field, "NotAnEnumValue", "Member must satisfy enum value set", "enum", c)
         if pattern:
-            bad = next(v for v in NOT_MATCHING if not re.search(pattern, v))
+            low, high = meta.get("min", 0), meta.get("max", 1 << 16)
+            fitting = (*NOT_MATCHING, "!" * max(low, 1))  # a length the other constraints accept: one broken
+            bad = next(v for v in fitting if not model_values.search(pattern, v) and low <= len(v) <= high)
             yield Violation(
                 path, field, bad, f"Member must satisfy regular expression pattern: {pattern}", "pattern", c
             )
@@ -280,9 +227,11 @@ def _cases() -> Iterator[Any]:
                 ),
             )
             continue
-        for operation in OPERATIONS:
+        for operation in operations(namespace):
             shape = model.operation_model(operation).input_shape
-            valid = baseline(operation, dummy)
+            if shape is None:
+                continue
+            valid = baseline(namespace, operation, dummy)
             for name, member in shape.members.items():
                 uri = member.serialization.get("location") == "uri"
                 field = member.serialization.get("name") if uri else _lower_camel(name)
@@ -301,8 +250,7 @@ def _set(request: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
 
 
 def _request(model: Any, operation: str, ctx: Context) -> dict[str, Any]:
-    members = model.operation_model(operation).input_shape.members
-    return {k: copy.deepcopy(v) for k, v in baseline(operation, ctx).items() if k in members}
+    return copy.deepcopy(baseline(model.service_name, operation, ctx))
 
 
 # ---- fixtures ----------------------------------------------------------------------------------------------
@@ -369,7 +317,7 @@ def test_baselines_are_valid(chime_proxy: Any, raw_client: Any, ctx: Context, na
         pytest.skip(f"this botocore has no {namespace} proxy operations")
     client = raw_client(namespace)
     names = {v: k for k, v in client.meta.method_to_api_mapping.items()}
-    for operation in OPERATIONS:
+    for operation in operations(namespace):
         try:
             getattr(client, names[operation])(**_request(model, operation, ctx))
         except client.exceptions.ClientError as error:
