@@ -25,3 +25,14 @@ def test_readme_example_passes(pytester: pytest.Pytester, index: int) -> None:
     assert outcomes.get("passed", 0) >= 1 and not outcomes.get("failed") and not outcomes.get("errors"), (
         result.stdout.str()
     )
+
+
+def test_the_operations_table_is_generated_from_the_registry() -> None:
+    """The README's table of operations is what tools/operations_table.py writes from the registry."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "operations_table.py"), "--check"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
