@@ -70,7 +70,6 @@ class AnalysisTask:
     VoiceProfileDomainId: str | None = None  # speaker search
     LanguageCode: str | None = None  # voice tone analysis
     stopped: datetime | None = None
-    results: list[dict[str, Any]] | None = None  # speaker search matches, fixed when identification ends
 
 
 @dataclass

@@ -93,7 +93,7 @@ class TaskView:
 
 
 def view(scope: Scope, task: AnalysisTask) -> TaskView:
-    """The task as it stands on the clock now; speaker-search matches are fixed when they become known."""
+    """The task as it stands on the clock now."""
     now = scope.now
     call = analytics(scope).calls[task.TransactionId]
     start = task.CreatedTimestamp + QUEUE_TIME
@@ -113,12 +113,9 @@ def view(scope: Scope, task: AnalysisTask) -> TaskView:
     done = start + VOICEPRINT_SPEECH
     identified_at = start + IDENTIFICATION_SPEECH
     if done <= now and (end is None or done <= end):
-        _identify(scope, task)
         return TaskView("SUCCEEDED", done, start, True, "VoiceprintGenerationSuccess")
     heard_until = end if end is not None else now
     identified = heard_until >= identified_at
-    if identified:
-        _identify(scope, task)
     if end is None:
         return TaskView("IN_PROGRESS", identified_at if identified else start, start, identified)
     if stopped:
@@ -137,17 +134,18 @@ def view(scope: Scope, task: AnalysisTask) -> TaskView:
     )
 
 
-def _identify(scope: Scope, task: AnalysisTask) -> None:
-    """Fix the matches of a speaker search: the domain's unexpired profiles of the analysed leg's voice."""
-    if task.results is not None:
-        return
+def results(scope: Scope, task: AnalysisTask) -> list[dict[str, Any]]:
+    """A speaker search's matches: the domain's profiles of the analysed leg's voice that existed, unexpired,
+    when identification finished (computed, never stored: reading a task changes nothing)."""
     state = analytics(scope)
     voice = state.calls[task.TransactionId].voices[task.call_leg or "Caller"]
     when = task.CreatedTimestamp + QUEUE_TIME + IDENTIFICATION_SPEECH
-    task.results = [
+    return [
         {"ConfidenceScore": MATCH_SCORE, "VoiceProfileId": p.VoiceProfileId}
         for p in sorted(state.profiles.values(), key=lambda p: (p.CreatedTimestamp, p.VoiceProfileId))
-        if p.VoiceProfileDomainId == task.VoiceProfileDomainId and p.voice == voice and p.ExpirationTimestamp > when
+        if p.VoiceProfileDomainId == task.VoiceProfileDomainId
+        and p.voice == voice
+        and p.CreatedTimestamp <= when < p.ExpirationTimestamp
     ]
 
 

@@ -27,7 +27,7 @@ def speaker_search_data(scope: Scope, task: AnalysisTask) -> Data:
     seen = voice_analytics.view(scope, task)
     details = None
     if seen.identified or seen.voiceprint:
-        details = {"Results": list(task.results or []), "VoiceprintGenerationStatus": seen.voiceprint}
+        details = {"Results": voice_analytics.results(scope, task), "VoiceprintGenerationStatus": seen.voiceprint}
     return {
         **_common(scope, task, task.call_leg == "Caller"),
         "SpeakerSearchTaskId": task.task_id,
