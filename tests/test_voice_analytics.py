@@ -102,6 +102,7 @@ def test_a_domain_is_created_read_listed_updated_and_deleted(chime_proxy: ChimeP
     assert domain["VoiceProfileDomainArn"] == f"arn:aws:chime:us-east-1:123456789012:voice-profile-domain/{domain_id}"
     assert domain["ServerSideEncryptionConfiguration"] == {"KmsKeyArn": KMS}
     assert client.get_voice_profile_domain(VoiceProfileDomainId=domain_id)["VoiceProfileDomain"] == domain
+    chime_proxy.clock.advance(seconds=1)  # listed in creation order
     second = client.create_voice_profile_domain(Name="agents", ServerSideEncryptionConfiguration={"KmsKeyArn": KMS})
     page = client.list_voice_profile_domains(MaxResults=1)
     assert [d["VoiceProfileDomainId"] for d in page["VoiceProfileDomains"]] == [domain_id]
@@ -436,3 +437,46 @@ def test_a_voice_tone_analysis_stops_or_fails(
     )
     with pytest.raises(client.exceptions.NotFoundException):  # a task id of the other kind
         client.get_speaker_search_task(VoiceConnectorId=vc, SpeakerSearchTaskId=tasks[0])
+
+
+# ---- server mode: a test in another language starts and ends calls through the control API ------------------
+def test_the_control_api_starts_and_ends_calls(chime_proxy_server: Any) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    def control(method: str, payload: dict[str, Any]) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            f"{chime_proxy_server.url}/_chime_proxy/phone-calls",
+            data=json.dumps(payload).encode(),
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    client = chime_proxy_server.client()
+    vc = client.create_voice_connector(Name="calls", RequireEncryption=True)["VoiceConnector"]["VoiceConnectorId"]
+    enable_voice_analytics(client, vc)
+    status, answer = control("POST", {"voice_connector_id": vc, "caller_voice": "alice"})
+    assert status == 201
+    transaction = answer["transaction_id"]
+    task = client.start_voice_tone_analysis_task(VoiceConnectorId=vc, TransactionId=transaction, LanguageCode="en-US")
+    assert control("DELETE", {"transaction_id": transaction}) == (200, {"ended": True})
+    got = client.get_voice_tone_analysis_task(
+        VoiceConnectorId=vc,
+        VoiceToneAnalysisTaskId=task["VoiceToneAnalysisTask"]["VoiceToneAnalysisTaskId"],
+        IsCaller=True,
+    )
+    assert got["VoiceToneAnalysisTask"]["VoiceToneAnalysisTaskStatus"] == "FAILED"  # it ended while queued
+    status, answer = control("POST", {"voice_connector_id": "Not An Id"})
+    assert status == 400 and "voice_connector_id" in answer["Message"]
+    status, answer = control("POST", {"voice_connector_id": "abcdef1ghij2klmno3pqr4"})
+    assert status == 400 and "abcdef1ghij2klmno3pqr4" in answer["Message"]
+    status, answer = control("DELETE", {"transaction_id": "nope"})
+    assert status == 400 and "nope" in answer["Message"]
+    status, answer = control("POST", {"voice_connector_id": vc, "caller_voice": 5})
+    assert status == 400 and "caller_voice" in answer["Message"]

@@ -12,6 +12,9 @@ POST        /_chime_proxy/phone-numbers      ``{"phone_numbers": [...]}``: order
 POST        /_chime_proxy/voice-connectors   ``{"phone_numbers": [...], ...}``: a voice connector ready for proxy
                                              sessions (the keyword arguments of ``create_voice_connector``)
 POST        /_chime_proxy/activity           ``{"voice_connector_id", "proxy_session_id"}``: Open -> InProgress
+POST        /_chime_proxy/phone-calls        ``{"voice_connector_id", "caller_voice", "callee_voice"}``: a call begins;
+                                             answers its ``transaction_id`` (for voice analytics tasks)
+DELETE      /_chime_proxy/phone-calls        ``{"transaction_id"}``: the call hangs up
 GET/POST    /_chime_proxy/clock              read it, or ``{"advance_seconds": n}`` / ``{"set": "<ISO 8601>"}``
 GET         /_chime_proxy/calls              the requests the fake answered (operation, status, error code), the
                                              log's bound (``max_calls``) and how many old calls it dropped
@@ -211,6 +214,30 @@ def _activity(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any
     return 200, {"status": session.Status}
 
 
+def _phone_call_start(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+    opts = _options(
+        body, {"voice_connector_id", "caller_voice", "callee_voice", "region", "account"}, {"voice_connector_id"}
+    )
+    _check_scope(opts)
+    for voice in ("caller_voice", "callee_voice"):
+        _check_type(opts, voice, (str, type(None)), "a string naming a speaker")
+    _api_check(
+        "chime-sdk-voice",
+        "GetVoiceConnector",
+        {"VoiceConnectorId": opts["voice_connector_id"]},
+        {"voiceConnectorId": "voice_connector_id"},
+    )
+    return 201, {"transaction_id": mock.start_call(opts.pop("voice_connector_id"), **opts)}
+
+
+def _phone_call_end(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
+    opts = _options(body, {"transaction_id", "region", "account"}, {"transaction_id"})
+    _check_scope(opts)
+    _check_type(opts, "transaction_id", (str,), "the transaction_id a POST answered")
+    mock.end_call(opts.pop("transaction_id"), **opts)
+    return 200, {"ended": True}
+
+
 def _clock(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     opts = _options(body, {"advance_seconds", "set"})
     if len(opts) > 1:
@@ -286,6 +313,7 @@ ROUTES: dict[str, dict[str, Route]] = {
     "phone-numbers": {"POST": _phone_numbers},
     "voice-connectors": {"POST": _voice_connectors},
     "activity": {"POST": _activity},
+    "phone-calls": {"POST": _phone_call_start, "DELETE": _phone_call_end},
     "clock": {"GET": _clock, "POST": _clock},
     "calls": {"GET": _calls},
     "faults": {"GET": _faults_list, "POST": _faults_add, "DELETE": _faults_clear},
