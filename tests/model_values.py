@@ -99,4 +99,6 @@ def example(model: dict[str, Any], shape_name: str) -> Any:
         return [example(model, shape["member"]["shape"]) for _ in range(max(shape.get("min", 0), 1))]
     if kind == "structure":
         return {m: example(model, ref["shape"]) for m, ref in shape.get("members", {}).items()}
+    if kind == "map":
+        return {example(model, shape["key"]["shape"]): example(model, shape["value"]["shape"])}
     raise AssertionError(f"no example for shape type {kind}")

@@ -37,7 +37,7 @@ class VoiceProfileDomain:
     UpdatedTimestamp: datetime
     region: str
     Description: str | None = None
-    tags: list[dict[str, str]] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)  # TagResource's, through the ARN resolver
 
 
 @dataclass

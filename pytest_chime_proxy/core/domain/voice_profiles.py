@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pytest_chime_proxy.core.domain import voice_analytics
+from pytest_chime_proxy.core.domain import tags, voice_analytics
 from pytest_chime_proxy.core.domain.analytics_records import VoiceProfile, VoiceProfileDomain
 from pytest_chime_proxy.core.domain.errors import BadRequest, Conflict, NotFound
 from pytest_chime_proxy.core.domain.state import Scope
@@ -57,7 +57,7 @@ def create_domain(
         UpdatedTimestamp=now,
         region=scope.region,
         Description=description,
-        tags=[dict(tag) for tag in tags or []],
+        tags={tag["Key"]: tag["Value"] for tag in tags or []},
     )
     state.domains[domain_id] = domain
     voice_analytics._remember(scope, "CreateVoiceProfileDomain", token, request, domain_id)
@@ -168,3 +168,11 @@ def update_profile(scope: Scope, profile_id: str, task_id: str) -> VoiceProfile:
 def delete_profile(scope: Scope, profile_id: str) -> None:
     get_profile(scope, profile_id)
     del voice_analytics.analytics(scope).profiles[profile_id]
+
+
+def _domain_by_id(scope: Scope, domain_id: str) -> VoiceProfileDomain | None:
+    domain = voice_analytics.analytics(scope).domains.get(domain_id)
+    return domain if domain is not None and domain.region == scope.region else None
+
+
+tags.register("voice-profile-domain", _domain_by_id)
