@@ -276,20 +276,21 @@ def test_an_injected_connection_fault_closes_the_connection(server: ChimeProxySe
     ("request_bytes", "status"),
     [
         (b"THIS IS NOT HTTP\r\n\r\n", 400),
-        (b"GET /voice-connectors HTTP/1.1\r\nHost: x\r\nbroken header line\r\n\r\n", 400),
-        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", 413),
-        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n", 400),
-        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", 400),
+        (b"GET /voice-connectors HTTP/1.1\r\nHost: 127.0.0.1\r\nbroken header line\r\n\r\n", 400),
+        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999\r\n\r\n", 413),
+        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -3\r\n\r\n", 400),
+        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ten\r\n\r\n", 400),
         (
-            b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-            411,
+            b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Length: 14\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            400,
         ),
-        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\nabc", 400),
-        (b"BREW /voice-connectors HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
-        (b"GET /no/such/route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
-        (b"GET /chime/voice-connectors/vc/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
+        (b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        (b"BREW /voice-connectors HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 405),
+        (b"GET /no/such/route HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 404),
+        (b"GET /chime/voice-connectors/vc/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 404),
         (
-            b"POST /voice-connectors/vc/proxy-sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+            b"POST /voice-connectors/vc/proxy-sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n"
             b"Connection: close\r\n\r\n{oops",
             400,
         ),
@@ -303,6 +304,25 @@ def test_malformed_requests_get_a_4xx_and_the_server_lives_on(
     assert body_of(raw)["Message"]
     assert control(server, "GET", "health")[0] == 200
     assert server.errors == []
+
+
+def test_a_body_shorter_than_its_content_length_is_never_run(server: ChimeProxyServer, vc: str) -> None:
+    """The client stops after 3 of 10 bytes: the request is not run, the connection closes unanswered."""
+    raw = raw_http(server, b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nabc")
+    assert raw == b""
+    assert server.client().list_voice_connectors()["VoiceConnectors"][0]["VoiceConnectorId"] == vc
+    assert server.errors == []
+
+
+def test_a_chunked_json_body_is_read(server: ChimeProxyServer) -> None:
+    body = json.dumps({"phone_numbers": ["+19135550111"]}).encode()
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    raw = raw_http(
+        server,
+        b"POST /_chime_proxy/phone-numbers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunked,
+    )
+    assert status_of(raw) == 201 and body_of(raw) == {"acquired": ["+19135550111"]}
 
 
 def test_a_body_over_the_limit_is_refused_without_reading_it() -> None:

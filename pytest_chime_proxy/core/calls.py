@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -155,6 +156,22 @@ class Call:
         return f"<Call {self.namespace} {self.region} {self.operation} -> {answer}{extra}{retry}{wait}>"
 
 
+# What a kept call costs beyond its bodies, URL and headers: the Call, its request and response objects, the
+# parsed parameters' dicts (measured with tracemalloc at about 1.5-2.5 KB for an ordinary call).
+CALL_OVERHEAD = 2048
+
+
+def size(call: Call) -> int:
+    """The bytes a kept call holds, estimated: its bodies (the request's twice: it is kept parsed as
+    ``params`` too), URL and headers, plus ``CALL_OVERHEAD``."""
+    request, response = call.request, call.response
+    total = CALL_OVERHEAD + 2 * len(request.body) + len(request.url)
+    total += sum(len(str(name)) + len(str(value)) for name, value in request.headers.items())
+    if response is not None:
+        total += len(response.body) + sum(len(name) + len(value) for name, value in response.headers.items())
+    return total
+
+
 _FILTERS = ("operation", "namespace", "region", "status", "error_code", "attempt", "account")
 
 
@@ -163,29 +180,38 @@ class CallLog:
 
     ``count("CreateProxySession")``, ``last()``, ``filter(status=503)``, ``operations``, ``backoffs``.
     Filters are keyword equality on Call attributes (operation, namespace, region, status, error_code,
-    attempt, account). ``maxlen`` (None: unbounded) keeps only the newest calls; ``dropped`` counts the
-    older ones forgotten since the last ``clear()``.
+    attempt, account). ``maxlen`` (None: unbounded) keeps only the newest calls, and ``max_bytes`` (None:
+    unbounded) only as many of the newest as fit in that many bytes (``size``: bodies, URL and headers, plus
+    ``CALL_OVERHEAD`` for the objects); ``dropped`` counts the older ones forgotten since the last ``clear()``.
     """
 
-    def __init__(self, maxlen: int | None = None) -> None:
-        self._calls: list[Call] = []
+    def __init__(self, maxlen: int | None = None, max_bytes: int | None = None) -> None:
+        self._calls: deque[tuple[Call, int]] = deque()
         self._lock = threading.Lock()
         self.maxlen = maxlen
+        self.max_bytes = max_bytes
+        self.bytes = 0  # the estimated size of the calls kept (``size``)
         self.dropped = 0
 
     def append(self, call: Call) -> None:
-        """Record a call (adapters do this through the mock); past ``maxlen``, the oldest is dropped."""
+        """Record a call (adapters do this through the mock); past ``maxlen`` or ``max_bytes``, the oldest
+        are dropped (the newest call is always kept, whatever its size)."""
+        cost = size(call)
         with self._lock:
-            self._calls.append(call)
-            if self.maxlen is not None and len(self._calls) > self.maxlen:
-                excess = len(self._calls) - self.maxlen
-                del self._calls[:excess]
-                self.dropped += excess
+            self._calls.append((call, cost))
+            self.bytes += cost
+            while len(self._calls) > 1 and (
+                (self.maxlen is not None and len(self._calls) > self.maxlen)
+                or (self.max_bytes is not None and self.bytes > self.max_bytes)
+            ):
+                self.bytes -= self._calls.popleft()[1]
+                self.dropped += 1
 
     def clear(self) -> None:
         """Forget every recorded call."""
         with self._lock:
             self._calls.clear()
+            self.bytes = 0
             self.dropped = 0
 
     def filter(self, operation: str | None = None, **where: Any) -> CallLog:
@@ -196,10 +222,11 @@ class CallLog:
             raise TypeError(f"calls.filter(): unknown filter(s) {sorted(unknown)}; known: {list(_FILTERS)}")
         if operation is not None:
             where["operation"] = operation
-        with self._lock:
-            calls = list(self._calls)
+        calls = list(self)
         found = CallLog()
-        found._calls = [c for c in calls if all(getattr(c, name) == value for name, value in where.items())]
+        found._calls = deque(
+            (c, 0) for c in calls if all(getattr(c, name) == value for name, value in where.items())
+        )
         return found
 
     def count(self, operation: str | None = None, **where: Any) -> int:
@@ -226,7 +253,7 @@ class CallLog:
 
     def __iter__(self) -> Iterator[Call]:
         with self._lock:
-            return iter(list(self._calls))
+            return iter([call for call, _ in self._calls])
 
     def __len__(self) -> int:
         return len(self._calls)
@@ -240,7 +267,9 @@ class CallLog:
     def __getitem__(self, index: slice) -> list[Call]: ...
     def __getitem__(self, index: int | slice) -> Call | list[Call]:
         with self._lock:
-            return self._calls[index]
+            if isinstance(index, slice):
+                return [call for call, _ in list(self._calls)[index]]
+            return self._calls[index][0]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, CallLog):

@@ -11,10 +11,12 @@ from typing import Any
 
 from pytest_chime_proxy.core.calls import CallLog
 from pytest_chime_proxy.core.domain.clock import Clock
-from pytest_chime_proxy.core.domain.state import Backend, Scope
+from pytest_chime_proxy.core.domain.state import AccountState, Backend, Scope
 from pytest_chime_proxy.core.faults import Faults
 from pytest_chime_proxy.core.options import validate
 from pytest_chime_proxy.core.wire.routing import Endpoint
+
+MAX_SCOPES = 1024  # cached request scopes (account, namespace, region); past it the cache starts again
 
 
 class FakeChime:
@@ -42,13 +44,26 @@ class FakeChime:
         self._scopes: dict[tuple[str, str, str], Scope] = {}
 
     def scope(self, account: str, endpoint: Endpoint) -> Scope:
-        """The scope of a request (called under the backend's lock)."""
-        state = self.backend.account(account)
+        """The scope of a request (called under the backend's lock). An account with no state yet gets a
+        new empty one that the backend keeps only if the request changes it (``keep``): reads with ever new
+        access keys leave nothing behind."""
+        state = self.backend.accounts.get(account)
+        if state is None:
+            return Scope(self.backend, AccountState(account), endpoint.namespace, endpoint.region)
         key = (account, endpoint.namespace, endpoint.region)
         scope = self._scopes.get(key)
         if scope is None or scope.account is not state:
+            if len(self._scopes) >= MAX_SCOPES:  # signed regions are the client's to choose: stay bounded
+                self._scopes.clear()
             scope = self._scopes[key] = Scope(self.backend, state, endpoint.namespace, endpoint.region)
         return scope
+
+    def keep(self, scope: Scope) -> None:
+        """After a request (under the backend's lock): the state of a new account is kept if the request
+        put something in it."""
+        state = scope.account
+        if state.account_id not in self.backend.accounts and not state.is_empty():
+            self.backend.accounts[state.account_id] = state
 
     def wait(self, seconds: float) -> None:
         """Injected latency: on the fake's clock, or the wall clock with ``real_sleep``."""

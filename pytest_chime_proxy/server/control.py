@@ -24,9 +24,9 @@ DELETE                                       object), or clear fault rules -- on
 
 Every answer is JSON; a misuse gets 400 (or 404/405) with ``{"Message": "..."}`` naming what was wrong, and
 every field is checked (with the API's own validators where the API has the field) before anything changes.
-``guard`` is what a transport runs first: the control API changes state, so a browser page on another site
-must not reach it (403 for a Host or Origin that is not loopback, 415 for a body that is not JSON: the
-bodies a page may send cross-site without a preflight are text/plain, form-encoded or multipart).
+The server's one guard (``guard.refuse``) runs first on every path: a web page must not reach the control API
+(403 for a Host or Origin that is not loopback, or a content type a page may send cross-site);
+``require_json`` then refuses any other body that is not JSON (415).
 
 This module is pure: no sockets, so it is tested through the server and usable by any other transport.
 """
@@ -38,13 +38,12 @@ import re
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from pytest_chime_proxy.core.domain.errors import ServiceError
 from pytest_chime_proxy.core.faults import FAULT_OPTIONS
 from pytest_chime_proxy.core.wire.errors import ERRORS
 from pytest_chime_proxy.core.wire.spec import NAMESPACES
-from pytest_chime_proxy.patching import transport
+from pytest_chime_proxy.server.guard import header, media_type
 
 if TYPE_CHECKING:
     from pytest_chime_proxy.mock import ChimeProxyMock
@@ -62,52 +61,14 @@ class ControlError(Exception):
         self.status = status
 
 
-def is_loopback(host: str) -> bool:
-    """Whether a Host or Origin header's host names this machine only (``*.localhost`` included)."""
-    return transport.is_loopback(host, localhost_subdomains=True)
+def require_json(headers: Mapping[str, str], body: bytes) -> Answer | None:
+    """415 for a control request whose body, or Content-Type, is not JSON; None to carry it out.
 
-
-def _host_of(value: str) -> str | None:
-    """The host part of a Host header value (``name``, ``name:port``, ``[v6]:port``); None when unparsable."""
-    try:
-        return urlsplit(f"//{value.strip()}").hostname
-    except ValueError:
-        return None
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    lowered = name.lower()
-    return next((value for key, value in headers.items() if key.lower() == lowered), None)
-
-
-def guard(method: str, headers: Mapping[str, str], body: bytes, allow_remote: bool = False) -> Answer | None:
-    """The refusal for a control request that must not run (403/415), or None to carry it out.
-
-    Host must name loopback (unless ``allow_remote``: the server was deliberately exposed), Origin, when sent,
-    must be a loopback origin, and a body, or a Content-Type, must be JSON.
+    Runs after the server's one guard (``guard.refuse``: loopback Host and Origin, no content type a web
+    page may send cross-site), which every path shares.
     """
-    host = _header(headers, "Host")
-    if host is not None and not allow_remote:
-        name = _host_of(host)
-        if name is None or not is_loopback(name):
-            return 403, {
-                "Message": f"the control API answers only requests for a loopback host; Host {host!r} "
-                f"is not one (use http://127.0.0.1:<port>, or start the server with "
-                f"--allow-remote)"
-            }
-    origin = _header(headers, "Origin")
-    if origin is not None:
-        try:
-            origin_host = urlsplit(origin.strip()).hostname
-        except ValueError:
-            origin_host = None
-        if origin_host is None or not is_loopback(origin_host):
-            return 403, {
-                "Message": f"the control API refuses requests from web pages of other origins "
-                f"(Origin {origin!r}); call it from your test code, not a browser"
-            }
-    content_type = _header(headers, "Content-Type")
-    media = (content_type or "").split(";", 1)[0].strip().lower()
+    content_type = header(headers, "Content-Type")
+    media = media_type(content_type)
     is_json = media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
     if (content_type is not None or body.strip()) and not is_json:
         return 415, {

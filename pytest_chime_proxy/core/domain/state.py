@@ -51,6 +51,10 @@ class AccountState:
     session_seq: int = 0
     next_settle: float = float("inf")  # no order completes and no deleted number goes before this (epoch s)
 
+    def is_empty(self) -> bool:
+        """Whether the account holds nothing (as a new one): a request that left it so changed nothing."""
+        return self == AccountState(self.account_id)
+
 
 class Backend:
     """The state of one mock: accounts, the clock, and the random source for IDs.
