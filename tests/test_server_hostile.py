@@ -138,7 +138,7 @@ def test_the_largest_latency_applies_and_the_server_keeps_answering(server: Chim
 def test_deeply_nested_json_is_a_400_on_the_service_path(server: ChimeProxyServer, vc: str, body: bytes) -> None:
     status, headers, answer = http(server, "POST", f"/voice-connectors/{vc}/proxy-sessions", body, JSON)
     assert status == 400, answer
-    assert headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert {k.lower(): v for k, v in headers.items()}["x-amzn-errortype"] == "BadRequestException"
     assert server.client().list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
     assert server.errors == []
 
@@ -247,12 +247,6 @@ def test_a_content_length_that_is_not_plain_digits_is_refused(server: ChimeProxy
     assert state(server)[0] == [vc]
 
 
-def test_two_host_headers_are_refused(server: ChimeProxyServer, vc: str) -> None:
-    data = b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nContent-Length: 0\r\n\r\n"
-    assert statuses(raw_http(server, data)) == [400]
-    assert state(server)[0] == [vc]
-
-
 def _console(*args: str) -> subprocess.Popen[str]:
     script = Path(sys.executable).with_name("chime-proxy-server")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "pytest_chime_proxy.server.app"]
@@ -280,7 +274,7 @@ def _reset_connections(url: str, count: int) -> None:
 
 
 @pytest.mark.parametrize("quiet", [True, False])
-def test_a_reset_connection_prints_nothing_with_quiet_and_one_line_without(quiet: bool) -> None:
+def test_a_reset_connection_prints_nothing_and_requests_are_logged_without_quiet(quiet: bool) -> None:
     process = _console(*(["--quiet"] if quiet else []))
     try:
         assert process.stdout is not None
@@ -292,9 +286,8 @@ def test_a_reset_connection_prints_nothing_with_quiet_and_one_line_without(quiet
     assert "Traceback" not in err
     if quiet:
         assert err == ""
-    else:
-        resets = [line for line in err.splitlines() if "ended:" in line]
-        assert len(resets) == 3 and all("Connection reset" in line for line in resets), err
+    else:  # one line for the health request, none for the three reset connections
+        assert len(err.splitlines()) == 1 and '"GET /_chime_proxy/health" 200 ' in err, err
 
 
 def test_the_call_log_keeps_the_newest_max_calls() -> None:
@@ -355,63 +348,136 @@ def test_console_script_refuses_a_bad_max_calls(value: str) -> None:
     assert "max-calls" in err or "max_calls" in err
 
 
-# ---- item 5: the control API is not reachable from a web page -------------------------------------------------
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"Origin": "http://evil.example", "Content-Type": "text/plain"},
-        {"Origin": "https://evil.example", "Content-Type": "application/json"},
-        {"Origin": "null", "Content-Type": "application/json"},
-        {"Host": "evil.example", "Content-Type": "application/json"},  # DNS rebinding: the attacker's name, our IP
-        {"Host": "127.0.0.1.evil.example:80", "Content-Type": "application/json"},
-    ],
-)
-@pytest.mark.parametrize(
-    ("method", "name", "payload"),
-    [
-        ("POST", "reset", b"{}"),
-        ("POST", "faults", b'{"operation": "*", "error": "ServiceFailureException", "times": null}'),
-        ("POST", "voice-connectors", b"{}"),
-        ("POST", "clock", b'{"advance_seconds": 86400}'),
-        ("GET", "calls", None),
-    ],
-)
-def test_a_foreign_host_or_origin_gets_403_and_changes_nothing(
-    server: ChimeProxyServer, vc: str, headers: dict[str, str], method: str, name: str, payload: bytes | None
-) -> None:
-    before, clock = state(server), server.mock.clock.time()
-    status, _, body = http(server, method, f"/_chime_proxy/{name}", payload, headers)
-    assert status == 403, body
-    assert "control API" in body["Message"]
+# ---- item 5: no path is reachable from a web page (issue 20: one guard for all paths) ---------------------------
+FOREIGN = [
+    {"Origin": "http://evil.example", "Content-Type": "application/json"},
+    {"Origin": "https://evil.example", "Content-Type": "application/json"},
+    {"Origin": "null", "Content-Type": "application/json"},
+    {"Host": "evil.example", "Content-Type": "application/json"},  # DNS rebinding: the attacker's name, our IP
+    {"Host": "127.0.0.1.evil.example:80", "Content-Type": "application/json"},
+    {"Sec-Fetch-Site": "cross-site", "Content-Type": "application/json"},
+]
+# What one URL parser or another reads as loopback: userinfo, a backslash before "@", a path, two values.
+TWISTED = [
+    {"Host": "evil.example\\@127.0.0.1"},
+    {"Host": "127.0.0.1\\@evil.example"},
+    {"Host": "evil.example@127.0.0.1"},
+    {"Host": "127.0.0.1@evil.example"},
+    {"Host": "127.0.0.1/evil.example"},
+    {"Host": "127.0.0.1 evil.example"},
+    {"Origin": "http://evil.example\\@127.0.0.1"},
+    {"Origin": "http://127.0.0.1\\@evil.example"},
+    {"Origin": "http://evil.example@127.0.0.1"},
+    {"Origin": "http://user:pw@127.0.0.1"},
+    {"Origin": "http://127.0.0.1/evil"},
+    {"Origin": "http://127.0.0.1, http://evil.example"},
+    {"Origin": "file://127.0.0.1"},
+]
+SIMPLE_TYPES = ["text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]
+
+
+def service_requests(vc: str) -> list[tuple[str, str, bytes | None]]:
+    """A write and a read on the service paths, in both namespaces."""
+    session = json.dumps({"ParticipantPhoneNumbers": PAIR, "Capabilities": ["Voice"]}).encode()
+    return [
+        ("POST", f"/voice-connectors/{vc}/proxy-sessions", session),
+        ("POST", "/chime/voice-connectors", b'{"Name": "evil", "RequireEncryption": false}'),
+        ("DELETE", f"/voice-connectors/{vc}", None),
+        ("GET", "/voice-connectors", None),
+    ]
+
+
+CONTROL_REQUESTS = [
+    ("POST", "/_chime_proxy/reset", b"{}"),
+    ("POST", "/_chime_proxy/faults", b'{"operation": "*", "error": "ServiceFailureException", "times": null}'),
+    ("POST", "/_chime_proxy/voice-connectors", b"{}"),
+    ("POST", "/_chime_proxy/clock", b'{"advance_seconds": 86400}'),
+    ("GET", "/_chime_proxy/calls", None),
+]
+
+
+def refused_everywhere(server: ChimeProxyServer, vc: str, headers: dict[str, str], status: int = 403) -> None:
+    """Every control and service request with ``headers`` gets ``status`` and changes nothing: no state, no
+    clock move, no call recorded."""
+    before, clock, calls = state(server), server.mock.clock.time(), len(server.mock.calls)
+    for method, path, payload in [*CONTROL_REQUESTS, *service_requests(vc)]:
+        got, _, body = http(server, method, path, payload, headers)
+        assert got == status, (method, path, body)
+        assert body["Message"]
+    assert len(server.mock.calls) == calls
     assert state(server) == before
     assert server.mock.clock.time() - clock < 60  # moved only as wall time does (a refused advance is a day)
 
 
-@pytest.mark.parametrize(
-    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None]
-)
-def test_a_body_that_is_not_json_gets_415_and_changes_nothing(
-    server: ChimeProxyServer, vc: str, content_type: str | None
+@pytest.mark.parametrize("headers", FOREIGN)
+def test_a_foreign_host_or_origin_gets_403_on_every_path_and_changes_nothing(
+    server: ChimeProxyServer, vc: str, headers: dict[str, str]
 ) -> None:
-    """The bodies a page can send cross-site without a CORS preflight; and a body with no type at all."""
-    before = state(server)
+    refused_everywhere(server, vc, headers)
+
+
+@pytest.mark.parametrize("headers", TWISTED)
+def test_a_host_or_origin_with_userinfo_or_a_backslash_gets_403(
+    server: ChimeProxyServer, vc: str, headers: dict[str, str]
+) -> None:
+    refused_everywhere(server, vc, {**headers, "Content-Type": "application/json"})
+
+
+@pytest.mark.parametrize("content_type", SIMPLE_TYPES)
+def test_a_content_type_a_page_may_send_cross_site_gets_403_on_every_path(
+    server: ChimeProxyServer, vc: str, content_type: str
+) -> None:
+    """The bodies a page can send cross-site without a CORS preflight, with a loopback Host and no Origin
+    (a page's ``fetch(..., {mode: "no-cors"})`` to 127.0.0.1)."""
+    refused_everywhere(server, vc, {"Content-Type": content_type})
+
+
+def test_two_host_headers_are_a_400_on_every_path(server: ChimeProxyServer, vc: str) -> None:
     port = int(server.url.rsplit(":", 1)[1])
-    type_line = b"" if content_type is None else f"Content-Type: {content_type}\r\n".encode()
+    for target in ("/_chime_proxy/reset", f"/voice-connectors/{vc}"):
+        data = f"DELETE {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n\r\n".encode()
+        raw = raw_http(server, data)
+        assert statuses(raw) == [400] and b"more than one Host" in raw, raw
+    assert state(server)[0] == [vc]
+
+
+def test_a_control_body_without_a_json_type_gets_415_and_changes_nothing(server: ChimeProxyServer, vc: str) -> None:
+    before = state(server)
     body = b'{"operation": "*", "error": "ServiceFailureException", "times": null}'
+    for headers in ({}, {"Content-Type": "application/xml"}):
+        status, _, answer = http(server, "POST", "/_chime_proxy/faults", body, headers)
+        if not headers:  # urllib sends a body without a type as form-encoded: a page's type, refused first
+            assert status == 403, answer
+            continue
+        assert status == 415 and "application/json" in answer["Message"], answer
     raw = raw_http(
         server,
-        b"POST /_chime_proxy/faults HTTP/1.1\r\nHost: 127.0.0.1:"
-        + str(port).encode()
-        + b"\r\n"
-        + type_line
-        + b"Content-Length: "
+        b"POST /_chime_proxy/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
         + str(len(body)).encode()
         + b"\r\nConnection: close\r\n\r\n"
         + body,
     )
     assert statuses(raw) == [415], raw
-    assert b"application/json" in raw
     assert state(server) == before
+
+
+@pytest.mark.parametrize("site", ["same-origin", "none"])
+def test_a_browser_request_of_the_same_origin_is_served(server: ChimeProxyServer, site: str) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    headers = {**JSON, "Sec-Fetch-Site": site, "Origin": f"http://127.0.0.1:{port}"}
+    assert http(server, "GET", "/voice-connectors", None, headers)[0] == 200
+    assert http(server, "POST", "/_chime_proxy/clock", b'{"advance_seconds": 1}', headers)[0] == 200
+
+
+def test_sdk_requests_carry_json_and_no_origin(server: ChimeProxyServer, vc: str) -> None:
+    """What botocore (so boto3 and the AWS CLI) sends to rest-json Chime passes the guard: application/json
+    with a body, no Content-Type without one, never an Origin."""
+    client = server.client()
+    session = client.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"])
+    client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=session["ProxySession"]["ProxySessionId"])
+    sent = [{k.lower(): v for k, v in call.request.headers.items()} for call in server.mock.calls]
+    assert [h.get("content-type") for h in sent] == ["application/json", None]
+    assert not any("origin" in h for h in sent)
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "LOCALHOST.", "127.0.0.2", "[::1]"])
@@ -435,7 +501,9 @@ def test_binding_beyond_loopback_needs_allow_remote_and_warns() -> None:
         ChimeProxyServer(host="::")
     with pytest.warns(RuntimeWarning, match="beyond loopback"):
         remote = ChimeProxyServer(host="0.0.0.0", allow_remote=True)
-    assert remote.allow_remote and remote._server is None
+    assert remote.allow_remote
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = remote.url  # nothing was bound
 
 
 def test_console_script_refuses_a_remote_host_without_the_flag() -> None:
