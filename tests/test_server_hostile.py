@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import struct
@@ -51,7 +52,7 @@ def control(server: ChimeProxyServer, method: str, name: str, payload: Any = Non
 
 def statuses(raw: bytes) -> list[int]:
     """The status codes of every answer in a byte stream (more than one means a second request was read)."""
-    return [int(line.split(b" ", 2)[1]) for line in raw.split(b"\r\n") if line.startswith(b"HTTP/1.")]
+    return [int(code) for code in re.findall(rb"HTTP/1\.[01] ([0-9]{3}) ", raw)]
 
 
 @pytest.fixture

@@ -217,8 +217,10 @@ def _clock(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) 
 def _calls(mock: ChimeProxyMock, body: dict[str, Any], info: Mapping[str, Any]) -> Answer:
     calls = mock.calls
     return 200, {
-        "max_calls": getattr(calls, "maxlen", None),
-        "dropped": getattr(calls, "dropped", 0),
+        "max_calls": calls.maxlen,
+        "max_call_bytes": calls.max_bytes,
+        "bytes": calls.bytes,
+        "dropped": calls.dropped,
         "calls": [
             {
                 "method": c.request.method,
