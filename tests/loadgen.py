@@ -71,7 +71,9 @@ def raise_fd_limit(wanted: int) -> None:
     """This process's soft descriptor limit raised to ``wanted`` (within the hard limit)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard) if hard != resource.RLIM_INFINITY else wanted, hard))
+        resource.setrlimit(
+            resource.RLIMIT_NOFILE, (min(wanted, hard) if hard != resource.RLIM_INFINITY else wanted, hard)
+        )
 
 
 def burst(port: int, count: int, timeout: float, request: bytes = HEALTH) -> tuple[float, Counter[Any]]:
@@ -167,9 +169,11 @@ def soak(port: int, seconds: float, clients: int, seed: int = 0) -> Counter[int]
                 path = rng.choice(["/voice-connectors", "/phone-numbers", "/voice-connectors/nope/proxy-sessions"])
                 batch.append(signed_get(path, key, region))
             key, region = new_key_and_region(rng)  # and a write the service refuses (400): it changes nothing
-            batch.append(signed_get("/voice-connectors", key, region).replace(b"GET", b"POST", 1).replace(
-                b"\r\n\r\n", b"\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{\"Name\": \"\"}"
-            ))
+            batch.append(
+                signed_get("/voice-connectors", key, region)
+                .replace(b"GET", b"POST", 1)
+                .replace(b"\r\n\r\n", b'\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"Name": ""}')
+            )
             got = keep_alive_requests(port, batch, timeout=30)
             with lock:
                 total.update(got)

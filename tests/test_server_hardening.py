@@ -11,6 +11,7 @@ import json
 import random
 import socket
 import time
+
 import pytest
 from loadgen import (
     HEALTH,
@@ -46,7 +47,12 @@ def vc(server: ChimeProxyServer) -> str:
 
 # ---- item 1: request smuggling ----------------------------------------------------------------------------------
 def _framed(head: bytes, body: bytes) -> bytes:
-    return b"POST /_chime_proxy/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + head + b"\r\n" + body
+    return (
+        b"POST /_chime_proxy/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + head
+        + b"\r\n"
+        + body
+    )
 
 
 SMUGGLING = {
@@ -87,7 +93,11 @@ def test_a_smuggling_shape_is_refused_and_the_hidden_request_never_runs(
 
 def test_a_plain_chunked_request_and_its_pipelined_follower_are_both_served(server: ChimeProxyServer) -> None:
     """The control for the cases above: the same bytes, framed one way only, are two requests."""
-    raw = raw_http(server, _framed(b"Transfer-Encoding: chunked\r\n", b"0\r\n\r\n") + RESET.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+    raw = raw_http(
+        server,
+        _framed(b"Transfer-Encoding: chunked\r\n", b"0\r\n\r\n")
+        + RESET.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"),
+    )
     assert statuses(raw) == [200, 200], raw
 
 

@@ -374,7 +374,12 @@ TWISTED = [
     {"Origin": "http://127.0.0.1, http://evil.example"},
     {"Origin": "file://127.0.0.1"},
 ]
-SIMPLE_TYPES = ["text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]
+SIMPLE_TYPES = [
+    "text/plain",
+    "text/plain; charset=utf-8",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+]
 
 
 def service_requests(vc: str) -> list[tuple[str, str, bytes | None]]:

@@ -224,9 +224,7 @@ class CallLog:
             where["operation"] = operation
         calls = list(self)
         found = CallLog()
-        found._calls = deque(
-            (c, 0) for c in calls if all(getattr(c, name) == value for name, value in where.items())
-        )
+        found._calls = deque((c, 0) for c in calls if all(getattr(c, name) == value for name, value in where.items()))
         return found
 
     def count(self, operation: str | None = None, **where: Any) -> int:

@@ -159,11 +159,20 @@ _LABEL = re.compile(r"\{[^}]+\}")
 # A few requests that reach the domain's own tables (phone-number geography, number search, on-demand pools).
 _WARM_SCENARIO = (
     ("POST", "/voice-connectors", {"Name": "warm", "RequireEncryption": False, "AwsRegion": "us-east-1"}),
-    ("PUT", "/voice-connectors/{vc}/programmable-numbers/proxy", {"DefaultSessionExpiryMinutes": 60,
-                                                                  "PhoneNumberPoolCountries": ["US"]}),
-    ("POST", "/voice-connectors/{vc}/proxy-sessions", {"ParticipantPhoneNumbers": ["+12065550100", "+14155550101"],
-                                                       "Capabilities": ["Voice", "SMS"],
-                                                       "GeoMatchParams": {"Country": "US", "AreaCode": "206"}}),
+    (
+        "PUT",
+        "/voice-connectors/{vc}/programmable-numbers/proxy",
+        {"DefaultSessionExpiryMinutes": 60, "PhoneNumberPoolCountries": ["US"]},
+    ),
+    (
+        "POST",
+        "/voice-connectors/{vc}/proxy-sessions",
+        {
+            "ParticipantPhoneNumbers": ["+12065550100", "+14155550101"],
+            "Capabilities": ["Voice", "SMS"],
+            "GeoMatchParams": {"Country": "US", "AreaCode": "206"},
+        },
+    ),
     ("GET", "/voice-connectors/{vc}/proxy-sessions", None),
     ("GET", "/search?type=phone-numbers&area-code=206&max-results=2", None),
     ("GET", "/search?type=phone-numbers&state=WA&city=Seattle&max-results=2", None),
@@ -212,6 +221,8 @@ def _warm_up() -> None:
         vc = "x"
         for method, path, payload in _WARM_SCENARIO:
             body = b"" if payload is None else json.dumps(payload).encode()
-            call = handle(fake, WireRequest(method, "http://warm.invalid" + path.format(vc=vc), json_headers, body), endpoint)
+            call = handle(
+                fake, WireRequest(method, "http://warm.invalid" + path.format(vc=vc), json_headers, body), endpoint
+            )
             if call is not None and call.operation == "CreateVoiceConnector" and call.status == 201:
                 vc = call.json()["VoiceConnector"]["VoiceConnectorId"]

@@ -318,9 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="bytes the call log keeps (bodies, URL and headers, plus 2 KiB a call); older calls are "
         "dropped (default: %(default)s)",
     )
-    parser.add_argument(
-        "--threads", type=int, default=DEFAULT_THREADS, help="worker threads (default: %(default)s)"
-    )
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="worker threads (default: %(default)s)")
     parser.add_argument(
         "--max-connections",
         type=int,

@@ -48,13 +48,13 @@ def loopback_host(value: str) -> bool:
     """Whether a ``Host`` header value names this machine only (``*.localhost`` included, as browsers
     send those names to loopback)."""
     m = _HOST.fullmatch(value.strip())
-    return bool(m) and is_loopback(m.group("host"), localhost_subdomains=True)
+    return m is not None and is_loopback(m.group("host"), localhost_subdomains=True)
 
 
 def loopback_origin(value: str) -> bool:
     """Whether an ``Origin`` header value is an http(s) origin on this machine."""
     m = _ORIGIN.fullmatch(value.strip())
-    return bool(m) and is_loopback(m.group("host"), localhost_subdomains=True)
+    return m is not None and is_loopback(m.group("host"), localhost_subdomains=True)
 
 
 def media_type(content_type: str | None) -> str:

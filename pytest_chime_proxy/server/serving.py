@@ -34,7 +34,7 @@ _TRANSFER_ENCODING = re.compile(rb"(?im)^transfer-encoding[ \t]*:([^\r\n]*)")
 FD_RESERVE = 32  # file descriptors kept free for everything else (logs, imports, the test's own files)
 
 
-class StrictParser(HTTPRequestParser):  # type: ignore[misc]  # waitress ships no type information
+class StrictParser(HTTPRequestParser):
     """waitress's request parser, refusing the framing shapes it still accepts (400, connection closed)."""
 
     def parse_header(self, header_plus: bytes) -> None:
@@ -55,29 +55,30 @@ class StrictParser(HTTPRequestParser):  # type: ignore[misc]  # waitress ships n
             raise ParsingError("both Transfer-Encoding and Content-Length: send one of them")
 
 
-class JsonErrorTask(ErrorTask):  # type: ignore[misc]
+class JsonErrorTask(ErrorTask):
     """waitress's own error answers (bad framing, headers or body too large ...) as JSON with ``Message``,
     as every other error of the server is; the connection is closed after it."""
 
     def execute(self) -> None:
-        error = self.request.error
+        task: Any = self  # types-waitress types this task's request as the error itself
+        error = task.request.error
         message = f"{error.reason}: {error.body}"
         if error.code == 413:  # waitress's limit is one more than ours (it refuses a body of exactly its size)
-            message = f"request body over the limit of {self.channel.adj.max_request_body_size - 1} bytes"
+            message = f"request body over the limit of {task.channel.adj.max_request_body_size - 1} bytes"
         body = json.dumps({"Message": message}).encode()
-        self.status = f"{error.code} {error.reason}"
-        self.response_headers.append(("Content-Type", "application/json"))
-        self.set_close_on_finish()
-        self.content_length = len(body)
-        self.write(body)
+        task.status = f"{error.code} {error.reason}"
+        task.response_headers.append(("Content-Type", "application/json"))
+        task.set_close_on_finish()
+        task.content_length = len(body)
+        task.write(body)
 
 
-class StrictChannel(HTTPChannel):  # type: ignore[misc]
+class StrictChannel(HTTPChannel):
     parser_class = StrictParser
     error_task_class = JsonErrorTask
 
 
-class StrictServer(TcpWSGIServer):  # type: ignore[misc]
+class StrictServer(TcpWSGIServer):
     channel_class = StrictChannel
 
 
@@ -152,7 +153,7 @@ class Listener:
         except BaseException:
             self._close_all()
             raise
-        self.port = int(self._server.effective_port)
+        self.port = int(self._server.getsockname()[1])
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
