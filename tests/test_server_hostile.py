@@ -302,7 +302,13 @@ def test_the_call_log_keeps_the_newest_max_calls() -> None:
         assert (body["max_calls"], body["dropped"]) == (5, 3)
         assert [call["url"].rsplit("=", 1)[1] for call in body["calls"]] == ["4", "5", "6", "7", "8"]
         assert control(small, "POST", "reset")[0] == 200
-        assert control(small, "GET", "calls")[1] == {"max_calls": 5, "dropped": 0, "calls": []}
+        assert control(small, "GET", "calls")[1] == {
+            "max_calls": 5,
+            "max_call_bytes": 64 * 1024 * 1024,
+            "bytes": 0,
+            "dropped": 0,
+            "calls": [],
+        }
 
 
 def test_the_call_log_stays_bounded_under_a_stream_of_requests() -> None:
