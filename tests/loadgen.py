@@ -184,3 +184,15 @@ def soak(port: int, seconds: float, clients: int, seed: int = 0) -> Counter[int]
     for thread in threads:
         thread.join(seconds + 60)
     return total
+
+
+def create_session(voice_connector_id: str = "abcdefghijklmnopqrstuv") -> bytes:
+    """A signed CreateProxySession (``Connection: close``): routing, the model's validators and the phone-number
+    data on its way (404 for a connector that does not exist)."""
+    body = (
+        b'{"ParticipantPhoneNumbers": ["+14015550101", "+12065550100"], "Capabilities": ["Voice", "SMS"], '
+        b'"GeoMatchParams": {"Country": "US", "AreaCode": "206"}, "ExpiryMinutes": 60}'
+    )
+    head = signed_get(f"/voice-connectors/{voice_connector_id}/proxy-sessions", "123456789012", "us-east-1")
+    extra = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+    return head.replace(b"GET", b"POST", 1).replace(b"\r\n\r\n", b"\r\n" + extra) + body

@@ -11,6 +11,9 @@ import json
 import random
 import socket
 import time
+import urllib.error
+import urllib.request
+from typing import Any
 
 import pytest
 from loadgen import (
@@ -279,3 +282,51 @@ def test_the_request_log_redacts_a_presigned_url() -> None:
     assert '"GET /voice-connectors?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAREDACTED' in err, err
     for secret in ("IOSFODNN7EXAMPLE", "SECRETTOKEN", "deadbeef0123"):
         assert secret not in err
+
+
+# ---- the application in another WSGI server -----------------------------------------------------------------------
+def test_the_documented_app_runs_under_another_wsgi_server() -> None:
+    """The docs' ``fake_chime.py``, served by the standard library's wsgiref (no REQUEST_URI: the path is
+    rebuilt from PATH_INFO), answers boto3 and the control API, and still refuses a foreign Origin."""
+    import re
+    import threading
+    from pathlib import Path
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    import boto3
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "server-and-integrations.md"
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", docs.read_text(), re.S) if "ChimeProxyApp(" in b]
+    namespace: dict[str, Any] = {}
+    exec(compile(block, "fake_chime.py", "exec"), namespace)
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = make_server("127.0.0.1", 0, namespace["app"], handler_class=Quiet)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        client = boto3.client(
+            "chime-sdk-voice",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        (vc,) = [v["VoiceConnectorId"] for v in client.list_voice_connectors()["VoiceConnectors"]]
+        session = client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]
+        )["ProxySession"]
+        assert session["Participants"][0]["ProxyPhoneNumber"] == "+19135550199"
+        mock = namespace["mock"]
+        assert mock.calls[-1].request.url == f"{url}/voice-connectors/{vc}/proxy-sessions"
+        request = urllib.request.Request(url + "/voice-connectors", headers={"Origin": "http://evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 403
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -441,7 +441,13 @@ def test_a_content_type_a_page_may_send_cross_site_gets_403_on_every_path(
 ) -> None:
     """The bodies a page can send cross-site without a CORS preflight, with a loopback Host and no Origin
     (a page's ``fetch(..., {mode: "no-cors"})`` to 127.0.0.1)."""
-    refused_everywhere(server, vc, {"Content-Type": content_type})
+    before, calls = state(server), len(server.mock.calls)
+    for method, path, payload in [*CONTROL_REQUESTS, *service_requests(vc)]:
+        if method == "POST":
+            got, _, body = http(server, method, path, payload, {"Content-Type": content_type})
+            assert got == 403 and "Content-Type" in body["Message"], (path, body)
+    assert len(server.mock.calls) == calls
+    assert state(server) == before
 
 
 def test_two_host_headers_are_a_400_on_every_path(server: ChimeProxyServer, vc: str) -> None:

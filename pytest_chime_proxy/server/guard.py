@@ -9,7 +9,7 @@ name in ``Host``. So, on the service paths as on the control API, a request is r
 - its ``Host`` is not a loopback name or address (unless the server was started with ``allow_remote``),
 - it carries an ``Origin`` that is not a loopback origin (``null`` included), or a ``Sec-Fetch-Site`` other
   than ``same-origin`` or ``none`` (a browser's word that another site started it),
-- its ``Content-Type`` is one a page may send without a preflight.
+- it is a POST whose ``Content-Type`` is one a page may send without a preflight.
 
 SDK clients (botocore and so the AWS CLI, the JavaScript SDKs) send no ``Origin`` and ``application/json``
 (or no body at all), so they pass. ``Host`` and ``Origin`` are read strictly (a name or an IP literal and a
@@ -62,8 +62,12 @@ def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
-def refuse(headers: Mapping[str, str], allow_remote: bool = False) -> Refusal | None:
-    """(403, why) for a request a web page could have sent (400 for two Host headers), or None to serve it."""
+def refuse(method: str, headers: Mapping[str, str], allow_remote: bool = False) -> Refusal | None:
+    """(403, why) for a request a web page could have sent (400 for two Host headers), or None to serve it.
+
+    The content type matters on a POST only: the one method with a body that a page may send without a
+    preflight (and some WSGI servers, wsgiref among them, report ``text/plain`` for a request with none).
+    """
     host = header(headers, "Host")
     if host is not None and "," in host:  # RFC 9112 3.2: more than one Host is a 400 (servers join repeats)
         return 400, f"more than one Host header ({host!r}); send exactly one"
@@ -81,7 +85,7 @@ def refuse(headers: Mapping[str, str], allow_remote: bool = False) -> Refusal | 
     site = header(headers, "Sec-Fetch-Site")
     if site is not None and site.strip().lower() not in _SAFE_FETCH_SITES:
         return 403, f"this server refuses requests a browser made for another site (Sec-Fetch-Site {site!r})"
-    if media_type(header(headers, "Content-Type")) in SIMPLE_CONTENT_TYPES:
+    if method.upper() == "POST" and media_type(header(headers, "Content-Type")) in SIMPLE_CONTENT_TYPES:
         return 403, (
             f"this server refuses Content-Type {header(headers, 'Content-Type')!r}: a web page may send it "
             f"cross-site; send application/json, as the AWS SDKs do"

@@ -132,7 +132,7 @@ class ChimeProxyApp:
             return _json(400, f"invalid Content-Length {environ.get('CONTENT_LENGTH')!r}")
         if length > self.max_body:
             return _json(413, f"request body of {length} bytes is over the limit of {self.max_body}")
-        refused = guard.refuse(headers, self.allow_remote)
+        refused = guard.refuse(method, headers, self.allow_remote)
         if refused is not None:
             return _json(*refused)
         body = environ["wsgi.input"].read(length) if length else b""
