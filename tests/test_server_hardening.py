@@ -330,3 +330,15 @@ def test_the_documented_app_runs_under_another_wsgi_server() -> None:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_head_answer_has_a_length_and_no_body(server: ChimeProxyServer) -> None:
+    """The next answer on the same connection starts right after the HEAD answer's headers."""
+    raw = raw_http(
+        server,
+        b"HEAD /_chime_proxy/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        b"GET /_chime_proxy/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    )
+    head, rest = raw.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 405 ") and b"Content-Length: " in head  # health takes GET only
+    assert rest.startswith(b"HTTP/1.1 200 "), raw

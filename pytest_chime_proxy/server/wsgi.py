@@ -120,7 +120,7 @@ class ChimeProxyApp:
             phrase = "Unknown"
         kept = [(name, value) for name, value in headers.items() if name.lower() not in _HOP_BY_HOP]
         start_response(f"{status} {phrase}", [*kept, ("Content-Length", str(len(body)))])
-        return [body]
+        return [b""] if method == "HEAD" else [body]  # a HEAD answer says the length, and sends no body
 
     def _answer(self, method: str, target: str, environ: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         if method not in METHODS:
