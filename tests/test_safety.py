@@ -171,7 +171,7 @@ def test_server_mode_listens_on_loopback_only(no_network: list[Any]) -> None:
     from pytest_chime_proxy.server.app import ChimeProxyServer
 
     with ChimeProxyServer() as server:
-        bound = server._server.server_address[0] if server._server else None
+        bound = server._listener.address if server._listener else None
         assert bound is not None and ipaddress.ip_address(bound).is_loopback
         client = boto3.client(
             "chime-sdk-voice",

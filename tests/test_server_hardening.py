@@ -342,3 +342,12 @@ def test_a_head_answer_has_a_length_and_no_body(server: ChimeProxyServer) -> Non
     head, rest = raw.split(b"\r\n\r\n", 1)
     assert head.startswith(b"HTTP/1.1 405 ") and b"Content-Length: " in head  # health takes GET only
     assert rest.startswith(b"HTTP/1.1 200 "), raw
+
+
+@pytest.mark.parametrize("digits", [19, 4300, 5000])
+def test_a_content_length_of_more_digits_than_any_body_is_a_413(server: ChimeProxyServer, digits: int) -> None:
+    raw = raw_http(
+        server,
+        b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + b"9" * digits + b"\r\n\r\n",
+    )
+    assert statuses(raw) == [413] and b"over the limit" in raw, raw
