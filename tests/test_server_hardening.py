@@ -351,3 +351,25 @@ def test_a_content_length_of_more_digits_than_any_body_is_a_413(server: ChimePro
         b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + b"9" * digits + b"\r\n\r\n",
     )
     assert statuses(raw) == [413] and b"over the limit" in raw, raw
+
+
+def test_the_state_and_city_table_is_built_once_by_concurrent_searches() -> None:
+    """The one table not built at start (some 100 MB of geocoding data): eight threads that need it at once
+    wait for one build instead of each building its own."""
+    import threading
+
+    from pytest_chime_proxy.core.domain import number_search
+
+    number_search._build_us_area_codes.cache_clear()
+    start = threading.Barrier(8)
+
+    def search() -> None:
+        start.wait(timeout=30)
+        number_search._us_area_codes()
+
+    threads = [threading.Thread(target=search) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert number_search._build_us_area_codes.cache_info().misses == 1

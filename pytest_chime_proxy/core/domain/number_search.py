@@ -11,6 +11,7 @@ TollFreePrefix; City needs State; other countries take only PhoneNumberType, whi
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from pytest_chime_proxy.core.domain.errors import BadRequest
@@ -29,8 +30,19 @@ _STATES = (
 STATE_NAMES: dict[str, str] = dict(pair.split(":", 1) for pair in _STATES.split(","))
 
 
-@lru_cache(maxsize=1)
+_AREA_CODES_LOCK = threading.Lock()
+
+
 def _us_area_codes() -> dict[str, tuple[str, str | None]]:
+    """Geographic US area code -> (state code, city or None), built once: the first state or city search
+    builds it (about a second, and some 100 MB for libphonenumber's geocoding data, which is why a server
+    does not build it before it is asked) while any other waits for it instead of building its own."""
+    with _AREA_CODES_LOCK:
+        return _build_us_area_codes()
+
+
+@lru_cache(maxsize=1)
+def _build_us_area_codes() -> dict[str, tuple[str, str | None]]:
     """Geographic US area code -> (state code, city or None), from libphonenumber's geocoder."""
     import phonenumbers
     from phonenumbers import geocoder
