@@ -157,7 +157,8 @@ class Call:
 
 
 # What a kept call costs beyond its bodies, URL and headers: the Call, its request and response objects, the
-# parsed parameters' dicts (measured with tracemalloc at about 1.5-2.5 KB for an ordinary call).
+# parsed parameters' dicts. Measured: a server's call log filling with 10,000 ordinary calls (small bodies)
+# grew it by about 20 MB, some 2 KB a call all told, so the estimate errs on the large side.
 CALL_OVERHEAD = 2048
 
 
