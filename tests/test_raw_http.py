@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -164,3 +166,55 @@ def test_an_injected_connection_fault_becomes_a_requests_error(chime_proxy: Any,
     chime_proxy.inject("ListProxySessions", connection_error="read_timeout")
     with pytest.raises(requests.exceptions.ReadTimeout):
         requests.get(f"{VOICE}/voice-connectors/{voice_connector}/proxy-sessions", timeout=10)
+
+
+# ---- requests imported late: the patch follows the import (fresh interpreters: this one has requests) --------
+_LATE_IMPORT = """
+import sys, threading
+from pytest_chime_proxy import ChimeProxyMock
+
+URL = "https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{}/programmable-numbers/proxy"
+with ChimeProxyMock() as mock:
+    vc = mock.create_voice_connector(default_session_expiry_minutes=42)
+    assert "requests" not in sys.modules and "responses" not in sys.modules, "imported too early"
+    if sys.argv[1] == "thread":  # the code under test imports it in a worker thread
+        worker = threading.Thread(target=__import__, args=("requests",))
+        worker.start()
+        worker.join()
+    import requests
+    answer = requests.get(URL.format(vc), timeout=5)
+    print(answer.status_code, answer.json()["Proxy"]["DefaultSessionExpiryMinutes"], mock.calls.operations)
+    print(type(requests.__loader__).__name__, type(requests.__spec__.loader).__name__)
+import requests.adapters
+print(requests.adapters.HTTPAdapter.send.__qualname__, [type(f).__name__ for f in sys.meta_path if "After" in type(f).__name__])
+"""
+
+
+@pytest.mark.parametrize("where", ["main", "thread"])
+def test_requests_imported_after_the_mock_started_is_answered_by_the_fake(where: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _LATE_IMPORT, where], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    answered, loaders, after = done.stdout.splitlines()
+    assert answered == "200 42 ['GetVoiceConnectorProxy']"  # the fake's answer, recorded in its call log
+    assert loaders == "SourceFileLoader SourceFileLoader"  # the module keeps nothing of the hook
+    assert after == "HTTPAdapter.send []"  # stopped: the real send back, the hook gone
+
+
+def test_a_mock_never_imports_responses_when_requests_is_not_imported() -> None:
+    code = (
+        "import sys, boto3\n"
+        "from pytest_chime_proxy import ChimeProxyMock\n"
+        "hooks = list(sys.meta_path)\n"
+        "with ChimeProxyMock() as mock:\n"
+        "    vc = mock.create_voice_connector()\n"
+        "    client = boto3.client('chime-sdk-voice', region_name='us-east-1')\n"
+        "    client.get_voice_connector_proxy(VoiceConnectorId=vc)\n"
+        "print(sorted(m for m in ('requests', 'responses') if m in sys.modules), sys.meta_path == hooks)\n"
+        "import requests\n"  # after the mock: nothing patched, responses still not imported
+        "print('responses' in sys.modules, requests.adapters.HTTPAdapter.send.__qualname__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[] True", "False HTTPAdapter.send"]

@@ -11,13 +11,24 @@ The route is also put in ``responses``' default registry, which moto's registry 
 ``responses.RequestsMock()`` instance started after this mock has only its own registry and refuses Chime
 URLs (responses' rule for unmatched requests); start it first, or use the default mock. Mocks must be
 stopped in the reverse order of starting (``with`` blocks do that), as ``responses`` patches require.
+
+The patch costs nothing where ``requests`` is not used: ``responses`` (which imports ``requests``, urllib3's
+extras and yaml) is imported only when ``requests`` is. A mock started before ``requests`` is imported puts an
+import hook first on ``sys.meta_path`` (``_AfterImport``): when ``requests`` finishes importing, in any thread,
+the patch is applied before the importing code gets the module, so a late import cannot reach the network.
+The hook is removed when the patch is applied or the last mock stops.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import sys
+import threading
+from collections.abc import Sequence
 from http.client import responses as reasons
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -93,35 +104,101 @@ def _make_route() -> Any:
     return ChimeRoute()
 
 
-def _apply() -> None:
-    global _requests_mock, _route
-    import responses
-    from requests.adapters import HTTPAdapter
+class _ThenPatch:
+    """The loader of ``requests``, wrapped: runs it, then applies the patch (``_sync``) before the import
+    returns the module to the code that asked for it."""
 
-    if not isinstance(_route, responses.BaseResponse):  # first use, or `responses` was imported anew
-        _route = _make_route()
-    # responses accepts patterns as passthru prefixes (its stubs say str only); and the send to chain
-    # to is whatever is in place now, the network or another responses mock
-    mock = responses.RequestsMock(
-        assert_all_requests_are_fired=False,
-        passthru_prefixes=(_PASS_EVERYTHING_ELSE,),  # type: ignore[arg-type]
-        real_adapter_send=HTTPAdapter.send,  # type: ignore[arg-type]
-    )
-    mock.add(_route)
-    mock.start()
-    _requests_mock = mock
-    if _route not in responses.mock.registered():
-        responses.mock.add(_route)
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        create = getattr(self.loader, "create_module", None)
+        return None if create is None else create(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__loader__ = self.loader  # the module keeps nothing of the hook
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        self.loader.exec_module(module)
+        _sync()
+
+    def __getattr__(self, name: str) -> Any:  # get_resource_reader, is_package...: the real loader's
+        return getattr(self.loader, name)
+
+
+class _AfterImport:
+    """A meta-path finder that finds nothing itself: it lets the finders after it find ``requests`` and wraps
+    the loader they return (``_ThenPatch``)."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None, target: Any = None) -> ModuleSpec | None:
+        if fullname != "requests":
+            return None
+        after = sys.meta_path[sys.meta_path.index(self) + 1 :] if self in sys.meta_path else sys.meta_path
+        for finder in after:
+            find = getattr(finder, "find_spec", None)
+            spec = None if find is None else find(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _ThenPatch(spec.loader)
+                return spec  # type: ignore[no-any-return]
+        return None
+
+
+_lock = threading.Lock()  # guards the state below; never held while importing (the import lock is its own)
+_wanted = False  # a mock holds the patch
+_finder = _AfterImport()
+
+
+def _sync() -> None:
+    """Put the patch in place when a mock wants it and ``requests`` is imported, take it out when no mock
+    does: the one place that applies or removes it (from ``_apply``/``_remove`` and from the import hook)."""
+    global _requests_mock, _route
+    if _wanted:
+        if "requests" not in sys.modules:
+            return  # the import hook calls again when it is imported
+        import requests.adapters  # noqa: F401
+        import responses  # noqa: F401  # outside the lock: an import may wait for another thread's
+    with _lock:
+        if _finder in sys.meta_path and "requests" in sys.modules:
+            sys.meta_path.remove(_finder)
+        responses_module: Any = sys.modules.get("responses")
+        if _wanted and _requests_mock is None and responses_module is not None:
+            if not isinstance(_route, responses_module.BaseResponse):  # first use, or `responses` imported anew
+                _route = _make_route()
+            # responses accepts patterns as passthru prefixes; and the send to chain to is whatever is in
+            # place now, the network or another responses mock
+            mock = responses_module.RequestsMock(
+                assert_all_requests_are_fired=False,
+                passthru_prefixes=(_PASS_EVERYTHING_ELSE,),
+                real_adapter_send=sys.modules["requests.adapters"].HTTPAdapter.send,
+            )
+            mock.add(_route)
+            mock.start()
+            _requests_mock = mock
+            if _route not in responses_module.mock.registered():
+                responses_module.mock.add(_route)
+        elif not _wanted and _requests_mock is not None:
+            _requests_mock.stop(allow_assert=False)
+            _requests_mock = None
+            responses_module.mock.remove(_route)
+
+
+def _apply() -> None:
+    global _wanted
+    with _lock:
+        _wanted = True
+        if "requests" not in sys.modules and _finder not in sys.meta_path:
+            sys.meta_path.insert(0, _finder)
+    _sync()  # requests already imported (or imported meanwhile, by another thread): patch now
 
 
 def _remove() -> None:
-    global _requests_mock
-    import responses
-
-    if _requests_mock is not None:
-        _requests_mock.stop(allow_assert=False)
-        _requests_mock = None
-    responses.mock.remove(_route)
+    global _wanted
+    with _lock:
+        _wanted = False
+        if _finder in sys.meta_path:
+            sys.meta_path.remove(_finder)
+    _sync()
 
 
 patch = SharedPatch(_apply, _remove)
