@@ -209,3 +209,15 @@ def test_filtering_by_an_association_the_fake_never_makes_finds_nothing(client: 
     """Assumption: numbers only ever join voice connectors here, so other association filters match none."""
     chime_proxy.create_voice_connector(NUMBERS)
     assert client.list_phone_numbers(FilterName="SipRuleId", FilterValue="rule")["PhoneNumbers"] == []
+
+
+def test_the_default_numbers_known_countries_are_libphonenumbers() -> None:
+    # geo answers these without importing phonenumbers: the answer must be the one phonenumbers gives
+    import phonenumbers
+
+    from pytest_chime_proxy.core.domain.geo import KNOWN_COUNTRIES
+    from pytest_chime_proxy.mock import DEFAULT_PHONE_NUMBERS
+
+    assert set(DEFAULT_PHONE_NUMBERS) <= set(KNOWN_COUNTRIES)
+    for number, country in KNOWN_COUNTRIES.items():
+        assert phonenumbers.region_code_for_number(phonenumbers.parse(number)) == country

@@ -129,6 +129,33 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
     assert out.strip() == "[]"
 
 
+def test_a_first_test_imports_only_what_its_calls_need() -> None:
+    # defaults everywhere, no requests, no number search: pydantic's validators (pydantic_core) but not its
+    # model machinery, no responses, no phonenumbers, no asyncio
+    code = (
+        "import sys, boto3\n"
+        "from pytest_chime_proxy import ChimeProxyMock\n"
+        "with ChimeProxyMock() as mock:\n"
+        "    vc = mock.create_voice_connector()\n"
+        "    client = boto3.client('chime-sdk-voice', region_name='us-east-1')\n"
+        "    created = client.create_proxy_session(VoiceConnectorId=vc, Capabilities=['Voice'],\n"
+        "                                          ParticipantPhoneNumbers=['+14015550101', '+12065550100'])\n"
+        "    client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=created['ProxySession']['ProxySessionId'])\n"
+        "    bad = client.exceptions.BadRequestException\n"
+        "    try:\n"
+        "        client.create_proxy_session(VoiceConnectorId=vc, Capabilities=['Fax'],\n"
+        "                                    ParticipantPhoneNumbers=['+14015550101', '+12065550100'])\n"
+        "    except bad as error:\n"
+        "        print(error.response['Error']['Message'])\n"
+        "heavy = ('pydantic', 'phonenumbers', 'responses', 'requests', 'asyncio', 'annotated_types', 'pydantic_core')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    rejected, imported = out.strip().splitlines()
+    assert "Value 'Fax' at 'capabilities.1.member' failed to satisfy constraint" in rejected  # still validated
+    assert imported == "['pydantic_core']"
+
+
 # ---- the decorator -----------------------------------------------------------------------------------------
 @mock_chime_proxy
 def test_decorated_sync_function() -> None:

@@ -7,7 +7,7 @@ options (one per boolean option), the server's ``--option NAME=JSON``, the backe
 values by name) and the settings in force (``ChimeProxyMock.settings``).
 
 Importing this module imports no pydantic (the plugin reads the declaration at every pytest start); the
-validator is built on the first ``validate``.
+validator is built on the first ``validate`` that is given an option (a mock with none needs no check).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, get_args, get_type_hints
 
-import annotated_types as at
 from typing_extensions import TypedDict
 
 from pytest_chime_proxy.core.domain.clock import Clock
@@ -46,9 +45,20 @@ class Option:
     help: str
 
 
+@dataclass(frozen=True)
+class AtLeast:
+    """A lower bound for a number option (read by pydantic when the validator is built; annotated_types'
+    ``Ge`` would cost an import at every pytest start)."""
+
+    bound: float
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return {**handler(source), "ge": self.bound}
+
+
 REGION = Pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", "'us-east-1'")
 ACCOUNT = Pattern(r"^[0-9]{12}$", "'123456789012'")
-Count = Annotated[int, at.Ge(0)]
+Count = Annotated[int, AtLeast(0)]
 
 
 class MockOptions(TypedDict, total=False):
@@ -94,7 +104,7 @@ class MockOptions(TypedDict, total=False):
         bool, Option(False, "leaving the mock (or the test) fails when an injected fault rule never fired")
     ]
     order_delay: Annotated[
-        Annotated[float, at.Ge(0)] | timedelta,
+        Annotated[float, AtLeast(0)] | timedelta,
         Option(
             DEFAULT_ORDER_DELAY,
             "how long a phone-number order stays Processing on the mock's clock (seconds or a timedelta; 0: at once)",
@@ -186,17 +196,18 @@ def validate(given: Mapping[str, Any], where: str = "ChimeProxyMock") -> dict[st
     unknown = sorted(set(given) - set(NAMES))
     if unknown:
         raise OptionsError(f"{where} got unknown option(s) {unknown}; the options are {sorted(NAMES)}")
-    if _adapter is None:
-        from pydantic import TypeAdapter
+    if given:  # nothing given, nothing to check: the defaults and the ini's booleans are valid
+        if _adapter is None:
+            from pydantic import TypeAdapter
 
-        _adapter = TypeAdapter(MockOptions)
-    from pydantic import ValidationError
+            _adapter = TypeAdapter(MockOptions)
+        from pydantic import ValidationError
 
-    try:
-        _adapter.validate_python(dict(given))
-    except ValidationError as error:
-        problems = "; ".join(_problems(error.errors()))
-        raise OptionsError(f"{where}: {problems}") from None
+        try:
+            _adapter.validate_python(dict(given))
+        except ValidationError as error:
+            problems = "; ".join(_problems(error.errors()))
+            raise OptionsError(f"{where}: {problems}") from None
     values = {**DEFAULTS, **_session_defaults, **given}
     if values["real_sleep"] and values["virtual_sleep"]:
         raise OptionsError(f"{where}: real_sleep and virtual_sleep cannot both be True")

@@ -6,11 +6,11 @@ otherwise wait for real in a test. While a mock with ``virtual_sleep=True`` answ
 ``virtual_sleep`` advances that mock's clock and returns at once (``asyncio.sleep`` still yields to the
 event loop once); any other sleep is real. Code that bound the function before the mock started
 (``from time import sleep`` at import) keeps the real one: call ``time.sleep`` through the module.
+asyncio is imported only when the patch is applied (a mock without ``virtual_sleep`` never imports it).
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -19,7 +19,7 @@ from pytest_chime_proxy.patching import active
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 _real_sleep: Callable[[float], None] = time.sleep
-_real_async_sleep: Callable[..., Coroutine[Any, Any, Any]] = asyncio.sleep
+_real_async_sleep: Callable[..., Coroutine[Any, Any, Any]] | None = None  # asyncio's, while patched
 
 
 def _virtual_clock() -> Any:
@@ -41,12 +41,14 @@ def _sleep(seconds: float) -> None:
 
 
 async def _async_sleep(delay: float, result: Any = None) -> Any:
+    real = _real_async_sleep
+    assert real is not None  # set by the _apply that put this function in place
     clock = _virtual_clock()
     if clock is None:
-        return await _real_async_sleep(delay, result)
+        return await real(delay, result)
     if delay > 0:
         clock.advance(seconds=delay)
-    return await _real_async_sleep(0, result)
+    return await real(0, result)
 
 
 def _apply() -> None:
@@ -62,7 +64,8 @@ def _remove() -> None:
     import asyncio
 
     time.sleep = _real_sleep  # type: ignore[assignment]
-    asyncio.sleep = _real_async_sleep
+    if _real_async_sleep is not None:
+        asyncio.sleep = _real_async_sleep
 
 
 patch = SharedPatch(_apply, _remove)

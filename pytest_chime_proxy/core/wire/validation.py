@@ -1,8 +1,8 @@
 """Input validation: pydantic models built from the model's shapes, with the service's error messages.
 
 botocore checks only required members, types and minima on the client side; patterns, enums and maxima
-are the service's job. Each operation's input shape becomes one strict pydantic model (built once, on
-first use), and a failure becomes the message AWS services send::
+are the service's job. Each operation's input shape becomes one strict pydantic validator (built on the
+operation's first use), and a failure becomes the message AWS services send::
 
     1 validation error detected: Value 'Fax' at 'capabilities.1.member' failed to satisfy constraint:
     Member must satisfy enum value set: [Voice, SMS]
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Annotated, Any, Literal, Optional
+from typing import Any
 
 from pytest_chime_proxy.core.wire import spec as _spec
 
@@ -80,72 +80,79 @@ def _lower_camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def _constrained(schema: dict[str, Any], low: int | None, high: int) -> dict[str, Any]:
+    """An integer schema with the service's own limits (``_service_limits``) over the model's."""
+    out = dict(schema)
+    if low is not None:
+        out["ge"] = max(low, out.get("ge", low))
+    out["le"] = min(high, out.get("le", high))
+    return out
+
+
 @cache
-def _model(namespace: str, shape_name: str) -> Any:
-    """A pydantic validator for one structure shape of one namespace."""
-    import pydantic
-    from pydantic import Field, StringConstraints
+def _validator(namespace: str, shape_name: str) -> Any:
+    """The validator of one structure shape of one namespace, built on its first use.
+
+    It is pydantic's own validator (``pydantic_core.SchemaValidator``) given the schema the shape describes
+    directly, as pydantic would generate it from a strict model with these fields: one shape's validator
+    costs well under a millisecond, and no request imports pydantic's model machinery.
+    """
+    from pydantic_core import SchemaValidator
+    from pydantic_core import core_schema as cs
 
     spec = _spec.load(namespace)
-    cache: dict[str, Any] = {}
+    limits = _service_limits()
+    built: dict[str, Any] = {}
 
-    def annotation(name: str) -> Any:
-        if name in cache:
-            return cache[name]
+    def schema(name: str) -> Any:
+        if name in built:
+            return built[name]
         shape = spec.shape(name)
         kind = shape["type"]
         if kind == "string":
             if "enum" in shape:
-                ann: Any = Literal[tuple(shape["enum"])]
+                out: Any = cs.literal_schema(list(shape["enum"]))
             else:
-                ann = Annotated[
-                    str,
-                    StringConstraints(
-                        min_length=shape.get("min"),
-                        max_length=shape.get("max"),
-                        pattern=ecma_pattern(shape.get("pattern")),
-                    ),
-                ]
+                out = cs.str_schema(
+                    min_length=shape.get("min"),
+                    max_length=shape.get("max"),
+                    pattern=ecma_pattern(shape.get("pattern")),
+                    strict=True,
+                )
         elif kind in ("integer", "long"):
             low, high = _INT_RANGE[kind]
-            ann = Annotated[int, Field(ge=shape.get("min", low), le=shape.get("max", high))]
+            out = cs.int_schema(ge=shape.get("min", low), le=shape.get("max", high), strict=True)
         elif kind == "boolean":
-            ann = bool
+            out = cs.bool_schema(strict=True)
         elif kind == "list":
-            ann = Annotated[
-                list[annotation(shape["member"]["shape"])],  # type: ignore[misc]
-                Field(min_length=shape.get("min"), max_length=shape.get("max")),
-            ]
-        elif kind == "map":
-            ann = Annotated[
-                dict[annotation(shape["key"]["shape"]), annotation(shape["value"]["shape"])],  # type: ignore[misc]
-                Field(min_length=shape.get("min"), max_length=shape.get("max")),
-            ]
-        elif kind == "structure":
-            limits = _service_limits()
-
-            def member_annotation(member: str, ref: dict[str, Any]) -> Any:
-                inner = annotation(ref["shape"])
-                if member not in limits:
-                    return inner
-                low, high = limits[member]
-                return Annotated[inner, Field(ge=low, le=high)]
-
-            fields = {
-                member: (member_annotation(member, ref), ...)
-                if member in shape.get("required", ())
-                else (Optional[member_annotation(member, ref)], None)  # noqa: UP045 - built at run time
-                for member, ref in shape.get("members", {}).items()
-            }
-            ann = pydantic.create_model(  # type: ignore[call-overload]
-                name, __config__=pydantic.ConfigDict(strict=True, extra="ignore"), **fields
+            out = cs.list_schema(
+                schema(shape["member"]["shape"]), min_length=shape.get("min"), max_length=shape.get("max"), strict=True
             )
+        elif kind == "map":
+            out = cs.dict_schema(
+                schema(shape["key"]["shape"]),
+                schema(shape["value"]["shape"]),
+                min_length=shape.get("min"),
+                max_length=shape.get("max"),
+                strict=True,
+            )
+        elif kind == "structure":
+            required = set(shape.get("required", ()))
+            fields = {}
+            for member, ref in shape.get("members", {}).items():
+                inner = schema(ref["shape"])
+                if member in limits:
+                    inner = _constrained(inner, *limits[member])
+                fields[member] = cs.typed_dict_field(
+                    inner if member in required else cs.nullable_schema(inner), required=member in required
+                )
+            out = cs.typed_dict_schema(fields, extra_behavior="ignore", strict=True)
         else:  # timestamps, blobs: not in any emulated input
-            ann = Any
-        cache[name] = ann
-        return ann
+            out = cs.any_schema()
+        built[name] = out
+        return out
 
-    return annotation(shape_name).__pydantic_validator__
+    return SchemaValidator(schema(shape_name))
 
 
 def _describe(spec: _spec.Spec, shape_name: str, loc: tuple[Any, ...]) -> tuple[str, dict[str, Any], bool]:
@@ -219,11 +226,11 @@ def validate(op: _spec.Operation, params: dict[str, Any]) -> None:
     """Raise InvalidInput naming every member of ``params`` that breaks the operation's input shape."""
     if op.input is None:
         return
-    import pydantic
+    from pydantic_core import ValidationError
 
     try:
-        _model(op.namespace, op.input).validate_python(params, strict=True)
-    except pydantic.ValidationError as exc:
+        _validator(op.namespace, op.input).validate_python(params, strict=True)
+    except ValidationError as exc:
         spec = _spec.load(op.namespace)
         problems = []
         for error in exc.errors(include_url=False):
