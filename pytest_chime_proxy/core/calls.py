@@ -54,10 +54,19 @@ def redact_params(value: Any) -> Any:
     return value
 
 
+_SECRET_NAMES = tuple(name.encode() for name in SECRET_MEMBERS)
+
+
 def _redact_body(body: bytes) -> bytes:
     """The body with secret members redacted; the same object when it cannot hold one (the common case)."""
-    if b"\\u" not in body and not any(name.encode() in body for name in SECRET_MEMBERS):
+    if not body:
         return body
+    if b"\\u" not in body:  # no escape: a secret member can only be spelled plainly
+        for name in _SECRET_NAMES:
+            if name in body:
+                break
+        else:
+            return body
     try:
         return json.dumps(redact_params(json.loads(body))).encode()
     except ValueError:

@@ -57,7 +57,8 @@ class ParsedRequest:
 def split(url: str) -> tuple[str, str, dict[str, list[str]]]:
     """(host, path, query) of a URL; path still percent-encoded so that encoded slashes stay inside a label."""
     parts = urlsplit(url)
-    return parts.netloc, parts.path or "/", parse_qs(parts.query, keep_blank_values=True)
+    query = parse_qs(parts.query, keep_blank_values=True) if parts.query else {}
+    return parts.netloc, parts.path or "/", query
 
 
 def _scalar(spec: _spec.Spec, shape_name: str, raw: str) -> Any:

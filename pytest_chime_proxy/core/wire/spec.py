@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,12 @@ class Operation:
     output: str | None
     errors: tuple[str, ...]
     emulated: bool
-    path: re.Pattern[str] = field(repr=False, compare=False)
     query: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def path(self) -> re.Pattern[str]:
+        """The path's pattern, compiled on first use: routing compiles only the few routes it tries."""
+        return _path_pattern(self.uri)
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,8 @@ class Spec:
         return self.shapes[name]
 
 
-def _compile(uri: str) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
-    path, _, query = uri.partition("?")
+def _path_pattern(uri: str) -> re.Pattern[str]:
+    path = uri.partition("?")[0]
     pattern = ""
     pos = 0
     for m in _PARAM.finditer(path):
@@ -58,8 +62,12 @@ def _compile(uri: str) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
         pattern += f"(?P<{m.group(1)}>.+)" if m.group(2) else f"(?P<{m.group(1)}>[^/]+)"
         pos = m.end()
     pattern += re.escape(path[pos:])
-    literals = tuple((k, v) for k, _, v in (part.partition("=") for part in query.split("&") if part))
-    return re.compile(pattern + "/?"), literals
+    return re.compile(pattern + "/?")
+
+
+def _query_literals(uri: str) -> tuple[tuple[str, str], ...]:
+    query = uri.partition("?")[2]
+    return tuple((k, v) for k, _, v in (part.partition("=") for part in query.split("&") if part))
 
 
 @cache
@@ -71,7 +79,6 @@ def load(namespace: str) -> Spec:
     ops: dict[str, Operation] = {}
     for name, op in raw["operations"].items():
         http = op["http"]
-        path, query = _compile(http["requestUri"])
         ops[name] = Operation(
             namespace,
             name,
@@ -82,12 +89,19 @@ def load(namespace: str) -> Spec:
             op["output"],
             tuple(op["errors"]),
             True,
-            path,
-            query,
+            _query_literals(http["requestUri"]),
         )
     for name, http in raw["other_operations"].items():
-        path, query = _compile(http["requestUri"])
         ops[name] = Operation(
-            namespace, name, http["method"], http["requestUri"], 200, None, None, (), False, path, query
+            namespace,
+            name,
+            http["method"],
+            http["requestUri"],
+            200,
+            None,
+            None,
+            (),
+            False,
+            _query_literals(http["requestUri"]),
         )
     return Spec(namespace, raw["metadata"]["apiVersion"], raw["shapes"], ops)
