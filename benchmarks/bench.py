@@ -16,10 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import first_use  # noqa: E402  (nothing heavy: the fresh processes import boto3, not this one)
 import suite  # noqa: E402  (nothing heavy: the generated files import boto3, not this process)
 from harness import Results, fmt, machine  # noqa: E402
 
-SECTIONS = ("suite", "calls", "moto", "fixture", "startup", "scale")
+SECTIONS = ("first", "suite", "calls", "moto", "fixture", "startup", "scale")
 RESULTS_FILE = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -40,6 +41,12 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         default=",".join(map(str, suite.SIZES)),
         help="small,large tests per generated file (section 0)",
     )
+    parser.add_argument(
+        "--first-rounds", type=int, default=first_use.ROUNDS, help="interleaved fresh processes (first-use section)"
+    )
+    parser.add_argument(
+        "--first-tests", type=int, default=first_use.TESTS, help="tests in the first-use section's file"
+    )
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {SECTIONS}")
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls: a smoke run, not a result")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS_FILE.name}")
@@ -48,6 +55,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         options.rounds, options.calls, options.cycles, options.moto_cycles, options.runs = 3, 200, 200, 20, 3
         options.sizes = "10,1000"
         options.suite_rounds, options.suite_sizes = suite.QUICK_ROUNDS, ",".join(map(str, suite.QUICK_SIZES))
+        options.first_rounds, options.first_tests = 1, 20
     unknown = set(options.only.split(",")) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s) {sorted(unknown)}; choose from {SECTIONS}")
@@ -88,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"Measuring on {machine()}", flush=True)
     overheads: dict[str, float] = {}
+    if "first" in only:
+        print("first use: fresh processes and whole files, first test included", flush=True)
+        first_use.measure(results, options.first_rounds, options.first_tests)
     if "suite" in only:
         print("0. per test: whole pytest runs", flush=True)
         small, large = (int(size) for size in options.suite_sizes.split(","))
@@ -119,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     report = (
         f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, in {elapsed:.0f} s "
         f"(rounds={options.rounds}, calls={options.calls}, runs={options.runs}, "
-        f"suite rounds={options.suite_rounds} of {options.suite_sizes} tests"
+        f"suite rounds={options.suite_rounds} of {options.suite_sizes} tests, first-use rounds={options.first_rounds}"
         f"{', QUICK: not a result' if options.quick else ''}).\n\n{table(results)}\n"
     )
     print("\n" + report)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark in its own environment: .venvs/bench with this package, boto3 and moto (newest releases).
+# The benchmark in its own environment: .venvs/bench with this package, boto3, moto and pytest-xdist (newest releases).
 # Usage: benchmarks/run.sh [bench.py options]   (e.g. --quick for a smoke run; --only suite for section 0
 # alone, the whole pytest runs; --help for all)
 # Prints the table and writes it, with the machine it was measured on, to benchmarks/RESULTS.md.
@@ -16,7 +16,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -U pip >/dev/null
 fi
 log="$venv/pip.log"
-if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root" boto3 "moto[apigatewayv2]" \
+if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root" boto3 "moto[apigatewayv2]" pytest-xdist \
     >"$log" 2>&1; then
   cat "$log" >&2; exit 1
 fi
