@@ -181,6 +181,8 @@ with ChimeProxyMock() as mock:
         worker = threading.Thread(target=__import__, args=("requests",))
         worker.start()
         worker.join()
+    if sys.argv[1] == "responses":  # imported through responses, which imports requests on its way
+        import responses
     import requests
     answer = requests.get(URL.format(vc), timeout=5)
     print(answer.status_code, answer.json()["Proxy"]["DefaultSessionExpiryMinutes"], mock.calls.operations)
@@ -190,7 +192,7 @@ print(requests.adapters.HTTPAdapter.send.__qualname__, [type(f).__name__ for f i
 """
 
 
-@pytest.mark.parametrize("where", ["main", "thread"])
+@pytest.mark.parametrize("where", ["main", "thread", "responses"])
 def test_requests_imported_after_the_mock_started_is_answered_by_the_fake(where: str) -> None:
     done = subprocess.run(
         [sys.executable, "-c", _LATE_IMPORT, where], capture_output=True, text=True, timeout=120, check=False

@@ -120,18 +120,21 @@ class _ThenPatch:
         if module.__spec__ is not None:
             module.__spec__.loader = self.loader
         self.loader.exec_module(module)
-        _sync()
+        _sync(finished=module.__name__)
 
     def __getattr__(self, name: str) -> Any:  # get_resource_reader, is_package...: the real loader's
         return getattr(self.loader, name)
 
 
+_WATCHED = ("requests", "responses")  # responses imports requests: the patch waits for the outer one to finish
+
+
 class _AfterImport:
-    """A meta-path finder that finds nothing itself: it lets the finders after it find ``requests`` and wraps
-    the loader they return (``_ThenPatch``)."""
+    """A meta-path finder that finds nothing itself: it lets the finders after it find ``requests`` (or
+    ``responses``) and wraps the loader they return (``_ThenPatch``)."""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None = None, target: Any = None) -> ModuleSpec | None:
-        if fullname != "requests":
+        if fullname not in _WATCHED:
             return None
         after = sys.meta_path[sys.meta_path.index(self) + 1 :] if self in sys.meta_path else sys.meta_path
         for finder in after:
@@ -149,18 +152,27 @@ _wanted = False  # a mock holds the patch
 _finder = _AfterImport()
 
 
-def _sync() -> None:
+def _importing(name: str) -> bool:
+    """Whether module ``name`` is being imported now (in ``sys.modules`` but not yet executed to its end)."""
+    spec = getattr(sys.modules.get(name), "__spec__", None)
+    return bool(getattr(spec, "_initializing", False))
+
+
+def _sync(finished: str = "") -> None:
     """Put the patch in place when a mock wants it and ``requests`` is imported, take it out when no mock
-    does: the one place that applies or removes it (from ``_apply``/``_remove`` and from the import hook)."""
+    does: the one place that applies or removes it (from ``_apply``/``_remove`` and from the import hook).
+
+    While ``requests`` or ``responses`` is still being imported (``import responses`` or ``import moto``
+    imports ``requests`` on its way) nothing is done: the hook calls again when the outer import finishes
+    (``finished``: the module whose loader just ran to its end, still marked as being imported).
+    """
     global _requests_mock, _route
     if _wanted:
-        if "requests" not in sys.modules:
-            return  # the import hook calls again when it is imported
+        if "requests" not in sys.modules or any(_importing(name) for name in _WATCHED if name != finished):
+            return  # the import hook calls again when the import finishes
         import requests.adapters  # noqa: F401
         import responses  # noqa: F401  # outside the lock: an import may wait for another thread's
     with _lock:
-        if _finder in sys.meta_path and "requests" in sys.modules:
-            sys.meta_path.remove(_finder)
         responses_module: Any = sys.modules.get("responses")
         if _wanted and _requests_mock is None and responses_module is not None:
             if not isinstance(_route, responses_module.BaseResponse):  # first use, or `responses` imported anew
@@ -181,13 +193,15 @@ def _sync() -> None:
             _requests_mock.stop(allow_assert=False)
             _requests_mock = None
             responses_module.mock.remove(_route)
+        if _finder in sys.meta_path and (_requests_mock is not None or not _wanted):
+            sys.meta_path.remove(_finder)  # applied, or no longer wanted: the hook has nothing left to do
 
 
 def _apply() -> None:
     global _wanted
     with _lock:
         _wanted = True
-        if "requests" not in sys.modules and _finder not in sys.meta_path:
+        if _requests_mock is None and _finder not in sys.meta_path:
             sys.meta_path.insert(0, _finder)
     _sync()  # requests already imported (or imported meanwhile, by another thread): patch now
 
