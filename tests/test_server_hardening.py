@@ -126,7 +126,7 @@ def test_the_pipeline_is_warm_before_the_first_request(server: ChimeProxyServer,
     refusals add no entry to the model, routing, plan, validator or writer caches."""
     from pytest_chime_proxy.core.wire import protocol, routing, serialize, spec, validation
 
-    caches = [spec.load, routing._table, protocol._plan, validation._model, serialize.writer]
+    caches = [spec.load, routing._table, protocol._plan, validation._validator, serialize.writer]
     before = [cache.cache_info().currsize for cache in caches]
     assert all(before)
     from botocore.config import Config
