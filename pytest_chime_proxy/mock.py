@@ -7,8 +7,8 @@ mocks. While active, the innermost mock answers every Chime request botocore sen
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any, TypeVar, cast, overload
 
 from typing_extensions import Unpack
@@ -28,10 +28,11 @@ from pytest_chime_proxy.core.wire import validation
 from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
 from pytest_chime_proxy.core.wire.routing import Endpoint
 from pytest_chime_proxy.decorate import decorate
-from pytest_chime_proxy.patching import lifecycle
+from pytest_chime_proxy.patching import lifecycle, sleep
 from pytest_chime_proxy.patching.environment import FakeEnvironment
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 DEFAULT_PHONE_NUMBERS = ("+19135550199", "+19135550198", "+12065550177")
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
@@ -47,7 +48,9 @@ class ChimeProxyMock:
 
     def __init__(self, **options: Unpack[MockOptions]) -> None:
         values = validate(options)
-        self.options: MockOptions = options  # as given: a decorator makes each test's mock from them
+        self.options: MockOptions = options
+        """The options as given (``{}`` by default): what a decorator makes each test's mock from. The
+        options in force, defaults and ini included, are ``settings``."""
         self.fake = FakeChime(values)
         self.fake.owner = self
         self.assert_all_faults_hit: bool = values["assert_all_faults_hit"]
@@ -100,6 +103,22 @@ class ChimeProxyMock:
     @property
     def virtual_sleep(self) -> bool:
         return self.fake.virtual_sleep
+
+    @overload
+    def sleeps_virtually(self) -> AbstractContextManager[None]: ...
+    @overload
+    def sleeps_virtually(self, target: F) -> F: ...
+    @overload
+    def sleeps_virtually(self, target: Coroutine[Any, Any, T]) -> Coroutine[Any, Any, T]: ...
+    def sleeps_virtually(self, target: Any = None) -> Any:
+        """Opt a thread or task into the test's flow, whose ``time.sleep``/``asyncio.sleep`` are virtual.
+
+        With ``virtual_sleep=True`` only the test's own flow sleeps virtually (the thread and task that
+        started the mock, see ``patching.sleep``); a thread or task you start joins it through this:
+        ``Thread(target=mock.sleeps_virtually(worker))``, ``asyncio.create_task(mock.sleeps_virtually(poll()))``,
+        ``asyncio.to_thread(mock.sleeps_virtually(fn))``, or ``with mock.sleeps_virtually():`` inside it.
+        """
+        return sleep.sleeps_virtually(self.fake, target)
 
     # ---- activation ----------------------------------------------------------------------------------
     @property

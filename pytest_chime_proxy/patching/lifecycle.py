@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pytest_chime_proxy.patching import (
     active,
+    app_clocks,
     aiobotocore_send,
     backoff,
     botocore_send,
@@ -46,6 +47,9 @@ def enter(mock: FakeChime, environment: FakeEnvironment) -> ExitStack:
             if patch.available():
                 patch.acquire()
                 stack.callback(patch.release)
+        if mock.virtual_sleep and app_clocks.link(mock.clock):  # the app's clocks follow the mock's
+            stack.callback(app_clocks.unlink, mock.clock)
+        stack.callback(sleep.exit_flow, sleep.enter_flow(mock))  # whose sleeps are virtual: this thread's flow
         active.push(mock)
         stack.callback(active.remove, mock)
         return stack.pop_all()

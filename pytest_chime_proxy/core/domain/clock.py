@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Protocol
 
 When = datetime | str | float | int
 
@@ -47,19 +48,54 @@ def _check_range(seconds: float, what: str) -> None:
         raise ValueError(f"the clock cannot show {what}: it runs from {EARLIEST.date()} to {LATEST.date()}")
 
 
+class TimeSource(Protocol):
+    """Where a clock reads and moves time while the application's clocks are linked to it (see ``link``)."""
+
+    def time(self) -> float: ...
+    def shift(self, seconds: float) -> None: ...
+    def move_to(self, seconds: float, *, tick: bool) -> None: ...
+
+
 class Clock:
     """Time as the fake sees it: ``time.time()`` plus an offset, or a pinned instant.
 
     Reading ``time.time()`` on every call (rather than caching) is what lets freezegun and time-machine,
-    which patch it, drive session expiry when a test uses them instead of this clock.
+    which patch it, drive session expiry when a test uses them instead of this clock. While a ``TimeSource``
+    is linked (``link``: the application's clocks follow this one), the source is the time and every move
+    goes to it.
     """
 
     def __init__(self, start: When | None = None) -> None:
         self._offset = 0.0
         self._pinned: float | None = None if start is None else _timestamp(start)
+        self._source: TimeSource | None = None
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the clock stands still between moves (made with a start time, or ``set``)."""
+        return self._pinned is not None
+
+    def link(self, source: TimeSource) -> None:
+        """From now on read and move time through ``source`` (which starts at this clock's time)."""
+        self._source = source
+
+    def unlink(self, now: float) -> None:
+        """Back to the clock's own time, at ``now`` (where the source had it), pinned if the clock was pinned.
+
+        Called once the source no longer moves the process's clocks, so ``time.time()`` is the real one.
+        """
+        if self._source is None:
+            return
+        self._source = None
+        if self._pinned is not None:
+            self._pinned, self._offset = now, 0.0
+        else:
+            self._offset = now - time.time()
 
     def time(self) -> float:
         """Seconds since the epoch, as the fake sees them."""
+        if self._source is not None:
+            return self._source.time()
         base = time.time() if self._pinned is None else self._pinned
         return base + self._offset
 
@@ -99,7 +135,10 @@ class Clock:
         if step < 0:
             raise ValueError("the clock only moves forward; use set() to go to an earlier time")
         _check_range(self.time() + step, f"now + {step} seconds")
-        self._offset += step
+        if self._source is not None:
+            self._source.shift(step)
+        else:
+            self._offset += step
         return self.now()
 
     def set(self, when: When) -> datetime:
@@ -107,13 +146,19 @@ class Clock:
 
         What is no instant in the clock's range is refused with ValueError before anything changes.
         """
-        self._pinned = _timestamp(when)
+        pinned = _timestamp(when)
+        if self._source is not None:
+            self._source.move_to(pinned, tick=False)
+        self._pinned = pinned
         self._offset = 0.0
         return self.now()
 
     def unfreeze(self) -> None:
         """Follow real time again, keeping the current offset from it."""
-        if self._pinned is not None:
+        if self._source is not None:
+            self._source.move_to(self._source.time(), tick=True)
+            self._pinned = None
+        elif self._pinned is not None:
             self._offset = self._pinned + self._offset - time.time()
             self._pinned = None
 
