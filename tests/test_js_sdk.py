@@ -98,3 +98,26 @@ def test_js_sdk_v3_runs_the_session_lifecycle(node: str, chime_proxy_server: Chi
         "DeleteProxySession",
         "GetProxySession",
     ]
+
+
+@pytest.mark.chime_proxy(region="eu-west-2")
+def test_js_sdk_v3_needs_only_its_endpoint_and_the_printed_environment(
+    node: str, chime_proxy_server: ChimeProxyServer, tmp_path: Path
+) -> None:
+    """The export line's variables, and nothing else of AWS (no config file, no other AWS_* variable), are
+    enough: the JavaScript SDK v3 reads its region from AWS_REGION only ("Region is missing" without it)."""
+    modules = node_modules()
+    vc = chime_proxy_server.mock.create_voice_connector(["+19135550199"], region="eu-west-2")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    printed = chime_proxy_server.environment()
+    assert {"AWS_REGION", "AWS_DEFAULT_REGION"} <= printed.keys()
+    env = {**clean, **printed, "HOME": str(tmp_path), "NODE_PATH": str(modules)}
+    script = [node, str(JS / "env_only.cjs"), chime_proxy_server.url, vc]
+    done = subprocess.run(script, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"region": "eu-west-2", "status": "Open"}
+    assert chime_proxy_server.mock.calls.last().region == "eu-west-2"
+
+    without_region = {k: v for k, v in env.items() if k != "AWS_REGION"}  # what the export line printed before
+    refused = subprocess.run(script, capture_output=True, text=True, timeout=120, env=without_region)
+    assert refused.returncode == 1 and "Region is missing" in refused.stderr

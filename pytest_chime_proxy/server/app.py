@@ -215,8 +215,12 @@ class ChimeProxyServer:
         self.stop()
 
     def environment(self) -> dict[str, str]:
-        """The environment a CLI or SDK needs to call the server: fake credentials and the server's region."""
-        return {**CREDENTIALS, "AWS_DEFAULT_REGION": self.region}
+        """The environment a CLI or SDK needs to call the server: fake credentials and the server's region.
+
+        The region goes in both variables SDKs read: ``AWS_REGION`` (the JavaScript SDK v3 reads only this
+        one) and ``AWS_DEFAULT_REGION`` (botocore, hence boto3 and the AWS CLI, reads only this one).
+        """
+        return {**CREDENTIALS, "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region}
 
     def client(self, service: str = "chime-sdk-voice", **kwargs: Any) -> Any:
         """A boto3 client for ``service`` (``chime-sdk-voice``, or the legacy ``chime`` under ``/chime``)
