@@ -157,3 +157,56 @@ def test_moto_imported_only_after_the_mock_started_leaves_chime_to_the_fake() ->
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "late"
+
+
+LAZY_MOTO = """
+import sys
+
+import boto3
+import requests
+from pytest_chime_proxy import ChimeProxyMock
+
+PAIR = ["+14015550101", "+12065550100"]
+
+
+def helper_that_imports_moto():  # a lazy import in the app's helper, after the fake started
+    from moto import mock_aws
+
+    return mock_aws()
+
+
+assert "moto" not in sys.modules
+with ChimeProxyMock() as chime:
+    vc = chime.create_voice_connector()
+    with helper_that_imports_moto():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="recordings")
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["recordings"]
+        voice = boto3.client("chime-sdk-voice", region_name="us-east-1")
+        made = voice.create_proxy_session(VoiceConnectorId=vc, ParticipantPhoneNumbers=PAIR, Capabilities=["Voice"])
+        raw = requests.get(f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{vc}/proxy-sessions")
+        assert raw.status_code == 200 and len(raw.json()["ProxySessions"]) == 1
+    assert [c.operation for c in chime.calls] == ["CreateProxySession", "ListProxySessions"]
+from moto.core.config import default_user_config
+
+assert default_user_config["core"]["passthrough"]["urls"] == []  # moto as it was, once the mock stopped
+from pytest_chime_proxy.patching import moto_passthrough
+
+assert moto_passthrough._hook not in sys.meta_path  # the import hook is there only while a mock is active
+print("ok")
+"""
+
+
+def test_lazily_imported_moto_serves_s3_while_the_fake_serves_chime_and_leaves_no_trace(tmp_path: Any) -> None:
+    """A fresh process, so that moto is truly imported for the first time while the Chime mock is active:
+    moto answers S3, the fake answers Chime through boto3 and raw requests, and once the mock stops moto's
+    passthrough list and sys.meta_path are as they were."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "lazy_moto.py"
+    script.write_text(LAZY_MOTO)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
