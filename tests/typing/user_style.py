@@ -4,9 +4,14 @@ rejects a documented option, or returns an untyped value, fails the check."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from mypy_boto3_chime_sdk_voice import ChimeSDKVoiceClient
+from mypy_boto3_chime_sdk_voice.type_defs import ProxySessionTypeDef
 
 from pytest_chime_proxy import (
     Call,
@@ -90,3 +95,34 @@ def test_errors() -> None:
     with pytest.raises(OptionsError):
         ChimeProxyMock(region="nowhere")
     assert issubclass(OverlappingMocksError, RuntimeError)
+
+
+def test_typed_client_fixture(chime_sdk_voice: ChimeSDKVoiceClient, voice_connector: str) -> None:
+    """The fixture annotated with mypy-boto3-chime-sdk-voice's client: calls and answers are typed."""
+    session: ProxySessionTypeDef = chime_sdk_voice.create_proxy_session(
+        VoiceConnectorId=voice_connector,
+        ParticipantPhoneNumbers=["+14015550101", "+12065550100"],
+        Capabilities=["Voice", "SMS"],
+    )["ProxySession"]
+    minutes: int = session.get("ExpiryMinutes", 0)
+    assert minutes > 0
+
+
+def test_settings_and_the_flow(chime_proxy: ChimeProxyMock) -> None:
+    region: str = chime_proxy.settings["region"]
+    given: MockOptions = chime_proxy.options
+    worker = threading.Thread(target=chime_proxy.sleeps_virtually(time.sleep), args=(1,))
+    worker.start()
+    worker.join()
+
+    async def poll() -> int:
+        await asyncio.sleep(1)
+        return 1
+
+    async def app() -> int:
+        return await asyncio.create_task(chime_proxy.sleeps_virtually(poll()))
+
+    one: int = asyncio.run(app())
+    with chime_proxy.sleeps_virtually():
+        time.sleep(1)
+    assert region and given is not None and one == 1
