@@ -5,15 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-# $PYTHON, else the newest python3.1x on PATH (the package needs Python >= 3.10), else python3
+# $PYTHON, else the interpreter the test command uses (scripts/find_python.sh: the newest installed Python 3.12
+# that actually runs, pyenv's versions included), else the newest other 3.1x that runs (3.10 at least)
+source "$root/scripts/find_python.sh"
 python=${PYTHON:-}
+for version in 3.12 3.13 3.11 3.10; do
+  [ -n "$python" ] && break
+  python=$(find_python "$version")
+done
 if [ -z "$python" ]; then
-  for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
-    # a pyenv shim exists for every version but runs only the selected ones: try it, do not just find it
-    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' >/dev/null 2>&1; then
-      python=$candidate; break
-    fi
-  done
+  echo "examples/run.sh: no Python 3.10 or newer found; set PYTHON=/path/to/python3.x" >&2
+  exit 1
 fi
 venv="$root/.venvs/examples"
 if [ ! -x "$venv/bin/python" ]; then

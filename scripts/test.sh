@@ -11,29 +11,64 @@
 # tests/test_js_sdk.py; $CHIME_PROXY_NODE_CACHE moves it).
 # A developer's rerun reuses a venv whose requirements (pyproject.toml, interpreter, pins) have not changed;
 # CI (CI=true) and CHIME_PROXY_FRESH=1 always build all three from scratch.
+#
+# What overlaps (the machine may have 2 cores): the three venvs are built at once (pip waits on the network
+# and the disk most of the time), and the lint and type checks and the main run start as soon as the main
+# venv is ready, while the other two are still being built. The pytest runs themselves stay one after the
+# other: each already uses both cores (-n 2). Concurrent pips share pip's cache, which is safe for
+# downloaded wheels (pip writes each cache entry to a temporary file and renames it; each venv first gets the
+# newest pip, past the 23.3 regression of pypa/pip#12361); the one step that is not safe in parallel, the
+# in-tree build of this package (setuptools writes *.egg-info and build/ into the checkout, pypa/pip#8168),
+# runs under a lock, one venv at a time.
 # Usage: scripts/test.sh [extra pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 venvs="${CHIME_PROXY_VENVS:-$root/.venvs}"
+mkdir -p "$venvs"
 
 source "$root/scripts/find_python.sh"
 
-make_venv() {  # name python pins...
+requirements() {  # the package's dependencies and its test extra, one per line, read from pyproject.toml
+  "$py_main" -c 'import sys, tomllib
+project = tomllib.load(open(sys.argv[1], "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["test"]))' "$root/pyproject.toml"
+}
+
+make_venv() {  # name python pins...  (its output goes to $venvs/<name>.log)
   local name=$1 python=$2; shift 2
   local dir="$venvs/$name"
   local stamp
   stamp=$( { cat "$root/pyproject.toml"; "$python" -VV; echo "$@"; } | sha256sum | cut -d' ' -f1)
   if [ "${CI:-}" != "true" ] && [ "${CHIME_PROXY_FRESH:-}" != "1" ] && [ -x "$dir/bin/python" ] \
      && [ "$(cat "$dir/.requirements-stamp" 2>/dev/null)" = "$stamp" ]; then
-    echo "$dir/bin/python"; return 0  # requirements unchanged: reuse (the package is installed editable)
+    echo "$name: requirements unchanged, reused"; return 0  # the package is installed editable
   fi
   rm -rf "$dir"
   "$python" -m venv "$dir"
   "$dir/bin/python" -m pip install -q --disable-pip-version-check -U pip >/dev/null
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check -e "$root[test]" "$@" >&2
+  local deps=()
+  mapfile -t deps < <(requirements)
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check "${deps[@]}" "$@"
+  # the package itself, without its dependencies (installed above, with the pins), one venv at a time
+  flock "$venvs/.build.lock" "$dir/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$root"
   echo "$stamp" > "$dir/.requirements-stamp"
-  echo "$dir/bin/python"
+}
+
+start_venv() {  # name python pins...: builds in the background; `ready name` waits for it
+  local name=$1
+  make_venv "$@" >"$venvs/$name.log" 2>&1 &
+  eval "pid_$name=$!"
+}
+
+ready() {  # name: wait for its venv; on failure show pip's output and stop
+  local name=$1 pid_var="pid_$1"
+  if ! wait "${!pid_var}"; then
+    echo "=== building the $name venv failed:" >&2
+    cat "$venvs/$name.log" >&2
+    exit 1
+  fi
+  grep -v "^WARNING: Location" "$venvs/$name.log" >&2 || true
 }
 
 run() {  # label python args...
@@ -43,17 +78,22 @@ run() {  # label python args...
 }
 
 py_main=$(find_python 3.12); py_old=$(find_python 3.10); py_new=$(find_python 3.13)
-main=$(make_venv main "$py_main")
-legacy=$(make_venv legacy "$py_old" "boto3==1.37.1" "botocore==1.37.1" "awscli==1.38.1" "aiobotocore")
-newest=$(make_venv newest "$py_new" "aiobotocore")
+start_venv main "$py_main"
+start_venv legacy "$py_old" "boto3==1.37.1" "botocore==1.37.1" "awscli==1.38.1" "aiobotocore"
+start_venv newest "$py_new" "aiobotocore"
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT  # an early failure leaves no pip running
 
+ready main
+main="$venvs/main/bin"
 echo "=== import-linter (the layers), ruff check, ruff format --check, mypy --strict (the package and tests/typing)"
-"${main%/python}/lint-imports"
-"${main%/python}/ruff" check .
-"${main%/python}/ruff" format --check .
-"${main%/python}/mypy"
+"$main/lint-imports"
+"$main/ruff" check .
+"$main/ruff" format --check .
+"$main/mypy"
 coverage=()  # branch coverage quadruples the main run's time (6.5 min against 1.5 on this 2-core machine): opt-in
 if [ "${CHIME_PROXY_COVERAGE:-}" = "1" ]; then coverage=(--cov=pytest_chime_proxy --cov-branch --cov-report=term); fi
-run "main (xdist, random order${coverage:+, coverage})" "$main" -n 2 "${coverage[@]}" "$@"
-run "legacy botocore" "$legacy" -q -n 2 "$@"
-run "newest Python" "$newest" -q -n 2 "$@"
+run "main (xdist, random order${coverage:+, coverage})" "$main/python" -n 2 "${coverage[@]}" "$@"
+ready legacy
+run "legacy botocore" "$venvs/legacy/bin/python" -q -n 2 "$@"
+ready newest
+run "newest Python" "$venvs/newest/bin/python" -q -n 2 "$@"
