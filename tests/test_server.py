@@ -516,7 +516,10 @@ def test_main_serves_until_interrupted(monkeypatch: pytest.MonkeyPatch, capsys: 
     assert module.main(["--port", "0", "--quiet", "--region", "eu-west-1", "--voice-connector", "+19135550199"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("http://127.0.0.1:") and out[2].startswith("voice-connector ")
-    assert out[1] == "export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1"
+    assert (
+        out[1]
+        == "export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1"
+    )
     assert answered == [200]
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from pytest_chime_proxy.patching import (
     active,
-    app_clocks,
     aiobotocore_send,
+    app_clocks,
     backoff,
     botocore_send,
     moto_passthrough,
