@@ -17,6 +17,7 @@ from pytest_chime_proxy import ChimeProxyMock, Clock, current_mock, mock_chime_p
 
 PAIR = ["+14015550101", "+12065550100"]
 START = "2024-05-01T10:00:00Z"
+START_AT = datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
 
 
 def _client() -> Any:
@@ -137,7 +138,7 @@ def test_without_virtual_sleep_nothing_is_virtual() -> None:
     with ChimeProxyMock(clock=Clock(START)) as mock:
         wall = time.perf_counter()
         time.sleep(0.05)
-        assert time.perf_counter() - wall >= 0.05 and mock.clock.now() == datetime.fromisoformat(START)
+        assert time.perf_counter() - wall >= 0.05 and mock.clock.now() == START_AT
 
 
 # ---- the application's clocks move with the fake's ------------------------------------------------------------
@@ -195,9 +196,9 @@ def test_a_pinned_clock_pins_the_apps_wall_clock() -> None:
     from time import time as bound_before  # time-machine moves even a function bound before the mock
 
     with ChimeProxyMock(virtual_sleep=True, clock=Clock(START)) as mock:
-        assert datetime.now(timezone.utc) == datetime.fromisoformat(START)
+        assert datetime.now(timezone.utc) == START_AT
         time.sleep(90)
-        assert bound_before() == mock.clock.time() == datetime.fromisoformat(START).timestamp() + 90
+        assert bound_before() == mock.clock.time() == START_AT.timestamp() + 90
         mock.clock.set("2030-01-01T00:00:00Z")
         assert datetime.now(timezone.utc).year == 2030
     assert mock.clock.now() == datetime(2030, 1, 1, tzinfo=timezone.utc)  # still pinned where it was
