@@ -19,7 +19,7 @@
 # downloaded wheels (pip writes each cache entry to a temporary file and renames it; each venv first gets the
 # newest pip, past the 23.3 regression of pypa/pip#12361); the one step that is not safe in parallel, the
 # in-tree build of this package (setuptools writes *.egg-info and build/ into the checkout, pypa/pip#8168),
-# runs under a lock, one venv at a time.
+# runs under a lock, one venv at a time. Should a build fail anyway, it is retried once, alone, from scratch.
 # Usage: scripts/test.sh [extra pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,18 +55,22 @@ make_venv() {  # name python pins...  (its output goes to $venvs/<name>.log)
   echo "$stamp" > "$dir/.requirements-stamp"
 }
 
+declare -A args_of  # name -> its make_venv arguments, for a retry
 start_venv() {  # name python pins...: builds in the background; `ready name` waits for it
   local name=$1
+  args_of[$name]=$(printf '%q ' "$@")
   make_venv "$@" >"$venvs/$name.log" 2>&1 &
   eval "pid_$name=$!"
 }
 
-ready() {  # name: wait for its venv; on failure show pip's output and stop
+ready() {  # name: wait for its venv; a failed build is retried once on its own (from scratch), then fatal
   local name=$1 pid_var="pid_$1"
   if ! wait "${!pid_var}"; then
-    echo "=== building the $name venv failed:" >&2
-    cat "$venvs/$name.log" >&2
-    exit 1
+    echo "=== building the $name venv failed; building it again, alone (pip output below if that fails too)" >&2
+    if ! eval "CHIME_PROXY_FRESH=1 make_venv ${args_of[$name]}" >"$venvs/$name.log" 2>&1; then
+      cat "$venvs/$name.log" >&2
+      exit 1
+    fi
   fi
   grep -v "^WARNING: Location" "$venvs/$name.log" >&2 || true
 }
