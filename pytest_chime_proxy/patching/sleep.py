@@ -179,7 +179,7 @@ def _apply() -> None:
 
 def _remove() -> None:
     time.sleep = _real_sleep  # type: ignore[assignment]
-    asyncio = sys.modules.get("asyncio")
+    asyncio: Any = sys.modules.get("asyncio")
     if asyncio is not None and _real_async_sleep is not None:
         asyncio.sleep = _real_async_sleep
 
