@@ -311,9 +311,9 @@ def violations(namespace: str, operation: str, model: dict[str, Any] | None = No
                 if ref_location is None and keys == []:  # a top-level body member: send the wrong JSON type
                     wrong = {
                         "string": 5,
-                        "integer": "5",
-                        "long": "5",
-                        "boolean": "true",
+                        "integer": "five",  # "5" is read as 5, as the service reads it
+                        "long": "five",
+                        "boolean": "yes",  # "true" is read as true
                         "list": "x",
                         "structure": "x",
                     }.get(shapes[ref["shape"]]["type"])

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pytest_chime_proxy.core.domain import libphonenumber
+
 KNOWN_COUNTRIES = {"+19135550199": "US", "+19135550198": "US", "+12065550177": "US"}
 """The countries of the numbers the mock's helpers (and the ``voice_connector`` fixture) use by default, as
 libphonenumber gives them (a test checks): a test that keeps the defaults never imports ``phonenumbers``."""
@@ -26,13 +28,14 @@ def country(number: str) -> str | None:
     known = KNOWN_COUNTRIES.get(e164(number))
     if known is not None:
         return known
-    import phonenumbers
+    phonenumbers = libphonenumber.library()
 
     try:
         parsed = phonenumbers.parse(e164(number), None)
     except phonenumbers.NumberParseException:
         return None
-    return phonenumbers.region_code_for_number(parsed)
+    region: str | None = phonenumbers.region_code_for_number(parsed)
+    return region
 
 
 def area_code(number: str) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
+from pytest_chime_proxy.core.domain import libphonenumber
 from pytest_chime_proxy.core.domain.errors import BadRequest
 from pytest_chime_proxy.core.domain.phone_numbers import TOLL_FREE_AREA_CODES
 
@@ -44,8 +45,8 @@ def _us_area_codes() -> dict[str, tuple[str, str | None]]:
 @lru_cache(maxsize=1)
 def _build_us_area_codes() -> dict[str, tuple[str, str | None]]:
     """Geographic US area code -> (state code, city or None), from libphonenumber's geocoder."""
-    import phonenumbers
-    from phonenumbers import geocoder
+    phonenumbers = libphonenumber.library()
+    geocoder = libphonenumber.submodule("geocoder")
 
     codes = {name.lower(): code for code, name in STATE_NAMES.items()}
     found: dict[str, tuple[str, str | None]] = {}
@@ -63,12 +64,11 @@ def _build_us_area_codes() -> dict[str, tuple[str, str | None]]:
 
 
 def _is_us_area_code(area: str) -> bool:
-    import phonenumbers
-
+    phonenumbers = libphonenumber.library()
     if not (len(area) == 3 and area.isdigit()) or area in TOLL_FREE_AREA_CODES:
         return False
     parsed = phonenumbers.parse(f"+1{area}5550100")
-    return phonenumbers.region_code_for_number(parsed) == "US" and phonenumbers.is_valid_number(parsed)
+    return bool(phonenumbers.region_code_for_number(parsed) == "US" and phonenumbers.is_valid_number(parsed))
 
 
 def _state_code(state: str) -> str:
@@ -87,10 +87,9 @@ def _us_numbers(areas: list[str]) -> list[str]:
 
 
 def _abroad(country: str, number_type: str) -> list[str]:
-    import phonenumbers
-    from phonenumbers import PhoneNumberType
-
-    kind = PhoneNumberType.TOLL_FREE if number_type == "TollFree" else PhoneNumberType.FIXED_LINE
+    phonenumbers = libphonenumber.library()
+    types = phonenumbers.PhoneNumberType
+    kind = types.TOLL_FREE if number_type == "TollFree" else types.FIXED_LINE
     example = phonenumbers.example_number_for_type(country, kind)
     if example is None:
         return []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pytest_chime_proxy.core.domain import geo
+from pytest_chime_proxy.core.domain import geo, libphonenumber
 
 ON_DEMAND_POOL_SIZE = 100
 """How many numbers of a range one connector may hand out (per country and area code); small values make
@@ -32,9 +32,7 @@ _GB_RANGE = ("+442079460", 1000)  # 020 7946 0000-0999
 
 def is_nanp(country: str) -> bool:
     """Whether ``country`` dials with +1 (its numbers have three-digit area codes)."""
-    import phonenumbers
-
-    return phonenumbers.country_code_for_region(country) == 1
+    return bool(libphonenumber.library().country_code_for_region(country) == 1)
 
 
 @lru_cache(maxsize=1024)

@@ -134,10 +134,10 @@ def parse(endpoint: routing.Endpoint, request: WireRequest, path: str, query: di
 def check(parsed: ParsedRequest) -> dict[str, Any]:
     """Validate the parsed input against the namespace's model; the members that were given, for the handler."""
     try:
-        validation.validate(parsed.operation, parsed.params)
+        params = validation.validate(parsed.operation, parsed.params)
     except validation.InvalidInput as exc:
         raise BadRequest(str(exc)) from None
-    return {k: v for k, v in parsed.params.items() if v is not None}
+    return {k: v for k, v in params.items() if v is not None}
 
 
 def request_id() -> str:

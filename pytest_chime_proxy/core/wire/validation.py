@@ -10,10 +10,16 @@ operation's first use), and a failure becomes the message AWS services send::
 Assumptions where no source says: patterns are searched, not anchored (the Smithy rule; the model's
 patterns carry their own ``^``/``$`` where they mean it); values of members marked ``sensitive`` are left
 out of the message, as AWS does; unknown members are ignored.
+
+Scalars written as JSON strings are read as the service reads them (``coerce``): ``"true"``/``"false"`` for a
+boolean member and a plain decimal (``"5060"``) for an integer one, at any depth, for every operation.
+CloudFormation passes every custom-resource property as a string and AWS accepted such requests (README,
+"Assumptions": string scalars).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -222,12 +228,48 @@ def _render(value: Any) -> str:
     return str(value)
 
 
-def validate(op: _spec.Operation, params: dict[str, Any]) -> None:
-    """Raise InvalidInput naming every member of ``params`` that breaks the operation's input shape."""
+_BOOLEAN_TEXT = {"true": True, "false": False}
+_DECIMAL_TEXT = re.compile(r"[+-]?[0-9]{1,4000}")  # longer: past int()'s digit limit, refused as text
+
+
+def _coerced(spec: _spec.Spec, shape_name: str, value: Any) -> Any:
+    """``value`` with every string written for a boolean or integer member read as that type (when it reads as
+    one: anything else is left for validation to refuse in the service's words)."""
+    shape = spec.shape(shape_name)
+    kind = shape["type"]
+    if isinstance(value, str):
+        if kind == "boolean":
+            return _BOOLEAN_TEXT.get(value, value)
+        if kind in ("integer", "long") and _DECIMAL_TEXT.fullmatch(value):
+            return int(value)
+        return value
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.get("members", {})
+        return {k: _coerced(spec, members[k]["shape"], v) if k in members else v for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_coerced(spec, shape["member"]["shape"], item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _coerced(spec, shape["value"]["shape"], v) for k, v in value.items()}
+    return value
+
+
+def coerce(op: _spec.Operation, params: dict[str, Any]) -> dict[str, Any]:
+    """The input members as the service's JSON reader takes them: ``"false"`` for a boolean, ``"1"`` for an
+    integer (one rule for every member of every operation; see the module's docstring)."""
     if op.input is None:
-        return
+        return params
+    result: dict[str, Any] = _coerced(_spec.load(op.namespace), op.input, params)
+    return result
+
+
+def validate(op: _spec.Operation, params: dict[str, Any]) -> dict[str, Any]:
+    """The members of ``params`` as the service reads them (``coerce``); raise InvalidInput naming every member
+    that breaks the operation's input shape."""
+    if op.input is None:
+        return params
     from pydantic_core import ValidationError
 
+    params = coerce(op, params)
     try:
         _validator(op.namespace, op.input).validate_python(params, strict=True)
     except ValidationError as exc:
@@ -243,6 +285,7 @@ def validate(op: _spec.Operation, params: dict[str, Any]) -> None:
         raise InvalidInput(
             f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(problems)
         ) from None
+    return params
 
 
 def check_as(namespace: str, operation: str, params: Mapping[str, Any], names: Mapping[str, str] | None = None) -> None:
