@@ -15,7 +15,7 @@ from typing_extensions import Unpack
 
 from pytest_chime_proxy.core import pipeline
 from pytest_chime_proxy.core.calls import CallLog
-from pytest_chime_proxy.core.domain import geo, proxy_sessions, voice_analytics, voice_connectors
+from pytest_chime_proxy.core.domain import connector_settings, geo, proxy_sessions, voice_analytics, voice_connectors
 from pytest_chime_proxy.core.domain import phone_numbers as inventory
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import ServiceError
@@ -194,20 +194,34 @@ class ChimeProxyMock:
         return Scope(backend, backend.account(account or self.account), namespace, region or self.region)
 
     def order_phone_numbers(
-        self, numbers: Sequence[str], *, account: str | None = None, product_type: str = "VoiceConnector"
+        self, numbers: Sequence[str], *, account: str | None = None, product_type: str | None = None
     ) -> list[str]:
         """Put numbers in the account's inventory, as CreatePhoneNumberOrder does; returns the acquired ones.
 
-        The input is checked as the API checks it (plus: numbers are E.164 strings with their ``+``) before
-        anything changes; a bad one raises ``ValueError`` saying what to pass.
+        Without ``product_type`` each number gets the one a real account must use: ``VoiceConnector`` in the
+        US, ``SipMediaApplicationDialIn`` outside it (CreatePhoneNumberOrder's reference). The input is checked
+        as the API checks it (plus: numbers are E.164 strings with their ``+``) before anything changes; a bad
+        one raises ``ValueError`` saying what to pass.
         """
-        numbers = check_phone_numbers("order_phone_numbers", numbers)
-        _check_input(
-            "order_phone_numbers", "CreatePhoneNumberOrder", {"ProductType": product_type, "E164PhoneNumbers": numbers}
-        )
+        where = "order_phone_numbers"
+        numbers = check_phone_numbers(where, numbers)
+        groups: dict[str, list[str]] = {}
+        for number in numbers:
+            kind = product_type or ("VoiceConnector" if geo.country(number) == "US" else inventory.DIAL_IN)
+            groups.setdefault(kind, []).append(number)
+        for kind, group in groups.items():
+            _check_input(where, "CreatePhoneNumberOrder", {"ProductType": kind, "E164PhoneNumbers": group})
+            try:
+                for number in group:
+                    inventory.check_product_type(geo.e164(number), kind)
+            except ServiceError as error:
+                raise ValueError(f"{where}: {error}") from None
+        acquired: list[str] = []
         with self.backend.lock:
-            order = inventory.order(self._scope(None, account), numbers, product_type)
-        return [n for n, status in order.OrderedPhoneNumbers if status == "Acquired"]
+            for kind, group in groups.items():
+                order = inventory.order(self._scope(None, account), group, kind)
+                acquired += [n for n, status in order.OrderedPhoneNumbers if status == "Acquired"]
+        return acquired
 
     def create_voice_connector(
         self,
@@ -231,6 +245,14 @@ class ChimeProxyMock:
         """
         where = "create_voice_connector"
         numbers = check_phone_numbers(where, phone_numbers)
+        abroad = [n for n in numbers if geo.country(n) != "US"]
+        if abroad:
+            raise ValueError(
+                f"{where}: {abroad[0]} is outside the US: such numbers are ordered as SipMediaApplicationDialIn "
+                "numbers (CreatePhoneNumberOrder's reference) and cannot be associated with a voice connector. "
+                "For proxy numbers in another country, pass countries=[...] (for example ['US', 'GB']): the "
+                "connector is given the service's on-demand numbers there"
+            )
         if region is not None:
             validate({"region": region}, where)
         if countries is not None and (isinstance(countries, (str, bytes)) or not isinstance(countries, Sequence)):
@@ -322,6 +344,17 @@ class ChimeProxyMock:
                 voice_analytics.end_call(self._scope(region, account), transaction_id)
             except ServiceError as error:
                 raise ValueError(f"end_call: {error}") from None
+
+    def record_sip_options_ping(
+        self, voice_connector_id: str, source: str, *, region: str | None = None, account: str | None = None
+    ) -> None:
+        """Tell the fake a SIP OPTIONS ping from ``source`` (your SBC's IP address) reached the connector now, as
+        GetVoiceConnectorTerminationHealth then reports (no SIP infrastructure pings a fake)."""
+        try:
+            with self.backend.lock:
+                connector_settings.record_ping(self._scope(region, account, "chime"), voice_connector_id, source)
+        except ServiceError as error:
+            raise ValueError(f"record_sip_options_ping: {error}") from None
 
     def __repr__(self) -> str:
         return (

@@ -52,18 +52,18 @@ def test_chime_sdk_voice_fixture_uses_the_mock_region(chime_proxy: Any, chime_sd
     assert chime_sdk_voice.meta.service_model.service_name == "chime-sdk-voice"
 
 
-@pytest.mark.chime_proxy(region="eu-west-1", account="210987654321", seed=7, phone_numbers=["+442079460111"])
+@pytest.mark.chime_proxy(region="eu-west-1", account="210987654321", seed=7, phone_numbers=["+12065550111"])
 def test_the_marker_configures_the_fixtures(chime_proxy: Any, chime_sdk_voice: Any, voice_connector: str) -> None:
     assert chime_sdk_voice.meta.region_name == "eu-west-1"
     vc = chime_sdk_voice.get_voice_connector(VoiceConnectorId=voice_connector)["VoiceConnector"]
     assert vc["AwsRegion"] == "eu-west-1" and ":210987654321:" in vc["VoiceConnectorArn"]
     assert chime_sdk_voice.get_voice_connector_proxy(VoiceConnectorId=voice_connector)["Proxy"][
         "PhoneNumberCountries"
-    ] == ["GB"]
+    ] == ["US"]
     session = chime_sdk_voice.create_proxy_session(
         VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["SMS"]
     )["ProxySession"]
-    assert session["Participants"][0]["ProxyPhoneNumber"] == "+442079460111"
+    assert session["Participants"][0]["ProxyPhoneNumber"] == "+12065550111"
     assert chime_proxy.calls[-1].account == "210987654321"
 
 

@@ -211,6 +211,9 @@ def test_local_and_toll_free_numbers_are_typed(client: Any, chime_proxy: Any) ->
         "+18885550100": "TollFree",
         "+442071838750": "Local",
     }
+    products = {n["E164PhoneNumber"]: n["ProductType"] for n in client.list_phone_numbers()["PhoneNumbers"]}
+    assert products["+442071838750"] == "SipMediaApplicationDialIn"  # the helper orders as a real account must
+    assert products["+19135550101"] == "VoiceConnector"
 
 
 # ---- the deletion queue ---------------------------------------------------------------------------------------------

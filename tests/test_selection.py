@@ -21,8 +21,11 @@ from hypothesis import strategies as st
 
 A, B, C, D, E = "+14015550101", "+12065550100", "+13125550102", "+16175550103", "+17185550104"
 N1, N2, N3 = "+19135550101", "+19135550102", "+19135550103"  # sorted: N1 is the fake's first pick
-CA_NUMBER = "+16045550110"  # Vancouver, +1 604: Canada
 GB_NUMBER = "+442079460111"  # London
+# Numbers outside the US cannot be associated with a connector (they are SipMediaApplicationDialIn numbers):
+# its CA and GB proxy numbers are the service's on-demand ones, the first of each fictional range
+CA_ON_DEMAND = "+16045550100"  # Vancouver, +1 604: Canada
+GB_ON_DEMAND = "+442079460000"  # London, Ofcom's drama range
 SEATTLE = "+12065550112"  # +1 206, US
 
 
@@ -124,25 +127,38 @@ def test_deleting_a_session_frees_the_pool(client: Any, chime_proxy: Any) -> Non
 
 
 def test_numbers_outside_the_pool_countries_are_never_used(client: Any, chime_proxy: Any) -> None:
-    vc = chime_proxy.create_voice_connector([GB_NUMBER, N1], countries=["US"])
+    vc = chime_proxy.create_voice_connector([N1], countries=["GB"])
+    assert _proxy(client, vc, [A, B]) == GB_ON_DEMAND  # N1 is a US number; the pool is GB's
+
+
+def test_a_pool_of_associated_numbers_is_exhausted_without_on_demand_numbers(client: Any, chime_proxy: Any) -> None:
+    vc = chime_proxy.create_voice_connector([N1], countries=["US"])
     assert _proxy(client, vc, [A, B]) == N1
     with pytest.raises(client.exceptions.BadRequestException, match="exhausted"):
         _proxy(client, vc, [A, C])
 
 
+def test_a_number_outside_the_us_cannot_join_a_connector_pool(chime_proxy: Any) -> None:
+    """CreatePhoneNumberOrder's reference: numbers outside the US are SipMediaApplicationDialIn numbers, which
+    a voice connector cannot take; the helper says so and leaves nothing behind."""
+    with pytest.raises(ValueError, match="outside the US.*countries="):
+        chime_proxy.create_voice_connector([N1, GB_NUMBER])
+    assert chime_proxy.backend.account(chime_proxy.account).voice_connectors == {}
+
+
 def test_a_connector_without_numbers_of_its_countries_gets_them_on_demand(client: Any, chime_proxy: Any) -> None:
-    """The GB number is outside the US pool: fictional US numbers (555-01xx, in A's area code 401) are used."""
-    vc = chime_proxy.create_voice_connector([GB_NUMBER], countries=["US"])
+    """No US number is associated: fictional US numbers (555-01xx, in A's area code 401) are used."""
+    vc = chime_proxy.create_voice_connector([], countries=["US"])
     assert _proxy(client, vc, [A, B]) == "+14015550100"
     assert _proxy(client, vc, [A, C]) == "+14015550102"  # 0100 is busy for A, and 0101 is A itself
 
 
-def test_countries_without_a_fictional_range_need_associated_numbers(client: Any, chime_proxy: Any) -> None:
+def test_countries_without_a_fictional_range_give_no_proxy_numbers(client: Any, chime_proxy: Any) -> None:
     vc = chime_proxy.create_voice_connector([], countries=["DE"])
     with pytest.raises(client.exceptions.BadRequestException) as excinfo:
         _proxy(client, vc, [A, B])
     message = excinfo.value.response["Error"]["Message"]
-    assert "DE" in message and "associate numbers" in message
+    assert "DE" in message and "associate US numbers" in message
     assert client.list_proxy_sessions(VoiceConnectorId=vc)["ProxySessions"] == []
 
 
@@ -220,10 +236,12 @@ def test_on_demand_pool_exhaustion_is_a_clear_bad_request_and_changes_nothing(cl
 # ---- geographic matching ------------------------------------------------------------------------------------
 @pytest.fixture
 def world_vc(chime_proxy: Any) -> str:
-    return chime_proxy.create_voice_connector([N1, SEATTLE, CA_NUMBER, GB_NUMBER])
+    return chime_proxy.create_voice_connector([N1, SEATTLE], countries=["CA", "GB", "US"])
 
 
-@pytest.mark.parametrize(("country", "expected"), [("GB", {GB_NUMBER}), ("CA", {CA_NUMBER}), ("US", {N1, SEATTLE})])
+@pytest.mark.parametrize(
+    ("country", "expected"), [("GB", {GB_ON_DEMAND}), ("CA", {CA_ON_DEMAND}), ("US", {N1, SEATTLE})]
+)
 def test_geo_country_with_params_picks_that_country(
     client: Any, world_vc: str, country: str, expected: set[str]
 ) -> None:
@@ -240,8 +258,8 @@ def test_geo_country_with_params_picks_that_country(
 
 
 def test_geo_country_without_params_matches_the_first_participant(client: Any, world_vc: str) -> None:
-    assert _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="Country") == GB_NUMBER
-    assert _proxy(client, world_vc, ["+16045550999", "+442079460999"], GeoMatchLevel="Country") == CA_NUMBER
+    assert _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="Country") == GB_ON_DEMAND
+    assert _proxy(client, world_vc, ["+16045550999", "+442079460999"], GeoMatchLevel="Country") == CA_ON_DEMAND
 
 
 def test_geo_area_code_with_params_picks_that_area_code(client: Any, world_vc: str) -> None:
@@ -253,7 +271,7 @@ def test_geo_area_code_with_params_picks_that_area_code(client: Any, world_vc: s
 
 def test_geo_area_code_without_params_matches_the_first_participant(client: Any, world_vc: str) -> None:
     assert _proxy(client, world_vc, [B, A], GeoMatchLevel="AreaCode") == SEATTLE  # B is a 206 number
-    assert _proxy(client, world_vc, ["+16045550999", C], GeoMatchLevel="AreaCode") == CA_NUMBER
+    assert _proxy(client, world_vc, ["+16045550999", C], GeoMatchLevel="AreaCode") == CA_ON_DEMAND
 
 
 def test_geo_match_params_alone_are_honoured(client: Any, world_vc: str) -> None:
@@ -273,7 +291,7 @@ def test_geo_match_params_alone_are_honoured(client: Any, world_vc: str) -> None
         ([A, B], "Country", {"Country": "FR", "AreaCode": ""}, SEATTLE),  # no FR number: the lowest of the pool
         ([A, B], "AreaCode", {"Country": "US", "AreaCode": "415"}, SEATTLE),  # no 415: the lowest US number
         ([A, B], "AreaCode", None, SEATTLE),  # A is a 401 number; no 401 number in the pool: the lowest US one
-        (["+442079460999", A], "AreaCode", {"Country": "GB", "AreaCode": "415"}, GB_NUMBER),  # GB has no area codes
+        (["+442079460999", A], "AreaCode", {"Country": "GB", "AreaCode": "415"}, GB_ON_DEMAND),  # GB has no area codes
     ],
 )
 def test_a_geo_match_that_cannot_be_met_falls_back(
@@ -290,7 +308,7 @@ def test_a_geo_match_that_cannot_be_met_falls_back(
 def test_geo_area_code_outside_the_nanp_falls_back_to_the_country(client: Any, world_vc: str) -> None:
     """Assumption (domain/geo.py): only +1 numbers have area codes, so an AreaCode match elsewhere is the
     country's."""
-    assert _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="AreaCode") == GB_NUMBER
+    assert _proxy(client, world_vc, ["+442079460999", A], GeoMatchLevel="AreaCode") == GB_ON_DEMAND
 
 
 def test_geo_match_respects_busy_numbers(client: Any, chime_proxy: Any) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import ipaddress
 import os
 import re
+from datetime import datetime
 from typing import Any
 
 from pytest_chime_proxy.core.domain.errors import BadRequest, NotFound
@@ -27,6 +28,8 @@ LABELS = {
     "Origination": "origination settings",
     "StreamingConfiguration": "streaming configuration",
     "LoggingConfiguration": "logging configuration",
+    "EmergencyCallingConfiguration": "emergency calling configuration",
+    "ExternalSystemsConfiguration": "external systems configuration",
 }
 
 
@@ -38,9 +41,11 @@ def _missing(vc_id: str, kind: str) -> NotFound:
 def put(scope: Scope, vc_id: str, kind: str, value: Settings) -> Settings:
     """Store one kind of settings (``Termination`` ...) after its prose rules; returns what Get will answer."""
     vc = scope.voice_connector(vc_id)
-    settled = {"Termination": _termination, "Origination": _origination}.get(kind, _as_given)(
-        value, vc.RequireEncryption
-    )
+    settled = {
+        "Termination": _termination,
+        "Origination": _origination,
+        "EmergencyCallingConfiguration": _emergency_calling,
+    }.get(kind, _as_given)(value, vc.RequireEncryption)
     vc.settings[kind] = settled
     vc.UpdatedTimestamp = scope.now
     return settled
@@ -66,6 +71,30 @@ def delete(scope: Scope, vc_id: str, kind: str) -> None:
 
 def _as_given(value: Settings, encrypted: bool) -> Settings:
     return dict(value)
+
+
+def _emergency_calling(value: Settings, encrypted: bool) -> Settings:
+    """Each DNIS entry routes calls from the US (emergency calling is US-only: ``e911``)."""
+    from pytest_chime_proxy.core.domain.e911 import check_calling_country
+
+    for entry in value.get("DNIS") or []:
+        check_calling_country(entry["CallingCountry"])
+    return {"DNIS": [dict(entry) for entry in value.get("DNIS") or []]}
+
+
+def termination_health(scope: Scope, vc_id: str) -> tuple[datetime, str] | None:
+    """GetVoiceConnectorTerminationHealth: when and from where the last SIP OPTIONS ping came (None: no SIP
+    infrastructure has pinged; a test says one did with ``ChimeProxyMock.record_sip_options_ping``)."""
+    return scope.voice_connector(vc_id).termination_health
+
+
+def record_ping(scope: Scope, vc_id: str, source: str) -> None:
+    """A SIP OPTIONS ping from ``source`` (an IP address) reached the connector now."""
+    try:
+        ipaddress.ip_address(source)
+    except ValueError:
+        raise BadRequest(f"source must be an IP address (the ping's source), not {source!r}") from None
+    scope.voice_connector(vc_id).termination_health = (scope.now, source)
 
 
 def _termination(value: Settings, encrypted: bool) -> Settings:

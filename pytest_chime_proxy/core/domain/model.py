@@ -25,10 +25,15 @@ class PhoneNumber:
     Name: str | None = None
     VoiceConnectorGroupId: str | None = None  # associated with a voice connector group
     SipRuleId: str | None = None  # the SIP rule it triggers (TriggerType ToPhoneNumber)
+    CallingName: str | None = None
+    CallingNameStatus: str = "Unassigned"
+    calling_name_ready_at: datetime | None = None  # a pending calling-name update succeeds then
 
     @property
     def PhoneNumberId(self) -> str:
-        return self.E164PhoneNumber
+        """The id as the service writes it: the E.164 number with its ``+`` percent-encoded (``%2B12065550100``,
+        the AWS CLI's documented get/list/update/restore-phone-number outputs)."""
+        return "%2B" + self.E164PhoneNumber[1:]
 
     @property
     def association(self) -> tuple[str, str] | None:
@@ -129,6 +134,7 @@ class VoiceConnector:
     proxy: ProxyConfig | None = None
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # Termination, Origination, ... as put
     credentials: dict[str, str] = field(default_factory=dict)  # termination username -> salted password hash
+    termination_health: tuple[datetime, str] | None = None  # (when, source IP) of the last SIP OPTIONS ping
     sessions: dict[str, ProxySession] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)  # TagResource / CreateVoiceConnector's Tags
     sticky: dict[frozenset[str], str] = field(default_factory=dict)  # participant pair -> last proxy number

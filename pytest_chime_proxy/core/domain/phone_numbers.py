@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from urllib.parse import unquote
 
 from pytest_chime_proxy.core.domain import geo, quotas
 from pytest_chime_proxy.core.domain.errors import BadRequest, NotFound
@@ -19,6 +20,10 @@ from pytest_chime_proxy.core.domain.state import AccountState, Scope
 # Amazon Chime SDK Administration Guide, "Deleting phone numbers": deleted numbers stay in the deletion
 # queue for 7 days before they are deleted permanently.
 DELETION_QUEUE = timedelta(days=7)
+# UpdatePhoneNumber's reference: "Updates to outbound calling names can take 72 hours to complete. Pending
+# updates to outbound calling names must be complete before you can request another update."
+CALLING_NAME_DELAY = timedelta(hours=72)
+DIAL_IN = "SipMediaApplicationDialIn"
 # The NANP toll-free area codes (the TollFreePrefix pattern of both models: ^8(00|33|44|55|66|77|88)$).
 TOLL_FREE_AREA_CODES = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
@@ -26,6 +31,29 @@ TOLL_FREE_AREA_CODES = frozenset({"800", "833", "844", "855", "866", "877", "888
 def number_type(number: str) -> str:
     """``TollFree`` for a +1 8XX toll-free number, ``Local`` for any other."""
     return "TollFree" if number.startswith("+1") and number[2:5] in TOLL_FREE_AREA_CODES else "Local"
+
+
+def number_key(phone_number_id: str) -> str:
+    """The E.164 number a ``PhoneNumberId`` names, in the forms the service takes: ``+12065550100`` (the AWS
+    CLI's documented inputs), ``%2B12065550100`` (the id as the service writes it, passed back) and
+    ``12065550100``."""
+    return geo.e164(unquote(phone_number_id.strip()) if "%" in phone_number_id else phone_number_id.strip())
+
+
+def check_product_type(number: str, product_type: str) -> None:
+    """CreatePhoneNumberOrder's and UpdatePhoneNumber's reference: "For numbers outside the U.S., you must use
+    the Amazon Chime SDK SIP media application dial-in product type"; the legacy reference adds that toll-free
+    numbers cannot be Business Calling numbers."""
+    where = geo.country(number)
+    if where != "US" and product_type != DIAL_IN:
+        raise BadRequest(
+            f"Phone number {number} is outside the US ({where or 'no country'}): numbers outside the US must use "
+            f"ProductType {DIAL_IN}, not {product_type}"
+        )
+    if product_type == "BusinessCalling" and number_type(number) == "TollFree":
+        raise BadRequest(
+            f"Phone number {number} is toll-free: toll-free numbers cannot use ProductType BusinessCalling"
+        )
 
 
 def settle(scope: Scope) -> None:
@@ -48,6 +76,13 @@ def _settle(account: AccountState, now: float) -> None:
             continue
         _complete(account, order)
     for number in list(account.phone_numbers.values()):
+        if number.calling_name_ready_at is not None:
+            ready = number.calling_name_ready_at.timestamp()
+            if ready <= now:
+                number.CallingNameStatus = "UpdateSucceeded"
+                number.calling_name_ready_at = None
+            else:
+                upcoming = min(upcoming, ready)
         if number.Status == "DeleteInProgress" and number.DeletionTimestamp is not None:
             gone = (number.DeletionTimestamp + DELETION_QUEUE).timestamp()
             if gone <= now:
@@ -79,6 +114,8 @@ def order(
     numbers = [geo.e164(n) for n in numbers]
     if not numbers:
         raise BadRequest("E164PhoneNumbers must name at least one phone number")
+    for number in numbers:
+        check_product_type(number, product_type)
     account = scope.account
     limits = scope.backend.quotas
     if limits is not None:
@@ -129,9 +166,15 @@ def get_order(scope: Scope, order_id: str) -> PhoneNumberOrder:
         raise NotFound(f"Phone number order {order_id} not found") from None
 
 
+def list_orders(scope: Scope) -> list[PhoneNumberOrder]:
+    """The account's orders, oldest first."""
+    settle(scope)
+    return sorted(scope.account.orders.values(), key=lambda o: (o.CreatedTimestamp, o.PhoneNumberOrderId))
+
+
 def get(scope: Scope, phone_number_id: str) -> PhoneNumber:
     settle(scope)
-    number = scope.account.phone_numbers.get(geo.e164(phone_number_id))
+    number = scope.account.phone_numbers.get(number_key(phone_number_id))
     if number is None:
         raise NotFound(f"Phone number {phone_number_id} not found")
     return number

@@ -1,7 +1,9 @@
 """Choosing a session's proxy number: one number for both participants, following the documented rules.
 
-- The pool is the connector's associated numbers in the proxy configuration's countries; a connector with
-  none draws fictional numbers on demand from those countries (``on_demand``).
+- The pool is the connector's associated numbers in the proxy configuration's countries; a pool country in
+  which the connector has none draws fictional numbers on demand (``on_demand``). Numbers outside the US can
+  never be associated (they are SipMediaApplicationDialIn numbers), so a non-US pool country always draws on
+  demand.
 - A number already proxying either participant in another live session, on any of the account's connectors
   in the region, is never given again (the callee could not tell the sessions apart), and nobody is given
   their own number.
@@ -102,30 +104,30 @@ def choose(
     sticky = vc.sticky.get(frozenset(wanted))
     tiers = _tiers(participants, level, params)
     associated = sorted((n for n in pool if n.Country in countries), key=lambda n: n.E164PhoneNumber)
+    owned_countries = {n.Country for n in associated}
+    drawn = [c for c in countries if c not in owned_countries]  # pool countries served on demand
     people = " or ".join(sorted(wanted))
-    if associated:
-        for tier in tiers:
-            free = [n.E164PhoneNumber for n in associated if n.E164PhoneNumber not in busy and _fits(n, tier)]
-            if free:
-                return _pick(free, sticky, behavior)
+    size = on_demand.ON_DEMAND_POOL_SIZE if on_demand_pool_size is None else on_demand_pool_size
+    offered = 0
+    for tier in tiers:
+        free = [n.E164PhoneNumber for n in associated if n.E164PhoneNumber not in busy and _fits(n, tier)]
+        candidates = _on_demand(tier, drawn, geo.e164(participants[0]), size) if drawn else []
+        offered = max(offered, len(candidates))
+        free += [n for n in candidates if n not in busy]
+        if free:
+            return _pick(free, sticky, behavior)
+    if associated and not offered:
         raise BadRequest(
             f"The proxy pool of voice connector {vc.VoiceConnectorId} is exhausted: none of its "
             f"{len(associated)} numbers is free for {people} (each already proxies one of them "
             "in a live session, or is one of them)"
         )
-    size = on_demand.ON_DEMAND_POOL_SIZE if on_demand_pool_size is None else on_demand_pool_size
-    offered = 0
-    for tier in tiers:
-        candidates = _on_demand(tier, countries, geo.e164(participants[0]), size)
-        offered = max(offered, len(candidates))
-        free = [n for n in candidates if n not in busy]
-        if free:
-            return _pick(free, sticky, behavior)
     if not offered:
         raise BadRequest(
             f"Voice connector {vc.VoiceConnectorId} has no associated phone number in its proxy pool "
             f"countries ({', '.join(countries)}) and pytest-chime-proxy provides fictional on-demand "
-            "numbers only for +1 (NANP) countries and GB; associate numbers from those countries"
+            "numbers only for +1 (NANP) countries and GB (numbers outside the US cannot be associated with a "
+            "voice connector); pool a country it serves, or associate US numbers"
         )
     raise BadRequest(
         f"The on-demand proxy numbers of voice connector {vc.VoiceConnectorId} are exhausted: none "

@@ -51,6 +51,8 @@ class AccountState:
     sip_rules: dict[str, SipRule] = field(default_factory=dict)
     voice_analytics: VoiceAnalytics = field(default_factory=VoiceAnalytics)
     session_seq: int = 0
+    calling_name: tuple[str, datetime] | None = None  # UpdatePhoneNumberSettings' default calling name, and when
+    global_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # UpdateGlobalSettings: VoiceConnector ...
     next_settle: float = float("inf")  # no order completes and no deleted number goes before this (epoch s)
 
     def is_empty(self) -> bool:
@@ -121,5 +123,6 @@ class Scope:
     def voice_connector(self, voice_connector_id: str) -> VoiceConnector:
         vc = self.account.voice_connectors.get(voice_connector_id)
         if vc is None or not self.sees(vc):
-            raise NotFound(f"Voice connector {voice_connector_id} not found")
+            # the service's words (hashicorp/terraform-provider-aws#34218)
+            raise NotFound(f"Could not find VoiceConnector with Id '{voice_connector_id}'")
         return vc

@@ -30,6 +30,35 @@ _settings("Termination", "Termination")
 _settings("Origination", "Origination")
 _settings("StreamingConfiguration", "StreamingConfiguration")
 _settings("LoggingConfiguration", "LoggingConfiguration", delete=False)  # the models have no Delete
+_settings("EmergencyCallingConfiguration", "EmergencyCallingConfiguration")
+
+_EXTERNAL = ("SessionBorderControllerTypes", "ContactCenterSystemTypes")
+
+
+@operation("PutVoiceConnectorExternalSystemsConfiguration")
+def put_voice_connector_external_systems_configuration(scope: Scope, p: Data) -> Data:
+    """The two lists arrive as top-level members and are answered wrapped, as the model shapes them."""
+    given = {member: list(dict.fromkeys(p.get(member) or [])) for member in _EXTERNAL}
+    kind = "ExternalSystemsConfiguration"
+    return {kind: connector_settings.put(scope, p["VoiceConnectorId"], kind, given)}
+
+
+@operation("GetVoiceConnectorExternalSystemsConfiguration")
+def get_voice_connector_external_systems_configuration(scope: Scope, p: Data) -> Data:
+    kind = "ExternalSystemsConfiguration"
+    return {kind: connector_settings.get(scope, p["VoiceConnectorId"], kind)}
+
+
+@operation("DeleteVoiceConnectorExternalSystemsConfiguration")
+def delete_voice_connector_external_systems_configuration(scope: Scope, p: Data) -> None:
+    connector_settings.delete(scope, p["VoiceConnectorId"], "ExternalSystemsConfiguration")
+
+
+@operation("GetVoiceConnectorTerminationHealth")
+def get_voice_connector_termination_health(scope: Scope, p: Data) -> Data:
+    health = connector_settings.termination_health(scope, p["VoiceConnectorId"])
+    when, source = health if health is not None else (None, None)
+    return {"TerminationHealth": {"Timestamp": when, "Source": source}}
 
 
 @operation("PutVoiceConnectorTerminationCredentials")

@@ -31,8 +31,8 @@ def phone_number_data(n: PhoneNumber, account: str) -> Data:
             {"Name": name, "Value": value, "AssociatedTimestamp": n.AssociatedTimestamp}
             for name, value in ([n.association] if n.association else [])
         ],
-        "CallingName": None,
-        "CallingNameStatus": "Unassigned",
+        "CallingName": n.CallingName,
+        "CallingNameStatus": n.CallingNameStatus,
         "CreatedTimestamp": n.CreatedTimestamp,
         "UpdatedTimestamp": n.UpdatedTimestamp,
         "DeletionTimestamp": n.DeletionTimestamp,
@@ -54,7 +54,8 @@ def order_data(o: PhoneNumberOrder) -> Data:
     }
 
 
-def _errors(errors: list[tuple[str, str, str]]) -> Data:
+def errors_data(errors: list[tuple[str, str, str]]) -> Data:
+    """PhoneNumberErrors as the models shape them: the id as given, the ErrorCode enum, a message."""
     return {"PhoneNumberErrors": [{"PhoneNumberId": n, "ErrorCode": c, "ErrorMessage": m} for n, c, m in errors]}
 
 
@@ -69,6 +70,17 @@ def create_phone_number_order(scope: Scope, p: Data) -> Data:
 @operation("GetPhoneNumberOrder")
 def get_phone_number_order(scope: Scope, p: Data) -> Data:
     return {"PhoneNumberOrder": order_data(phone_numbers.get_order(scope, p["PhoneNumberOrderId"]))}
+
+
+@operation("ListPhoneNumberOrders")
+def list_phone_number_orders(scope: Scope, p: Data) -> Data:
+    page, token = paginate(
+        phone_numbers.list_orders(scope),
+        p,
+        lambda o: f"{o.CreatedTimestamp.isoformat()}|{o.PhoneNumberOrderId}",
+        model_cap(scope, "ListPhoneNumberOrders"),
+    )
+    return {"PhoneNumberOrders": [order_data(o) for o in page], "NextToken": token}
 
 
 @operation("ListPhoneNumbers")
@@ -93,14 +105,14 @@ def delete_phone_number(scope: Scope, p: Data) -> None:
 
 @operation("AssociatePhoneNumbersWithVoiceConnector")
 def associate_phone_numbers_with_voice_connector(scope: Scope, p: Data) -> Data:
-    return _errors(
+    return errors_data(
         phone_numbers.associate(scope, p["VoiceConnectorId"], p["E164PhoneNumbers"], bool(p.get("ForceAssociate")))
     )
 
 
 @operation("DisassociatePhoneNumbersFromVoiceConnector")
 def disassociate_phone_numbers_from_voice_connector(scope: Scope, p: Data) -> Data:
-    return _errors(phone_numbers.disassociate(scope, p["VoiceConnectorId"], p["E164PhoneNumbers"]))
+    return errors_data(phone_numbers.disassociate(scope, p["VoiceConnectorId"], p["E164PhoneNumbers"]))
 
 
 @operation("SearchAvailablePhoneNumbers")
