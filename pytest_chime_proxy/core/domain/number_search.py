@@ -18,6 +18,7 @@ from pytest_chime_proxy.core.domain import libphonenumber
 from pytest_chime_proxy.core.domain.errors import BadRequest
 from pytest_chime_proxy.core.domain.phone_numbers import TOLL_FREE_AREA_CODES
 
+SERVICE_BAD_REQUEST = "Service received a bad request"
 FICTIONAL = range(100, 200)  # 555-0100 .. 555-0199
 _STATES = (
     "AL:Alabama,AK:Alaska,AZ:Arizona,AR:Arkansas,CA:California,CO:Colorado,CT:Connecticut,DE:Delaware,"
@@ -122,7 +123,9 @@ def search(
             raise BadRequest(f"Searching numbers in {country} requires PhoneNumberType (Local or TollFree)")
         return sorted(_abroad(country, number_type))
     if not (area_code or city or state or toll_free_prefix):
-        raise BadRequest("A US search needs at least one of AreaCode, City, State or TollFreePrefix")
+        # the service's words for a US search with Country alone (cdklabs/cdk-amazon-chime-resources#62); the
+        # API reference's rule: a US search needs AreaCode, City, State or TollFreePrefix
+        raise BadRequest(SERVICE_BAD_REQUEST)
     if city and not state:
         raise BadRequest("City requires State")
     if toll_free_prefix or number_type == "TollFree":

@@ -288,6 +288,10 @@ def disassociate(scope: Scope, voice_connector_id: str, numbers: Iterable[str]) 
         number.AssociatedTimestamp = None
         number.Status = "Unassigned"
         number.UpdatedTimestamp = scope.now
+        # the number no longer reaches the connector: the sessions it proxies end with it
+        from pytest_chime_proxy.core.domain.proxy_sessions import end_live  # proxy_sessions imports this module
+
+        end_live(scope, vc, number.E164PhoneNumber)
     return errors
 
 

@@ -40,6 +40,24 @@ def refresh(session: ProxySession, now_ts: float) -> ProxySession:
     return session
 
 
+def end_live(scope: Scope, vc: VoiceConnector, proxy_number: str | None = None) -> list[ProxySession]:
+    """Close the connector's live sessions (only those proxied by ``proxy_number``, when given) now: their proxy
+    configuration was deleted or their number disassociated, so no call or message can reach them any more
+    (README, "Assumptions": sessions whose configuration or number goes). Expired ones close as they expired."""
+    now = scope.now
+    now_ts = now.timestamp()
+    ended = []
+    for session in vc.sessions.values():
+        if not refresh(session, now_ts).live:
+            continue
+        if proxy_number is not None and session.proxy_number != proxy_number:
+            continue
+        session.Status = "Closed"
+        session.EndedTimestamp = session.UpdatedTimestamp = now
+        ended.append(session)
+    return ended
+
+
 def _proxy_ready(vc: VoiceConnector) -> None:
     if vc.proxy is None:
         raise BadRequest(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_chime_proxy.core.domain import quotas
 from pytest_chime_proxy.core.domain.errors import Conflict, NotFound
 from pytest_chime_proxy.core.domain.model import ProxyConfig, VoiceConnector
+from pytest_chime_proxy.core.domain.proxy_sessions import end_live
 from pytest_chime_proxy.core.domain.state import Scope
 
 
@@ -108,5 +109,8 @@ def get_proxy(scope: Scope, vc_id: str) -> ProxyConfig:
 
 
 def delete_proxy(scope: Scope, vc_id: str) -> None:
+    """The configuration goes, and with it the connector's live sessions (``proxy_sessions.end_live``)."""
     get_proxy(scope, vc_id)
-    scope.voice_connector(vc_id).proxy = None
+    vc = scope.voice_connector(vc_id)
+    end_live(scope, vc)
+    vc.proxy = None

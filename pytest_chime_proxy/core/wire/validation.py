@@ -119,10 +119,14 @@ def _validator(namespace: str, shape_name: str) -> Any:
             if "enum" in shape:
                 out: Any = cs.literal_schema(list(shape["enum"]))
             else:
+                pattern = ecma_pattern(shape.get("pattern"))
                 out = cs.str_schema(
                     min_length=shape.get("min"),
                     max_length=shape.get("max"),
-                    pattern=ecma_pattern(shape.get("pattern")),
+                    pattern=pattern,
+                    # Rust's regex engine has no look-around, which a few of the model's patterns use
+                    # (S3BucketName's ``(?!(^xn--|.+-s3alias$))``): those are checked with Python's ``re``
+                    regex_engine="python-re" if pattern and "(?" in pattern else None,
                     strict=True,
                 )
         elif kind in ("integer", "long"):
