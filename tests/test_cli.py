@@ -276,3 +276,69 @@ def test_server_environment_is_what_the_cli_needs(
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ProxySessions"] == []
     assert chime_proxy_server.mock.calls[-1].region == chime_proxy_server.region
+
+
+def test_the_documented_chime_phone_number_examples_run_as_written(chime_proxy_server: ChimeProxyServer) -> None:
+    """The AWS CLI's own `aws chime` examples (awscli/examples/chime), their arguments as printed; what they
+    document (the %2B id form, Processing orders, restore to Unassigned, empty PhoneNumberErrors) holds."""
+    if not cli_models("chime", "CreatePhoneNumberOrder"):
+        pytest.skip("this awscli's model has no chime phone-number commands")
+    url = chime_proxy_server.url + "/chime"
+    mock = chime_proxy_server.mock
+    numbers = ["+12065550100", "+12065550101", "+12065550102"]
+
+    code, found, err = aws("chime", "search-available-phone-numbers", "--area-code", "206", endpoint=url)
+    assert code == 0, err
+    assert found["E164PhoneNumbers"][:3] == numbers
+    code, made, err = aws(
+        "chime", "create-phone-number-order", "--product-type", "VoiceConnector", "--e164-phone-numbers", *numbers,
+        endpoint=url,
+    )  # fmt: skip
+    assert code == 0, err
+    order = made["PhoneNumberOrder"]
+    assert order["Status"] == "Processing" and {n["Status"] for n in order["OrderedPhoneNumbers"]} == {"Processing"}
+    mock.clock.advance(mock.backend.order_delay)
+    code, listed, err = aws("chime", "list-phone-number-orders", endpoint=url)
+    assert code == 0, err
+    assert [o["Status"] for o in listed["PhoneNumberOrders"]] == ["Successful"]
+
+    code, got, err = aws("chime", "get-phone-number", "--phone-number-id", "+12065550100", endpoint=url)
+    assert code == 0, err
+    assert (got["PhoneNumber"]["PhoneNumberId"], got["PhoneNumber"]["E164PhoneNumber"]) == (
+        "%2B12065550100",
+        numbers[0],
+    )
+    code, updated, err = aws(
+        "chime", "update-phone-number", "--phone-number-id", "+12065550100", "--calling-name", "phonenumber2",
+        endpoint=url,
+    )  # fmt: skip
+    assert code == 0, err
+    assert updated["PhoneNumber"]["CallingName"] == "phonenumber2"
+    code, batch, err = aws(
+        "chime", "batch-update-phone-number", "--update-phone-number-request-items",
+        "PhoneNumberId=%2B12065550101,ProductType=BusinessCalling",
+        "PhoneNumberId=%2B12065550102,ProductType=BusinessCalling",
+        endpoint=url,
+    )  # fmt: skip
+    assert code == 0, err
+    assert batch["PhoneNumberErrors"] == []
+
+    code, _, err = aws("chime", "delete-phone-number", "--phone-number-id", "+12065550100", endpoint=url)
+    assert code == 0, err
+    code, restored, err = aws("chime", "restore-phone-number", "--phone-number-id", "+12065550100", endpoint=url)
+    assert code == 0, err
+    assert restored["PhoneNumber"]["Status"] == "Unassigned" and restored["PhoneNumber"]["Associations"] == []
+    code, deleted, err = aws(
+        "chime", "batch-delete-phone-number", "--phone-number-ids", "%2B12065550100", "%2B12065550101", endpoint=url
+    )
+    assert code == 0, err
+    assert deleted["PhoneNumberErrors"] == []
+
+    code, _, err = aws(
+        "chime", "update-global-settings", "--business-calling", "CdrBucket=s3bucket", "--voice-connector",
+        "CdrBucket=s3bucket", endpoint=url,
+    )  # fmt: skip
+    assert code == 0, err
+    code, settings, err = aws("chime", "get-global-settings", endpoint=url)
+    assert code == 0, err
+    assert settings == {"BusinessCalling": {"CdrBucket": "s3bucket"}, "VoiceConnector": {"CdrBucket": "s3bucket"}}
