@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from urllib.parse import unquote
 
 from pytest_chime_proxy.core.domain import geo, quotas
 from pytest_chime_proxy.core.domain.errors import BadRequest, NotFound
@@ -37,7 +36,10 @@ def number_key(phone_number_id: str) -> str:
     """The E.164 number a ``PhoneNumberId`` names, in the forms the service takes: ``+12065550100`` (the AWS
     CLI's documented inputs), ``%2B12065550100`` (the id as the service writes it, passed back) and
     ``12065550100``."""
-    return geo.e164(unquote(phone_number_id.strip()) if "%" in phone_number_id else phone_number_id.strip())
+    given = phone_number_id.strip()
+    if given[:3].upper() == "%2B":  # the id's own form: its "+" percent-encoded once
+        given = "+" + given[3:]
+    return geo.e164(given)
 
 
 def check_product_type(number: str, product_type: str) -> None:
