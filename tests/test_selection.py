@@ -175,16 +175,19 @@ def test_a_number_busy_for_a_participant_on_one_connector_is_busy_on_another(cli
     assert _proxy(client, second, [D, E]) == "+16175550100"  # other people: the range starts again
 
 
-def test_an_associated_number_moved_to_another_connector_stays_busy(client: Any, chime_proxy: Any) -> None:
+def test_a_number_moved_to_another_connector_leaves_its_sessions_behind_closed(client: Any, chime_proxy: Any) -> None:
+    """Disassociating a number ends the sessions it proxies (README, "Assumptions"), so once moved it is free
+    again for their participants on its new connector."""
     first = chime_proxy.create_voice_connector([N1])
     second = chime_proxy.create_voice_connector([N2])
-    assert _proxy(client, first, [A, B]) == N1
+    session, proxy = _session_id(client, first, [A, B])
+    assert proxy == N1
     client.disassociate_phone_numbers_from_voice_connector(VoiceConnectorId=second, E164PhoneNumbers=[N2])
     client.disassociate_phone_numbers_from_voice_connector(VoiceConnectorId=first, E164PhoneNumbers=[N1])
     client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=second, E164PhoneNumbers=[N1])
-    with pytest.raises(client.exceptions.BadRequestException, match="exhausted"):
-        _proxy(client, second, [A, C])
-    assert _proxy(client, second, [C, D]) == N1
+    ended = client.get_proxy_session(VoiceConnectorId=first, ProxySessionId=session)["ProxySession"]
+    assert ended["Status"] == "Closed"
+    assert _proxy(client, second, [A, C]) == N1
 
 
 def test_connectors_of_another_region_do_not_count(chime_proxy: Any) -> None:
