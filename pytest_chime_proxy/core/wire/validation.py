@@ -266,14 +266,16 @@ def coerce(op: _spec.Operation, params: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def validate(op: _spec.Operation, params: dict[str, Any]) -> dict[str, Any]:
-    """The members of ``params`` as the service reads them (``coerce``); raise InvalidInput naming every member
-    that breaks the operation's input shape."""
+def validate(op: _spec.Operation, params: dict[str, Any], read_strings: bool = True) -> dict[str, Any]:
+    """The members of ``params`` as the service reads them (``coerce``, unless ``read_strings`` is False: the
+    fake's own Python and JSON helpers take typed values only); raise InvalidInput naming every member that
+    breaks the operation's input shape."""
     if op.input is None:
         return params
     from pydantic_core import ValidationError
 
-    params = coerce(op, params)
+    if read_strings:
+        params = coerce(op, params)
     try:
         _validator(op.namespace, op.input).validate_python(params, strict=True)
     except ValidationError as exc:
@@ -298,7 +300,7 @@ def check_as(namespace: str, operation: str, params: Mapping[str, Any], names: M
     (``names``: API member in lowerCamel -> the caller's name)."""
     given = {member: value for member, value in params.items() if value is not None}
     try:
-        validate(_spec.load(namespace).operations[operation], given)
+        validate(_spec.load(namespace).operations[operation], given, read_strings=False)
     except InvalidInput as error:
         message = str(error)
         for member, name in (names or {}).items():
