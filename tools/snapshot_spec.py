@@ -17,11 +17,12 @@ from pathlib import Path
 
 import botocore.session
 
-OUT = Path(__file__).resolve().parent.parent / "pytest_chime_proxy" / "core" / "wire" / "specs"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "pytest_chime_proxy" / "core" / "wire" / "specs"
 
 # The operations the fake answers are the ones ``core/operations/`` registers; every other operation of the
 # namespace is routed too, but only to answer "not emulated" loudly.
-sys.path.insert(0, str(OUT.parents[2]))
+sys.path.insert(0, str(ROOT))  # this checkout, before any installed (editable) copy
 from pytest_chime_proxy.core.operations import emulated  # noqa: E402 - after the path that finds this checkout
 
 KEEP = (
