@@ -42,6 +42,7 @@ from model_values import example, example_string
 
 import pytest_chime_proxy
 from pytest_chime_proxy.core import pipeline
+from pytest_chime_proxy.core.domain.state import Scope
 from pytest_chime_proxy.core.fake import FakeChime
 from pytest_chime_proxy.core.wire import routing
 from pytest_chime_proxy.core.wire.protocol import WireRequest, split
@@ -97,6 +98,12 @@ def _operation(model: dict[str, Any], name: str) -> dict[str, Any]:
     out["errors"] = [e if isinstance(e, dict) else {"shape": e} for e in out["errors"]]
     out["http"].setdefault("responseCode", 200)
     return out
+
+
+def example_input(model: dict[str, Any], operation: str) -> dict[str, Any]:
+    """Valid input for ``operation`` generated from its input shape (none for an operation without input)."""
+    op = _operation(model, operation)
+    return example(model, op["input"]["shape"]) if "input" in op else {}
 
 
 def reference(namespace: str, operation: str) -> dict[str, Any]:
@@ -453,7 +460,7 @@ def test_a_constraint_the_fake_does_not_follow_fails_the_live_check() -> None:
 @pytest.mark.parametrize(("namespace", "operation"), [(ns, op) for ns in NAMESPACES for op in emulated(ns)])
 def test_each_emulated_operation_is_routed_to_itself(namespace: str, operation: str) -> None:
     model = reference(namespace, operation)
-    request = wire_request(namespace, model, operation, example(model, _operation(model, operation)["input"]["shape"]))
+    request = wire_request(namespace, model, operation, example_input(model, operation))
     host, path, query = split(request.url)
     endpoint = routing.resolve_host(host)
     assert endpoint is not None and endpoint.namespace == namespace
@@ -465,7 +472,8 @@ def test_each_emulated_operation_is_routed_to_itself(namespace: str, operation: 
 def test_every_other_operation_is_answered_as_not_emulated(namespace: str) -> None:
     """No request of a non-emulated operation reaches an emulated one; it gets a loud 501 naming itself."""
     others = snapshot(namespace)["other_operations"]
-    assert others
+    if not others:
+        pytest.skip(f"every {namespace} operation is emulated")
     fake = FakeChime()
     for name, http in others.items():
         path, _, literal = http["requestUri"].partition("?")
@@ -509,8 +517,7 @@ def test_the_unbroken_examples_pass_validation(namespace: str) -> None:
     fake = FakeChime()
     for operation in emulated(namespace):
         model = reference(namespace, operation)
-        op = _operation(model, operation)
-        request = wire_request(namespace, model, operation, example(model, op["input"]["shape"]))
+        request = wire_request(namespace, model, operation, example_input(model, operation))
         exchange = pipeline.handle(fake, request)
         assert exchange is not None and exchange.status < 500
         if exchange.status == 400:
@@ -568,29 +575,11 @@ WITHDRAWN: frozenset[str] = frozenset(
 )
 """Operations the chime-sdk-voice model documents as no longer available: they answer 410 GoneException."""
 
-NOT_YET_EMULATED: frozenset[str] = frozenset(
-    {
-        "BatchDeletePhoneNumber",
-        "BatchUpdatePhoneNumber",
-        "DeleteVoiceConnectorEmergencyCallingConfiguration",
-        "DeleteVoiceConnectorExternalSystemsConfiguration",
-        "GetGlobalSettings",
-        "GetPhoneNumberSettings",
-        "GetVoiceConnectorEmergencyCallingConfiguration",
-        "GetVoiceConnectorExternalSystemsConfiguration",
-        "GetVoiceConnectorTerminationHealth",
-        "ListAvailableVoiceConnectorRegions",
-        "ListPhoneNumberOrders",
-        "ListSupportedPhoneNumberCountries",
-        "PutVoiceConnectorEmergencyCallingConfiguration",
-        "PutVoiceConnectorExternalSystemsConfiguration",
-        "RestorePhoneNumber",
-        "UpdateGlobalSettings",
-        "UpdatePhoneNumber",
-        "UpdatePhoneNumberSettings",
-        "ValidateE911Address",
-    }
-)
+LEGACY_MEETING_TAGS: frozenset[str] = frozenset({"TagResource", "UntagResource", "ListTagsForResource"})
+"""Operations the legacy ``chime`` model documents for Amazon Chime SDK meeting resources only, which the fake
+keeps none of (README): walked with a voice connector's ARN, they answer 400 BadRequestException saying so."""
+
+NOT_YET_EMULATED: frozenset[str] = frozenset({})
 """The one list of the models' operations the fake does not answer yet (each answers 501), while the branches
 of issue 19 land: remove an operation when its handler lands (the tests below fail until it is removed), and
 the list is empty when the issue is done. Everything else the models hold is walked and checked."""
@@ -722,6 +711,25 @@ class Walk:
                 "Disabled": False,
             },
         )
+        from pytest_chime_proxy.core.domain import connector_settings
+
+        connector_settings.record_ping(self._scope(), vc_id, "10.0.0.1")  # what the SBC's SIP OPTIONS would do
+        self.call(
+            "PutVoiceConnectorEmergencyCallingConfiguration",
+            VoiceConnectorId=vc_id,
+            EmergencyCallingConfiguration={
+                "DNIS": [
+                    {"EmergencyPhoneNumber": "+14015550911", "TestPhoneNumber": "+14015550933", "CallingCountry": "US"}
+                ]
+            },
+        )
+        if "PutVoiceConnectorExternalSystemsConfiguration" in model_operations(self.namespace):
+            self.call(
+                "PutVoiceConnectorExternalSystemsConfiguration",
+                VoiceConnectorId=vc_id,
+                SessionBorderControllerTypes=["RIBBON_SBC"],
+                ContactCenterSystemTypes=["GENESYS_ENGAGE_ON_PREMISES"],
+            )
         self.call(
             "PutVoiceConnectorOrigination",
             VoiceConnectorId=vc_id,
@@ -748,6 +756,23 @@ class Walk:
                     else {}
                 ),
             },
+        )
+        # a spare number: one detail updated, deleted into the queue and restored from it; an address validated
+        spare = "+19135550104"
+        self.call("CreatePhoneNumberOrder", ProductType="VoiceConnector", E164PhoneNumbers=[spare])
+        self.fake.backend.clock.advance(self.fake.backend.order_delay)
+        self.call("UpdatePhoneNumber", PhoneNumberId=spare, CallingName="Conformance")
+        self.call("DeletePhoneNumber", PhoneNumberId=spare)
+        self.call("RestorePhoneNumber", PhoneNumberId=spare)
+        self.call(
+            "ValidateE911Address",
+            AwsAccountId=self.fake.default_account,  # the caller's own account
+            StreetNumber="410",
+            StreetInfo="TERRY AVE N",
+            City="SEATTLE",
+            State="WA",
+            Country="US",
+            PostalCode="98109",
         )
         # SIP media applications, a SIP rule on a dial-in number, a voice connector group, tags on the connector
         dial_in = "+19135550103"
@@ -792,6 +817,14 @@ class Walk:
         )["VoiceConnectorGroup"]["VoiceConnectorGroupId"]
         vc_arn = self.call("GetVoiceConnector", VoiceConnectorId=vc_id)["VoiceConnector"].get("VoiceConnectorArn")
         tagged = vc_arn is not None and self.namespace == "chime-sdk-voice"  # legacy tags are for meetings only
+        if self.namespace == "chime":
+            arn = f"arn:aws:chime:us-east-1:{self.fake.default_account}:vc/{vc_id}"
+            for name in LEGACY_MEETING_TAGS & model_operations(self.namespace):
+                keys = {
+                    "TagResource": {"Tags": [{"Key": "team", "Value": "calls"}]},
+                    "UntagResource": {"TagKeys": ["team"]},
+                }
+                self.send(name, {"ResourceARN": arn, **keys.get(name, {})})
         if tagged:
             self.call("TagResource", ResourceARN=vc_arn, Tags=[{"Key": "team", "Value": "calls"}])
             self.call("ListTagsForResource", ResourceARN=vc_arn)
@@ -851,6 +884,7 @@ class Walk:
                 "DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[1:]
             )
             self.call("DeletePhoneNumber", PhoneNumberId=numbers[1])
+            self.call("DeletePhoneNumber", PhoneNumberId=spare)
             self.call(
                 "DisassociatePhoneNumbersFromVoiceConnector", VoiceConnectorId=vc_id, E164PhoneNumbers=numbers[:1]
             )
@@ -861,13 +895,15 @@ class Walk:
     def _start_call(self, vc_id: str) -> str:
         """A call on the connector: the fake's stand-in for the TransactionId the service's events carry."""
         from pytest_chime_proxy.core.domain import voice_analytics
-        from pytest_chime_proxy.core.domain.state import Scope
 
-        backend = self.fake.backend
-        scope = Scope(backend, backend.account(self.fake.default_account), self.namespace, "us-east-1")
-        transaction = voice_analytics.start_call(scope, vc_id).TransactionId
+        transaction = voice_analytics.start_call(self._scope(), vc_id).TransactionId
         self.ids["TransactionId"] = transaction
         return transaction
+
+    def _scope(self) -> Scope:
+        """The walk's account and region, for what only the fake can do (no request of the model does it)."""
+        backend = self.fake.backend
+        return Scope(backend, backend.account(self.fake.default_account), self.namespace, "us-east-1")
 
 
 @cache
@@ -920,6 +956,10 @@ def test_each_operation_of_the_model_answers_with_its_status_and_output_members(
     model = reference(namespace, operation)
     if operation in WITHDRAWN:
         assert (status, body["Code"]) == (410, "Gone"), (operation, status, body)
+        return
+    if namespace == "chime" and operation in LEGACY_MEETING_TAGS:
+        assert (status, body["Code"]) == (400, "BadRequest"), (operation, status, body)
+        assert "meeting resources only" in body["Message"], body
         return
     assert status == route_of(model, operation)[2], (
         f"{operation} answered {status} to the walk's request ({body}); give the walk's script what it needs"
@@ -1074,7 +1114,7 @@ def test_each_modeled_error_has_the_model_status_and_body(namespace: str, operat
 
     model = reference(namespace, operation)
     op = _operation(model, operation)
-    request = wire_request(namespace, model, operation, example(model, op["input"]["shape"]))
+    request = wire_request(namespace, model, operation, example_input(model, operation))
     mock = ChimeProxyMock()
     assert op["errors"]
     for error in (e["shape"] for e in op["errors"]):
@@ -1101,9 +1141,7 @@ def test_the_errors_the_domain_raises_are_declared_by_each_operation(namespace: 
     for operation in emulated(namespace):
         model = reference(namespace, operation)
         op = _operation(model, operation)
-        exchange = pipeline.handle(
-            fake, wire_request(namespace, model, operation, example(model, op["input"]["shape"]))
-        )
+        exchange = pipeline.handle(fake, wire_request(namespace, model, operation, example_input(model, operation)))
         assert exchange is not None
         if exchange.status >= 400:
             assert exchange.error_code in {e["shape"] for e in op["errors"]}, (operation, exchange.error_code)
