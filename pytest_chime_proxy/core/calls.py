@@ -8,7 +8,6 @@ rule that answered. Pure: no botocore.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections import deque
@@ -18,7 +17,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, overload
 
-from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY
 from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
 from pytest_chime_proxy.core.wire.routing import Endpoint
 
@@ -26,72 +24,6 @@ if TYPE_CHECKING:
     from pytest_chime_proxy.core.faults import FaultRule
 
 _SDK_REQUEST = re.compile(r"(\w+)=(\d+)")
-_SIGNATURE = re.compile(r"(Signature=)[0-9a-fA-F]+")
-_KEY_ID = re.compile(r"(Credential=)([^/,\s]*)")
-# a presigned URL's query: X-Amz-Credential=<key>%2F..., X-Amz-Signature=..., X-Amz-Security-Token=...
-_QUERY_SECRET = re.compile(r"(?i)((?:^|[?&])X-Amz-(?:Signature|Security-Token)=)[^&#]*")
-_QUERY_KEY = re.compile(r"(?i)((?:^|[?&])X-Amz-Credential=)([^&#%/]*)")
-REDACTED = "REDACTED"
-_SECRET_HEADERS = frozenset({"x-amz-security-token"})
-
-
-def _redact_key(match: re.Match[str]) -> str:
-    key = match.group(2)
-    # the fake key and a 12-digit account id (moto's rule) are not secrets, and tests assert on them
-    kept = key == FAKE_ACCESS_KEY or (len(key) == 12 and key.isdigit())
-    return match.group(1) + (key if kept else key[:4] + REDACTED)
-
-
-SECRET_MEMBERS = frozenset({"Password"})  # input members that carry a secret (termination credentials)
-
-
-def redact_params(value: Any) -> Any:
-    """Input members (nested) with the values of ``SECRET_MEMBERS`` replaced by ``REDACTED``."""
-    if isinstance(value, dict):
-        return {k: REDACTED if k in SECRET_MEMBERS else redact_params(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_params(v) for v in value]
-    return value
-
-
-_SECRET_NAMES = tuple(name.encode() for name in SECRET_MEMBERS)
-
-
-def _redact_body(body: bytes) -> bytes:
-    """The body with secret members redacted; the same object when it cannot hold one (the common case)."""
-    if not body:
-        return body
-    if b"\\u" not in body:  # no escape: a secret member can only be spelled plainly
-        for name in _SECRET_NAMES:
-            if name in body:
-                break
-        else:
-            return body
-    try:
-        return json.dumps(redact_params(json.loads(body))).encode()
-    except ValueError:
-        return b'"REDACTED: a body that names a secret member and is not JSON"'
-
-
-def redact(request: WireRequest) -> WireRequest:
-    """``request`` without secrets, as it is kept in the call log: the access key id (but for the fake key or
-    an account id), the signature, any session token and secret members of the body (``SECRET_MEMBERS``)
-    are replaced by ``REDACTED``."""
-    headers: dict[str, str] = {}
-    for name, value in request.headers.items():
-        lowered = name.lower()
-        if lowered == "authorization" and isinstance(value, str):
-            if value.startswith("AWS4-"):
-                value = _KEY_ID.sub(_redact_key, _SIGNATURE.sub(r"\1" + REDACTED, value))
-            else:  # any other scheme (SigV2's "AWS key:signature", bearer tokens): nothing of it is kept
-                value = value.split(" ", 1)[0] + " " + REDACTED
-        elif lowered in _SECRET_HEADERS:
-            value = REDACTED
-        headers[name] = value
-    url = request.url
-    if "X-Amz-" in url or "x-amz-" in url:
-        url = _QUERY_KEY.sub(_redact_key, _QUERY_SECRET.sub(r"\1" + REDACTED, url))
-    return WireRequest(request.method, url, headers, _redact_body(request.body))
 
 
 def retry_header(headers: Mapping[str, Any]) -> tuple[int | None, int | None]:
@@ -116,7 +48,7 @@ def _retry_value(value: str) -> tuple[int | None, int | None]:
 
 @dataclass
 class Call:
-    """One request the fake saw (``request`` with its secrets redacted, see ``redact``).
+    """One request the fake saw (``request`` and ``params`` with their secrets redacted, ``core.redaction``).
 
     ``status`` and ``response`` are None when an injected connection error answered; ``error_code`` is then
     the botocore exception's name (``ReadTimeoutError`` ...). ``backoff`` is the time botocore's retry logic

@@ -73,7 +73,7 @@ class FakeChime:
 
                 time.sleep(seconds)
             else:
-                self.clock.advance(seconds=seconds)
+                self.clock.wait(seconds)
 
     def reset(self) -> None:
         """Forget all state, recorded calls and fault rules (the clock keeps its time)."""

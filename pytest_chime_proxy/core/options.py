@@ -21,7 +21,7 @@ from typing_extensions import TypedDict
 
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.on_demand import ON_DEMAND_POOL_SIZE
-from pytest_chime_proxy.core.domain.state import DEFAULT_ORDER_DELAY
+from pytest_chime_proxy.core.domain.state import DEFAULT_ORDER_DELAY, MAX_ORDER_DELAY
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,18 @@ class AtLeast:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         return {**handler(source), "ge": self.bound}
+
+
+@dataclass(frozen=True)
+class Between:
+    """Both bounds of a number or timedelta option, read like ``AtLeast``: a value beyond them would leave
+    the range the fake can represent (a completion time past the clock's end)."""
+
+    low: Any
+    high: Any
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return {**handler(source), "ge": self.low, "le": self.high}
 
 
 REGION = Pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", "'us-east-1'")
@@ -104,10 +116,12 @@ class MockOptions(TypedDict, total=False):
         bool, Option(False, "leaving the mock (or the test) fails when an injected fault rule never fired")
     ]
     order_delay: Annotated[
-        Annotated[float, AtLeast(0)] | timedelta,
+        Annotated[float, Between(0, MAX_ORDER_DELAY.total_seconds())]
+        | Annotated[timedelta, Between(timedelta(0), MAX_ORDER_DELAY)],
         Option(
             DEFAULT_ORDER_DELAY,
-            "how long a phone-number order stays Processing on the mock's clock (seconds or a timedelta; 0: at once)",
+            "how long a phone-number order stays Processing on the mock's clock (seconds or a timedelta; 0: at once; "
+            "at most 30 days)",
         ),
     ]
     quotas: Annotated[

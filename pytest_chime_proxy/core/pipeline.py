@@ -3,6 +3,11 @@
 Every adapter calls ``handle`` and nothing else: the botocore and aiobotocore endpoints, raw ``requests``,
 and the HTTP server. In reading order: route (host or given endpoint), account, legacy cut-off, parse,
 fault rules, validation, the operation's handler under the state lock, serialization, and the record.
+
+Secrets leave the request where it enters (``redaction.redact``, right after routing says it is Chime's):
+only the handler reads the original (a termination password is hashed there); the call log keeps the
+redacted request and parameters, and an error answer that would echo a secret is scrubbed before it is
+kept or sent.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ import json
 import re
 import threading
 
-from pytest_chime_proxy.core import operations
-from pytest_chime_proxy.core.calls import Call, redact, redact_params, retry_header
+from pytest_chime_proxy.core import operations, redaction
+from pytest_chime_proxy.core.calls import Call, retry_header
 from pytest_chime_proxy.core.domain.errors import Forbidden, Injected, ServiceError, UnknownRoute
 from pytest_chime_proxy.core.fake import FakeChime
 from pytest_chime_proxy.core.faults import ConnectionFault, Decision, Target
@@ -45,6 +50,7 @@ def handle(
         endpoint = routing.resolve_host(host)
         if endpoint is None:
             return None
+    safe = redaction.redact(request)
     key, _ = credential(request.headers)
     account = account_for(key, fake.default_account)
     parsed: ParsedRequest | None = None
@@ -69,14 +75,16 @@ def handle(
                     fake.keep(scope)  # a new account's state, if the request put anything in it
             response = protocol.success(parsed.operation, data)
     except ConnectionFault as fault:
-        _record(fake, request, endpoint, account, parsed, None, fault.botocore_name, waited, decision)
+        _record(fake, request, safe, endpoint, account, parsed, None, fault.botocore_name, waited, decision)
         raise
     except UnknownRoute as error:
         response = _unknown_route(endpoint, request.method, path) if served else protocol.failure(error)
     except ServiceError as error:
         response = protocol.failure(error, parsed.operation if parsed else None)
+    if response.status >= 400 and safe.secrets:
+        response = redaction.scrub(response, safe.secrets)
     error_code = response.headers.get("x-amzn-ErrorType")
-    return _record(fake, request, endpoint, account, parsed, response, error_code, waited, decision)
+    return _record(fake, request, safe, endpoint, account, parsed, response, error_code, waited, decision)
 
 
 def admit(fake: FakeChime, namespace: str, account: str) -> None:
@@ -124,6 +132,7 @@ def _unknown_route(endpoint: routing.Endpoint, method: str, path: str) -> WireRe
 def _record(
     fake: FakeChime,
     request: WireRequest,
+    safe: redaction.Redacted,
     endpoint: routing.Endpoint,
     account: str,
     parsed: ParsedRequest | None,
@@ -133,14 +142,14 @@ def _record(
     decision: Decision,
 ) -> Call:
     attempt, most = retry_header(request.headers)
-    kept = redact(request)  # the same body object back when it names no secret member
+    kept = safe.request  # the same body object as the request's when it names no secret member
     params = parsed.params if parsed else {}
     call = Call(
         request=kept,
         endpoint=endpoint,
         account=account,
         operation=parsed.operation.name if parsed else None,
-        params=params if kept.body is request.body else redact_params(params),
+        params=params if kept.body is request.body else redaction.params(params),
         response=response,
         status=response.status if response is not None else None,
         error_code=error_code,

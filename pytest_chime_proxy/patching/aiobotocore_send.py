@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from pytest_chime_proxy.core.faults import ConnectionFault
-from pytest_chime_proxy.patching import active, botocore_send, transport
+from pytest_chime_proxy.patching import active, backoff, botocore_send, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 _original: Callable[..., Any] | None = None
@@ -46,14 +46,19 @@ class _AsyncRaw:
 
 async def _send(endpoint: Any, request: Any) -> Any:
     mock = active.current()
+    backoff.answered(None)
     if mock is not None:
         from aiobotocore.awsrequest import AioAWSResponse
 
+        # as for botocore: the client's read timeout turns injected latency into a read timeout
+        timeout = botocore_send.read_timeout(endpoint, request) if mock.faults else None
         try:
-            answer = transport.answer(mock, botocore_send.wire_request(endpoint, request))
+            answer = transport.answer(mock, botocore_send.wire_request(endpoint, request), read_timeout=timeout)
         except ConnectionFault as fault:  # an injected broken connection: botocore's own exception
-            raise botocore_send.connection_error(fault, request) from fault
+            backoff.answered(mock)
+            raise botocore_send.connection_error(fault, request) from None
         if answer is not None:
+            backoff.answered(mock)  # aiobotocore's retry wait that follows is on this mock's clock
             return AioAWSResponse(request.url, answer.status, answer.headers, _AsyncRaw(answer.body))
     assert _original is not None
     return await _original(endpoint, request)

@@ -21,9 +21,9 @@ the next request is sent, so it is attributed to the mock that answered the prev
 
 from __future__ import annotations
 
-import threading
 import time as _real_time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
@@ -33,23 +33,27 @@ if TYPE_CHECKING:
 
 _saved_time: Any = None
 _saved_acquire: Callable[..., Any] | None = None
-_thread = threading.local()
+_saved_asyncio: Any = None
+# per context (a thread, an asyncio task: aiobotocore's retry loop runs in the task that sent the request)
+_answered_by: ContextVar[FakeChime | None] = ContextVar("pytest_chime_proxy_answered_by", default=None)
+_pending: ContextVar[float] = ContextVar("pytest_chime_proxy_pending_backoff", default=0.0)
 
 
 def answered(mock: FakeChime | None) -> None:
-    """Adapters call this for every request they see: which mock (or None) answered it on this thread."""
-    _thread.answered_by = mock
+    """Adapters call this for every request they see: which mock (or None) answered it in this context."""
+    _answered_by.set(mock)
 
 
 def take_pending() -> float:
-    """The backoff waited on this thread since the last request, reset to 0 (the mock records it)."""
-    pending = getattr(_thread, "pending", 0.0)
-    _thread.pending = 0.0
+    """The backoff waited in this context since the last request, reset to 0 (the mock records it)."""
+    pending = _pending.get()
+    if pending:
+        _pending.set(0.0)
     return pending
 
 
 def _waiting_mock() -> FakeChime | None:
-    mock = getattr(_thread, "answered_by", None)
+    mock = _answered_by.get()
     return mock if mock is not None and mock.active else None
 
 
@@ -60,11 +64,31 @@ def wait(seconds: float, real_sleep: Callable[[float], Any]) -> None:
         real_sleep(seconds)
         return
     seconds = max(0.0, float(seconds))
-    _thread.pending = getattr(_thread, "pending", 0.0) + seconds
+    _pending.set(_pending.get() + seconds)
     if mock.real_sleep:
         real_sleep(seconds)
     else:
-        mock.clock.advance(seconds=seconds)
+        mock.clock.wait(seconds)
+
+
+class _RetryAsyncio:
+    """Stands in for the ``asyncio`` module inside ``aiobotocore.endpoint``, whose ``_needs_retry`` awaits
+    ``asyncio.sleep(delay)``: the same retry wait as botocore's, yielding to the loop once when virtual."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    async def sleep(self, delay: float, result: Any = None) -> Any:
+        mock = _waiting_mock()
+        if mock is None or mock.real_sleep:
+            if mock is not None:
+                _pending.set(_pending.get() + max(0.0, float(delay)))
+            return await self._real.sleep(delay, result)
+        wait(delay, _real_time.sleep)
+        return await self._real.sleep(0, result)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
 
 
 class _RetryTime:
@@ -120,24 +144,35 @@ def _acquire(bucket: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _apply() -> None:
-    global _saved_time, _saved_acquire
+    global _saved_time, _saved_acquire, _saved_asyncio
     import botocore.endpoint
     from botocore.retries import bucket
+
+    from pytest_chime_proxy.patching import aiobotocore_send
 
     _saved_time = botocore.endpoint.time
     botocore.endpoint.time = _RetryTime(_saved_time)
     _saved_acquire = bucket.TokenBucket._acquire
     bucket.TokenBucket._acquire = _acquire
+    if aiobotocore_send.available():
+        import aiobotocore.endpoint
+
+        _saved_asyncio = aiobotocore.endpoint.asyncio
+        aiobotocore.endpoint.asyncio = _RetryAsyncio(_saved_asyncio)
 
 
 def _remove() -> None:
-    global _saved_time, _saved_acquire
+    global _saved_time, _saved_acquire, _saved_asyncio
     import botocore.endpoint
     from botocore.retries import bucket
 
     botocore.endpoint.time = _saved_time
     bucket.TokenBucket._acquire = _saved_acquire
-    _saved_time = _saved_acquire = None
+    if _saved_asyncio is not None:
+        import aiobotocore.endpoint
+
+        aiobotocore.endpoint.asyncio = _saved_asyncio
+    _saved_time = _saved_acquire = _saved_asyncio = None
 
 
 patch = SharedPatch(_apply, _remove)

@@ -7,11 +7,7 @@ signing and parsing real. A request for any other host goes on to the real ``_se
 real AWS calls compose) -- except a Chime client's request whose endpoint was moved elsewhere
 (``endpoint_url``, ``AWS_ENDPOINT_URL``...): the mock answers it as the real endpoint it stands for.
 
-Two more patches keep credentials out of it while a mock is active: a Chime client made from any botocore
-session (one made before the mock included) gets the fake keys, so none of the session's credential
-providers runs (no ``credential_process``, no STS call for a role); and a Chime client that found no
-credentials before the mock signs with the fake ones (botocore would raise ``NoCredentialsError`` before the
-request reached the mock). Keys passed explicitly (``aws_access_key_id=``) are left as given.
+Credentials are kept out of it by ``credentials`` (every client kind, at creation and at signing).
 """
 
 from __future__ import annotations
@@ -20,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from pytest_chime_proxy.core.faults import ConnectionFault
-from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, credential
+from pytest_chime_proxy.core.wire.credentials import credential
 from pytest_chime_proxy.core.wire.protocol import WireRequest
 from pytest_chime_proxy.core.wire.routing import resolve_host
 from pytest_chime_proxy.patching import active, backoff, transport
@@ -33,9 +29,6 @@ from pytest_chime_proxy.patching.transport import (
 )
 
 _original_send: Callable[..., Any] | None = None
-_original_auth: Callable[..., Any] | None = None
-_original_create_client: Callable[..., Any] | None = None
-CHIME_SERVICES = ("chime", "chime-sdk-voice")
 _AWSResponse: Any = None  # botocore.awsrequest.AWSResponse, imported by the first _apply
 
 
@@ -55,7 +48,8 @@ def read_timeout(endpoint: Any, request: Any) -> float | None:
     timeout: Any = context.get("read_timeout")
     if timeout is None:
         timeout = getattr(getattr(endpoint, "http_session", None), "_timeout", None)
-        timeout = getattr(timeout, "read_timeout", timeout)  # urllib3 Timeout, or one number for both
+        # urllib3's Timeout, aiohttp's ClientTimeout (aiobotocore), or one number for both
+        timeout = getattr(timeout, "read_timeout", getattr(timeout, "sock_read", timeout))
     return float(timeout) if isinstance(timeout, (int, float)) else None
 
 
@@ -97,67 +91,22 @@ def _send(endpoint: Any, request: Any) -> Any:
     return _original_send(endpoint, request)
 
 
-def _get_auth_instance(
-    signer: Any,
-    signing_name: str,
-    region_name: str,
-    signature_version: Any = None,
-    request_credentials: Any = None,
-    **kwargs: Any,
-) -> Any:
-    assert _original_auth is not None
-    if (
-        request_credentials is None
-        and getattr(signer, "_credentials", None) is None
-        and signing_name == "chime"
-        and active.any_active()
-    ):
-        from botocore.credentials import Credentials
-
-        request_credentials = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, method="pytest-chime-proxy")
-    return _original_auth(signer, signing_name, region_name, signature_version, request_credentials, **kwargs)
-
-
-def _create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
-    assert _original_create_client is not None
-    if (
-        service_name in CHIME_SERVICES
-        and active.any_active()
-        and kwargs.get("aws_access_key_id") is None
-        and kwargs.get("aws_secret_access_key") is None
-        and kwargs.get("aws_session_token") is None
-        and len(args) < 6
-    ):  # keys not given, positionally or by name: the fake ones, resolving nothing
-        kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = FAKE_ACCESS_KEY, FAKE_SECRET_KEY
-    return _original_create_client(session, service_name, *args, **kwargs)
-
-
 def _apply() -> None:
-    global _original_send, _original_auth, _original_create_client, _AWSResponse
+    global _original_send, _AWSResponse
     from botocore.awsrequest import AWSResponse
     from botocore.endpoint import Endpoint
-    from botocore.session import Session
-    from botocore.signers import RequestSigner
 
     _AWSResponse = AWSResponse
-    _original_send, _original_auth = Endpoint._send, RequestSigner.get_auth_instance
-    _original_create_client = Session.create_client
+    _original_send = Endpoint._send
     Endpoint._send = _send
-    RequestSigner.get_auth_instance = _get_auth_instance
-    RequestSigner.get_auth = _get_auth_instance
-    Session.create_client = _create_client  # botocore's alias
 
 
 def _remove() -> None:
-    global _original_send, _original_auth, _original_create_client
+    global _original_send
     from botocore.endpoint import Endpoint
-    from botocore.session import Session
-    from botocore.signers import RequestSigner
 
     Endpoint._send = _original_send
-    RequestSigner.get_auth_instance = RequestSigner.get_auth = _original_auth
-    Session.create_client = _original_create_client
-    _original_send = _original_auth = _original_create_client = None
+    _original_send = None
 
 
 patch = SharedPatch(_apply, _remove)

@@ -12,6 +12,19 @@ While a mock is active:
 - boto3's default session is set aside, replaced by one kept for this exact environment (``sessions``), so a
   session made before the mock never answers inside it and a test does not pay for a new one.
 
+- proxy variables (``HTTP(S)_PROXY``, ``ALL_PROXY``, either case) are left in place for other hosts, but
+  ``NO_PROXY``/``no_proxy`` gain loopback and Chime's global host (``PROXY_BYPASS``): a client pointed at a
+  local server (``ChimeProxyServer``) is never sent to a proxy. Regional Chime hosts cannot be named in
+  ``NO_PROXY`` (it has no wildcard for a label), and need not be: botocore, aiobotocore and ``requests`` are
+  answered before any proxy is chosen, and the socket guard refuses a ``CONNECT``/absolute-form request
+  naming a Chime host that ``http.client`` writes to a proxy.
+
+What survives the stop (decided): every variable the mock governs -- the ones it sets, and every name its
+removal rule covers (``REMOVED``, ``REMOVED_PREFIXES``), whether or not it was set at the start -- is back at
+the caller's value (absent stays absent), whatever the test did to it while the mock was active: a value set
+then was set inside the fake environment and could carry a secret or an endpoint into later tests. Every
+other variable is the test's business and is left as the test left it.
+
 Mocks that overlap share the one process environment: the first to enter saves the caller's values, the
 innermost active one's values are in force, and the last to leave restores the caller's values, whatever
 order they stop in.
@@ -45,6 +58,10 @@ REMOVED = (
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     "AWS_SSO_SESSION",
 )
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+NO_PROXY_VARIABLES = ("NO_PROXY", "no_proxy")
+# what a proxy must never see while a mock is active (the suffix form covers every *.chime.aws.amazon.com)
+PROXY_BYPASS = ("localhost", "127.0.0.1", "::1", "[::1]", ".localhost", "service.chime.aws.amazon.com", ".chime.aws.amazon.com")
 FIXED: Mapping[str, str] = {
     "AWS_EC2_METADATA_DISABLED": "true",
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
@@ -59,6 +76,17 @@ _session: list[Any] = []  # boto3's default session of the caller, while mocks a
 
 def _boto3() -> Any:
     return sys.modules.get("boto3")  # boto3 is never imported for this
+
+
+def governed(name: str) -> bool:
+    """Whether ``name`` is one the mock's removal rule covers (restored at the stop even if only set inside)."""
+    return name.startswith(REMOVED_PREFIXES) or name in REMOVED
+
+
+def _no_proxy(value: str | None) -> str:
+    """``value`` (a NO_PROXY list) with ``PROXY_BYPASS`` added, the caller's entries first and kept."""
+    entries = [entry.strip() for entry in (value or "").split(",") if entry.strip()]
+    return ",".join(entries + [host for host in PROXY_BYPASS if host not in entries])
 
 
 def _write(values: Mapping[str, str | None]) -> None:
@@ -78,13 +106,15 @@ class FakeEnvironment:
 
     def _compute(self, env: Mapping[str, str]) -> dict[str, str | None]:
         """The variables to set (None: remove), from the caller's environment ``env``."""
-        wanted: dict[str, str | None] = {
-            name: None for name in env if name.startswith(REMOVED_PREFIXES) or name in REMOVED
-        }
+        wanted: dict[str, str | None] = {name: None for name in env if governed(name)}
+        wanted.update({name: None for name in REMOVED})  # absent ones too: restored absent at the stop
         config = profiles.sanitized_config(self.region, env)
         wanted.update(FAKE_KEYS)
         wanted.update(FIXED)
         wanted["AWS_CONFIG_FILE"] = str(config.path)
+        caller_no_proxy = env.get("no_proxy") or env.get("NO_PROXY")  # the lower case wins, as in urllib
+        for name in NO_PROXY_VARIABLES:
+            wanted[name] = _no_proxy(caller_no_proxy)
         profile = env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE")
         if profile is not None and profile not in config.profiles:
             wanted["AWS_PROFILE"] = wanted["AWS_DEFAULT_PROFILE"] = None  # unknown: botocore would refuse it
@@ -125,6 +155,8 @@ class FakeEnvironment:
                 if boto3 is not None:
                     boto3.DEFAULT_SESSION = sessions.kept()
             else:
+                # a governed name the test set inside the mock (so not among the caller's values): removed
+                _write({name: None for name in os.environ if governed(name) and name not in _original})
                 _write(_original)
                 _original.clear()
                 if boto3 is not None:

@@ -17,10 +17,12 @@ from pytest_chime_proxy.patching import (
     app_clocks,
     backoff,
     botocore_send,
+    credentials,
     moto_passthrough,
     requests_send,
     sessions,
     sleep,
+    socket_guard,
 )
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
@@ -29,8 +31,10 @@ if TYPE_CHECKING:
     from pytest_chime_proxy.patching.environment import FakeEnvironment
 
 PATCHES: tuple[SharedPatch, ...] = (
+    socket_guard.patch,  # the net under all of them: no lookup of or connection to a Chime host leaves
     backoff.patch,  # botocore's retry waits on the mock's clock
-    botocore_send.patch,  # botocore's Endpoint._send (and the signer for credential-less Chime clients)
+    credentials.patch,  # fake keys for Chime clients of every session kind: no credential provider runs
+    botocore_send.patch,  # botocore's Endpoint._send
     aiobotocore_send.patch,  # aiobotocore's AioEndpoint._send, where aiobotocore is installed
     requests_send.patch,  # raw `requests` calls to Chime hosts
     moto_passthrough.patch,  # Chime URLs through moto's passthrough, where moto is imported

@@ -155,7 +155,7 @@ def _sleep(seconds: float) -> None:
         return
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
-    clock.advance(seconds=seconds)
+    clock.wait(seconds)
 
 
 async def _async_sleep(delay: float, result: Any = None) -> Any:
@@ -164,7 +164,7 @@ async def _async_sleep(delay: float, result: Any = None) -> Any:
     if clock is None:
         return await _real_async_sleep(delay, result)
     if delay > 0:
-        clock.advance(seconds=delay)
+        clock.wait(delay)
     return await _real_async_sleep(0, result)
 
 

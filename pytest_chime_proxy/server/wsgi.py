@@ -23,8 +23,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from pytest_chime_proxy.core import pipeline
-from pytest_chime_proxy.core.calls import redact
+from pytest_chime_proxy.core import pipeline, redaction
 from pytest_chime_proxy.core.faults import ConnectionFault
 from pytest_chime_proxy.core.wire import protocol, routing
 from pytest_chime_proxy.core.wire.credentials import credential
@@ -111,7 +110,7 @@ class ChimeProxyApp:
         status, headers, body = self._answer(method, target, environ)
         if self.log is not None:
             client = environ.get("REMOTE_ADDR", "-")
-            shown = redact(protocol.WireRequest(method, target)).url
+            shown = redaction.url(target)  # the one redaction module, as the call log's
             when = time.strftime("%d/%b/%Y %H:%M:%S")
             self.log(f'{client} - - [{when}] "{method} {shown}" {status} {len(body)}')
         try:

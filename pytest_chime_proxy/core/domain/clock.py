@@ -14,7 +14,13 @@ When = datetime | str | float | int
 # done on its readings (expiry, ``timedelta`` sums) cannot step outside them.
 EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
 LATEST = datetime(9999, 1, 1, tzinfo=timezone.utc)
-_EARLIEST_TS, _LATEST_TS = EARLIEST.timestamp(), LATEST.timestamp()
+# Where the waits the fake makes itself (injected latency, retry backoff, virtual sleep) stop the clock: past
+# LATEST, so a test can still wait after moving the clock to its end, and far enough from datetime's own end
+# that every instant the domain derives from a reading (an order's delay, a number's 7-day deletion queue, a
+# session's 12-hour expiry) can still be written. Such a wait is never refused (it is no move the test asked
+# for, and a refusal would turn every later request into an error): the clock stands still at END.
+END = datetime(9999, 11, 1, tzinfo=timezone.utc)
+_EARLIEST_TS, _LATEST_TS, _END_TS = EARLIEST.timestamp(), LATEST.timestamp(), END.timestamp()
 
 
 def _timestamp(when: When) -> float:
@@ -140,6 +146,13 @@ class Clock:
         else:
             self._offset += step
         return self.now()
+
+    def wait(self, seconds: float) -> None:
+        """A wait the fake makes itself (latency, backoff, virtual sleep): ``seconds`` forward, stopping at
+        ``END``; never refused (a negative or non-finite wait is no wait)."""
+        if not seconds > 0 or not math.isfinite(seconds):
+            return
+        self._offset += max(0.0, min(seconds, _END_TS - self.time()))
 
     def set(self, when: When) -> datetime:
         """Pin the clock at ``when`` (a datetime, ISO 8601 text or epoch seconds); it stays there until moved.

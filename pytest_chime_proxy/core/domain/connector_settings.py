@@ -167,6 +167,10 @@ def usernames(scope: Scope, vc_id: str) -> list[str]:
 
 def delete_credentials(scope: Scope, vc_id: str, names: list[str]) -> None:
     vc = scope.voice_connector(vc_id)
+    if len(set(names)) != len(names):
+        # Assumption (no source gives the service's words): a repeated name is a bad request, refused before
+        # anything is deleted, as the service refuses other malformed lists; names are sensitive, not echoed
+        raise BadRequest(f"Usernames names a user more than once ({len(names) - len(set(names))} repeated)")
     unknown = sorted(set(names) - set(vc.credentials))
     if unknown:
         raise NotFound(

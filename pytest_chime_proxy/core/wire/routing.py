@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from urllib.parse import unquote
 
 from pytest_chime_proxy.core.wire import spec as _spec
 
@@ -25,14 +27,41 @@ class Endpoint:
     region: str
 
 
+def normalize_host(authority: str | bytes) -> str:
+    """The host name an authority (``user:pw@Host.:443``, ``[::1]:80``, a bare name) stands for, spelled
+    one way: percent escapes undone, userinfo and port dropped, IDNA applied (full-width letters and dots
+    become ASCII), lower case, no trailing dots. Every spelling a resolver or a URL parser would take to one
+    host comes out the same, so one pattern match decides whether it is Chime's."""
+    if isinstance(authority, bytes):
+        authority = authority.decode("latin-1")
+    host = authority.strip()
+    for _ in range(4):  # %252e: escapes of escapes, as far as any parser on the way would go
+        unquoted = unquote(host)
+        if unquoted == host:
+            break
+        host = unquoted
+    host = host.rpartition("@")[2]
+    if host.startswith("["):
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:  # a label IDNA refuses: the compatibility form a lenient parser would use
+            host = re.sub("[\u3002\uff0e\uff61]", ".", unicodedata.normalize("NFKC", host))
+    return host.lower().rstrip(".")
+
+
 @lru_cache(maxsize=256)
 def resolve_host(host: str) -> Endpoint | None:
-    """The Chime endpoint a host name belongs to, or None for any other host (left alone)."""
-    host = host.lower().rsplit(":", 1)[0] if host.count(":") == 1 else host.lower()
-    m = _VOICE_HOST.match(host)
+    """The Chime endpoint a host (or an authority, in any spelling: see ``normalize_host``) belongs to, or
+    None for any other host (left alone)."""
+    host = normalize_host(host)
+    m = _VOICE_HOST.fullmatch(host)
     if m:
         return Endpoint("chime-sdk-voice", m.group(1))
-    m = _LEGACY_HOST.match(host)
+    m = _LEGACY_HOST.fullmatch(host)
     if m:
         return Endpoint("chime", LEGACY_HOME_REGION)
     return None

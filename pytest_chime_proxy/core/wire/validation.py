@@ -165,31 +165,51 @@ def _validator(namespace: str, shape_name: str) -> Any:
     return SchemaValidator(schema(shape_name))
 
 
+@cache
+def holds_sensitive(namespace: str, shape_name: str) -> bool:
+    """Whether a value of this shape is, or may contain, a value the model marks ``sensitive`` (a list of
+    credentials holds passwords): such a value is never echoed, whatever was sent in its place."""
+    spec = _spec.load(namespace)
+    seen: set[str] = set()
+    todo = [shape_name]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        shape = spec.shape(name)
+        if shape.get("sensitive"):
+            return True
+        todo.extend(ref["shape"] for ref in shape.get("members", {}).values())
+        todo.extend(shape[k]["shape"] for k in ("member", "key", "value") if k in shape)
+    return False
+
+
 def _describe(spec: _spec.Spec, shape_name: str, loc: tuple[Any, ...]) -> tuple[str, dict[str, Any], bool]:
-    """The AWS-style path of ``loc`` (``participantPhoneNumbers.1.member``), its shape, and sensitivity."""
+    """The AWS-style path of ``loc`` (``participantPhoneNumbers.1.member``), its shape, and whether the value
+    there may hold a sensitive one (its own shape's or any shape on the way or inside it is marked)."""
     parts: list[str] = []
     shape = spec.shape(shape_name)
+    shape_at = shape_name
     sensitive = False
     for step in loc:
         if shape["type"] == "structure" and isinstance(step, str) and step in shape.get("members", {}):
             ref = shape["members"][step]
             parts.append(ref.get("locationName") if ref.get("location") == "uri" else _lower_camel(step))
-            shape = spec.shape(ref["shape"])
+            shape_at = ref["shape"]
         elif shape["type"] == "list" and isinstance(step, int):
             parts.append(f"{step + 1}.member")
-            shape = spec.shape(shape["member"]["shape"])
+            shape_at = shape["member"]["shape"]
         elif shape["type"] == "map" and isinstance(step, str):
             # pydantic names a map entry by its key, then "[key]" when the key itself failed
             parts.append(step)
-            shape = spec.shape(shape["value"]["shape"])
+            shape_at = shape["value"]["shape"]
         else:  # pydantic's own loc steps (e.g. 'literal[...]') add nothing a person needs
             continue
+        shape = spec.shape(shape_at)
         sensitive = sensitive or bool(shape.get("sensitive"))
-    # a list or map of sensitive values is as secret as its values
-    sensitive = sensitive or any(
-        spec.shape(shape[part]["shape"]).get("sensitive") for part in ("member", "key", "value") if part in shape
-    )
-    return ".".join(parts), shape, sensitive
+    # a list or map of sensitive values, or any shape holding one, is as secret as its values
+    return ".".join(parts), shape, sensitive or holds_sensitive(spec.namespace, shape_at)
 
 
 def _constraint(error: Mapping[str, Any], shape: dict[str, Any]) -> str:

@@ -1,0 +1,182 @@
+"""Secrets out of a request, once, where it enters the pipeline: the one module anything that keeps or prints
+a request calls (the call log, the server's access log, a repr).
+
+What is a secret here: credential material, never needed once the request is checked and signed -- the
+signature and session token (headers and presigned query alike), the access key id (but for the fake key
+and a 12-digit account id, which tests assert on), any other Authorization scheme whole, cookies, and the
+body members in ``SECRET_MEMBERS`` (termination-credential passwords), in any spelling JSON allows.
+(The model's ``sensitive`` mark is wider: phone numbers, names and tags are sensitive, and are kept in the
+call log for tests to assert on; validation messages never echo a sensitive value, see ``validation``.)
+
+``redact`` also returns the secret values it removed, so an answer that would echo one (a message quoting
+the input) can be scrubbed by ``scrub`` before anything keeps or sends it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
+
+REDACTED = "REDACTED"
+SECRET_MEMBERS = frozenset({"password"})  # body members (any case) that carry a secret
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-amz-security-token"})
+_SECRET_HEADER_WORDS = ("token", "secret", "password", "credential")
+# presigned query members (SigV4 and SigV2), compared after percent-decoding and in lower case
+_SECRET_QUERY = frozenset({"x-amz-signature", "x-amz-security-token", "signature", "securitytoken"})
+_KEY_QUERY = frozenset({"x-amz-credential", "awsaccesskeyid"})
+_SIGV4_PART = re.compile(r"\s*([A-Za-z-]+)\s*=\s*(.*?)\s*$", re.S)
+MIN_SCRUBBED = 4  # a shorter secret value is not searched for in answers (it would mangle every message)
+
+
+def keep_key(key: str) -> str:
+    """An access key id as kept: the fake key and a 12-digit account id whole (moto's rule), any other cut."""
+    return key if key == "testing" or (len(key) == 12 and key.isdigit()) else key[:4] + REDACTED
+
+
+def authorization(value: str, found: list[str] | None = None) -> str:
+    """An Authorization header as kept: SigV4's credential scope (key id cut) and signed headers, nothing else;
+    whatever the spacing around ``=`` and ``,``. Any other scheme keeps only its name."""
+    scheme, _, rest = value.strip().partition(" ")
+    if not scheme.upper().startswith("AWS4-"):
+        if found is not None:
+            found.append(rest.strip())
+        return f"{scheme} {REDACTED}" if rest else REDACTED
+    parts = []
+    for part in rest.split(","):
+        m = _SIGV4_PART.match(part)
+        name, given = (m.group(1), m.group(2)) if m else ("", "")
+        if name.lower() == "credential":
+            key, slash, scope = given.partition("/")
+            parts.append(f"Credential={keep_key(key)}{slash}{scope}")
+        elif name.lower() == "signedheaders":
+            parts.append(f"SignedHeaders={given}")
+        elif name:
+            parts.append(f"{name}={REDACTED}")
+            if found is not None:
+                found.append(given)
+    return f"{scheme} " + ", ".join(parts)
+
+
+def _header(name: str, value: Any, found: list[str] | None = None) -> Any:
+    lowered = name.lower()
+    if lowered == "authorization" and isinstance(value, str):
+        return authorization(value, found)
+    if lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_HEADER_WORDS):
+        if found is not None and isinstance(value, str):
+            found.append(value)
+        return REDACTED
+    return value
+
+
+def headers(given: Mapping[str, Any], found: list[str] | None = None) -> dict[str, Any]:
+    """Headers as kept (see ``authorization``; tokens, cookies and credential-like headers redacted)."""
+    return {name: _header(name, value, found) for name, value in given.items()}
+
+
+def _query_part(part: str, found: list[str]) -> str:
+    name, eq, value = part.partition("=")
+    lowered = unquote(name).lower()
+    if lowered in _SECRET_QUERY:
+        found.append(unquote(value))
+        return f"{name}{eq}{REDACTED}"
+    if lowered in _KEY_QUERY:
+        key, slash, scope = unquote(value).partition("/")
+        return f"{name}{eq}{keep_key(key)}{slash}{scope}"
+    return part
+
+
+def url(given: str, found: list[str] | None = None) -> str:
+    """A URL as kept: presigned query members redacted (names in any case or percent-encoding)."""
+    base, question, rest = given.partition("?")
+    if not question:
+        return given
+    query, hash_mark, fragment = rest.partition("#")
+    kept = "&".join(_query_part(part, found if found is not None else []) for part in query.split("&"))
+    return f"{base}?{kept}{hash_mark}{fragment}"
+
+
+def request_line(line: str) -> str:
+    """An HTTP request line (``GET /path?query HTTP/1.1``, as a server logs it) with its URL as ``url`` keeps it."""
+    parts = line.split(" ")
+    return " ".join(url(part) if "?" in part else part for part in parts)
+
+
+def params(value: Any, found: list[str] | None = None) -> Any:
+    """Input members (nested) with every ``SECRET_MEMBERS`` value replaced by ``REDACTED``."""
+    if isinstance(value, dict):
+        kept = {}
+        for k, v in value.items():
+            if isinstance(k, str) and k.lower() in SECRET_MEMBERS:
+                if found is not None:
+                    found.extend(_strings(v))
+                kept[k] = REDACTED
+            else:
+                kept[k] = params(v, found)
+        return kept
+    if isinstance(value, list):
+        return [params(v, found) for v in value]
+    return value
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [json.dumps(value)] if value is not None else []
+
+
+# a secret member's name in any case, or a JSON escape that could spell one: one C-speed scan, no copy
+_MAY_HOLD_SECRET = re.compile(b"(?i)" + b"|".join(re.escape(n.encode()) for n in sorted(SECRET_MEMBERS)) + rb"|\\u")
+
+
+def _may_hold_secret(body: bytes) -> bool:
+    return _MAY_HOLD_SECRET.search(body) is not None
+
+
+def body(given: bytes, found: list[str] | None = None) -> bytes:
+    """A body as kept: the same object when it cannot hold a secret member (the common case)."""
+    if not _may_hold_secret(given):
+        return given
+    try:
+        return json.dumps(params(json.loads(given), found)).encode()
+    except (ValueError, RecursionError):
+        return b'"REDACTED: a body that names a secret member and is not JSON"'
+
+
+@dataclass(frozen=True)
+class Redacted:
+    """A request as it may be kept, and the secret values taken out of it (for ``scrub``)."""
+
+    request: WireRequest
+    secrets: tuple[str, ...]
+
+
+def redact(request: WireRequest) -> Redacted:
+    """``request`` without its secrets (see the module's docstring), and those secrets."""
+    found: list[str] = []
+    kept = WireRequest(
+        request.method, url(request.url, found), headers(request.headers, found), body(request.body, found)
+    )
+    return Redacted(kept, tuple(s for s in dict.fromkeys(found) if len(s) >= MIN_SCRUBBED))
+
+
+def scrub(response: WireResponse, secrets: tuple[str, ...]) -> WireResponse:
+    """``response`` with any of ``secrets`` it echoes replaced by ``REDACTED`` (the same object when none is)."""
+    text = response.body
+    for secret in secrets:
+        spellings = {json.dumps(secret, ensure_ascii=ascii)[1:-1].encode() for ascii in (True, False)}
+        for spelling in spellings | {secret.encode(errors="replace")}:
+            if spelling in text:
+                text = text.replace(spelling, REDACTED.encode())
+    if text is response.body:
+        return response
+    return WireResponse(response.status, response.headers, text)

@@ -1,0 +1,136 @@
+"""No credential provider runs for a Chime client while a mock is active, whatever made the client.
+
+The rule sits where every client kind passes, twice:
+
+- at client creation: every ``create_client`` of botocore's ``Session`` and of each subclass defining its
+  own (aiobotocore's ``AioSession._create_client``; boto3 creates through botocore's) is given the fake keys
+  for a Chime service when no keys are passed, so the session's provider chain (``credential_process``,
+  SSO, an assumed role's STS call, IMDS, a container endpoint) is never asked -- a session made before the
+  mock, whose profile was read before, included;
+- at signing: every ``get_auth_instance`` of botocore's ``RequestSigner`` and of each subclass defining its
+  own (aiobotocore's ``AioRequestSigner``) signs a Chime client's request with the fake keys unless the
+  client holds static keys given in code. A client made before the mock keeps its credential object, and
+  a refreshable one (assumed role, SSO, process, IMDS) would refresh itself when frozen for signing; it
+  never gets the chance. A client that found no credentials before the mock signs too (botocore would
+  raise ``NoCredentialsError`` before the request reached the mock).
+
+Keys passed in code (``create_client(aws_access_key_id=...)``, ``Session.set_credentials``) are left as given:
+tests choose the account with a 12-digit key id (moto's rule).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pytest_chime_proxy.patching import active, aiobotocore_send
+from pytest_chime_proxy.patching.shared_patch import SharedPatch
+from pytest_chime_proxy.patching.transport import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+
+CHIME_SERVICES = ("chime", "chime-sdk-voice")
+_saved: list[tuple[type, str, Any]] = []  # (class, attribute, what its own __dict__ held) to put back
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _subclasses(sub)
+
+
+def _keys_not_given(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    names = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+    return len(args) < 6 and all(kwargs.get(name) is None for name in names)  # keys are create_client's 6th+
+
+
+def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        if service_name in CHIME_SERVICES and active.any_active() and _keys_not_given(args, kwargs):
+            kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+        return original(session, service_name, *args, **kwargs)  # a coroutine for aiobotocore: returned as is
+
+    return create_client
+
+
+def given_in_code(credentials: Any) -> bool:
+    """Static keys passed in code: botocore's plain ``Credentials`` with no provider ``method`` (the env,
+    config and credential files set one; refreshable credentials are never static)."""
+    from botocore.credentials import Credentials, RefreshableCredentials
+
+    return (
+        isinstance(credentials, Credentials)
+        and not isinstance(credentials, RefreshableCredentials)
+        and getattr(credentials, "method", None) is None
+    )
+
+
+def _chime_signer(signer: Any) -> bool:
+    service_id = getattr(signer, "_service_id", None)
+    hyphenize = getattr(service_id, "hyphenize", None)
+    return callable(hyphenize) and hyphenize() in CHIME_SERVICES
+
+
+def _fake_credentials(aio: bool) -> Any:
+    if aio:
+        from aiobotocore.credentials import AioCredentials
+
+        return AioCredentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, method="pytest-chime-proxy")
+    from botocore.credentials import Credentials
+
+    return Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, method="pytest-chime-proxy")
+
+
+def _get_auth_instance(original: Callable[..., Any]) -> Callable[..., Any]:
+    aio = inspect.iscoroutinefunction(original)
+
+    @functools.wraps(original)
+    def get_auth_instance(
+        signer: Any,
+        signing_name: str,
+        region_name: str,
+        signature_version: Any = None,
+        request_credentials: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        if active.any_active() and _chime_signer(signer):
+            own = request_credentials if request_credentials is not None else getattr(signer, "_credentials", None)
+            if not given_in_code(own):
+                request_credentials = _fake_credentials(aio)
+        return original(signer, signing_name, region_name, signature_version, request_credentials, **kwargs)
+
+    return get_auth_instance
+
+
+def _wrap_all(base: type, names: tuple[str, ...], wrapper: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    for cls in _subclasses(base):
+        for name in names:
+            own = cls.__dict__.get(name)
+            if own is not None and callable(own):
+                _saved.append((cls, name, own))
+                setattr(cls, name, wrapper(own))
+
+
+def _apply() -> None:
+    from botocore.session import Session
+    from botocore.signers import RequestSigner
+
+    if aiobotocore_send.available():  # its classes must exist to be found among the subclasses
+        import aiobotocore.session  # noqa: F401
+        import aiobotocore.signers  # noqa: F401
+    try:
+        _wrap_all(Session, ("create_client", "_create_client"), _create_client)
+        _wrap_all(RequestSigner, ("get_auth_instance", "get_auth"), _get_auth_instance)
+    except BaseException:
+        _remove()
+        raise
+
+
+def _remove() -> None:
+    while _saved:
+        cls, name, own = _saved.pop()
+        setattr(cls, name, own)
+
+
+patch = SharedPatch(_apply, _remove)

@@ -1,0 +1,194 @@
+"""The net under every adapter: while a mock is active, no name lookup of and no connection to a Chime host
+leaves the process, whatever the transport.
+
+The adapters (botocore, aiobotocore, ``requests``) answer what they can; anything that reaches the socket
+layer anyway -- urllib3, ``http.client``, ``urllib``, aiohttp, a raw socket, a client built on none of them
+-- meets this guard. It is an audit hook (PEP 578), not a patch of ``socket``'s functions: the interpreter
+raises the audit events from C, so they fire for callers that bound ``socket.getaddrinfo`` before the mock
+started, call ``_socket`` directly, subclass ``socket.socket`` or resolve in an executor thread (asyncio's
+``loop.getaddrinfo``). The events checked, each after ``routing.normalize_host`` (case, trailing dots,
+IDNA, userinfo, percent escapes):
+
+- ``socket.getaddrinfo`` / ``socket.gethostbyname``: the name being resolved;
+- ``socket.connect`` / ``socket.sendto``: an address given as a name (the C call resolves it itself);
+- ``http.client.connect``: the host ``http.client`` connects to;
+- ``http.client.send``: the request line and ``Host`` header actually written, which is where a proxy is
+  told the real destination (``CONNECT host:443``, ``GET http://host/``) or a connection made to an address
+  resolved earlier names its host.
+
+A refused event raises ``ChimeEscapeRefused`` (a ``RuntimeError``, so no retry loop that catches ``OSError``
+swallows it) naming the active mock and the transport, and the refusal is recorded in ``refused``.
+
+An audit hook cannot be removed, so the first mock installs it once and the ``SharedPatch`` arms and disarms
+it; disarmed, it costs one function call and one global read per audit event (measured in the README).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from typing import Any
+
+from pytest_chime_proxy.core.wire.routing import normalize_host, resolve_host
+from pytest_chime_proxy.patching import active
+from pytest_chime_proxy.patching.shared_patch import SharedPatch
+
+
+class ChimeEscapeRefused(RuntimeError):
+    """A lookup of or a connection to a Chime host was about to leave the process while a mock is active."""
+
+
+_armed = False
+_installed = False
+_install_lock = threading.Lock()
+refused: list[str] = []  # every refusal's message, oldest first (kept for the process: a test can assert on it)
+
+# the outermost library on the stack names the transport; checked in this order (most specific first)
+_TRANSPORTS = (
+    ("aiobotocore", "aiobotocore"),
+    ("botocore", "botocore"),
+    ("requests", "requests"),
+    ("aiohttp", "aiohttp"),
+    ("urllib3", "urllib3"),
+    ("urllib.request", "urllib"),
+    ("http.client", "http.client"),
+    ("asyncio", "asyncio"),
+    ("concurrent.futures", "an executor thread (asyncio's loop.getaddrinfo, run_in_executor)"),
+)
+
+
+def _transport() -> str:
+    modules: set[str] = set()
+    frame = sys._getframe(2)
+    while frame is not None:
+        modules.add(str(frame.f_globals.get("__name__", "")))
+        frame = frame.f_back  # type: ignore[assignment]
+    for prefix, name in _TRANSPORTS:
+        if any(m == prefix or m.startswith(prefix + ".") for m in modules):
+            return name
+    return "a raw socket"
+
+
+def _mock_name() -> str:
+    try:
+        mock = active.current()
+    except active.OverlappingMocksError:
+        mock = None
+    mocks = (mock,) if mock is not None else active.active_mocks()
+    return ", ".join(active.started_at(m) for m in mocks) or "a pytest-chime-proxy mock"
+
+
+def _refuse(what: str, host: str) -> None:
+    message = (
+        f"pytest-chime-proxy refused {what} {host!r} (a Chime endpoint) through {_transport()} while "
+        f"{_mock_name()} is active: nothing Chime leaves the process under a mock. Call Chime through boto3, "
+        "botocore, aiobotocore or requests (the mock answers those), or point the client at a "
+        "ChimeProxyServer on loopback."
+    )
+    refused.append(message)
+    raise ChimeEscapeRefused(message)
+
+
+def _check_name(what: str, host: Any) -> None:
+    if isinstance(host, (str, bytes)) and resolve_host(normalize_host(host)) is not None:
+        _refuse(what, host.decode("latin-1") if isinstance(host, bytes) else host)
+
+
+def _check_address(what: str, address: Any) -> None:
+    if isinstance(address, tuple) and address:
+        _check_name(what, address[0])
+
+
+def _written_hosts(data: bytes) -> list[bytes]:
+    """The hosts a block of HTTP written by ``http.client`` names: its request target's authority (proxy
+    forms) and its ``Host`` header."""
+    head = data[:16384].split(b"\r\n\r\n", 1)[0]
+    lines = head.split(b"\r\n")
+    first = lines[0].split(b" ")
+    hosts: list[bytes] = []
+    if len(first) == 3 and first[2].startswith(b"HTTP/"):
+        target = first[1]
+        if first[0] == b"CONNECT":
+            hosts.append(target)
+        elif b"://" in target:
+            hosts.append(target.split(b"://", 1)[1].split(b"/", 1)[0].split(b"?", 1)[0])
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"host":
+                hosts.append(value.strip())
+    return hosts
+
+
+def _check_written(data: Any) -> None:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        for host in _written_hosts(bytes(data[:16384])):
+            _check_name("an HTTP request to", host)
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if not _armed:
+        return
+    if event == "socket.getaddrinfo" or event == "socket.gethostbyname":
+        _check_name("a DNS lookup of", args[0])
+    elif event == "socket.connect" or event == "socket.sendto":
+        _check_address("a connection to", args[1])
+    elif event == "http.client.connect":
+        _check_name("a connection to", args[1])
+    elif event == "http.client.send":
+        _check_written(args[1])
+
+
+def armed() -> bool:
+    """Whether the guard refuses Chime hosts now."""
+    return _armed
+
+
+# ``socket.connect`` is audited only after the C call has resolved a name given in the address (CPython's
+# ``getsockaddrarg`` runs first), so a name passed to a socket's connect/connect_ex/sendto is also checked
+# before the call, by wrapping those methods of ``socket.socket`` while a mock is active.
+_SOCKET_METHODS = ("connect", "connect_ex", "sendto")
+_saved: dict[str, Any] = {}
+
+
+def _wrap(name: str, original: Any) -> Any:
+    if name == "sendto":
+
+        def sendto(self: socket.socket, data: Any, *rest: Any) -> Any:
+            _check_address("a datagram to", rest[-1] if rest else None)
+            return original(self, data, *rest)
+
+        return sendto
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        _check_address("a connection to", address)
+        return original(self, address)
+
+    connect.__name__ = name
+    return connect
+
+
+def _apply() -> None:
+    global _armed, _installed
+    with _install_lock:
+        if not _installed:
+            sys.addaudithook(_hook)
+            _installed = True
+    for name in _SOCKET_METHODS:
+        _saved[name] = socket.socket.__dict__.get(name)
+        setattr(socket.socket, name, _wrap(name, getattr(socket.socket, name)))
+    _armed = True
+
+
+def _remove() -> None:
+    global _armed
+    _armed = False
+    for name in _SOCKET_METHODS:
+        saved = _saved.pop(name, None)
+        if saved is None:
+            delattr(socket.socket, name)  # inherited from _socket.socket again
+        else:
+            setattr(socket.socket, name, saved)
+
+
+patch = SharedPatch(_apply, _remove)
