@@ -32,6 +32,9 @@ def _test_mock(make: Callable[[], ChimeProxyMock], wrapper: Any) -> Iterator[Chi
         yield outer
         return
     with make() as mock:
+        code = getattr(inspect.unwrap(wrapper), "__code__", None)
+        if code is not None:  # the decorated function, not the test runner that called it
+            mock.started_at = f"{code.co_filename}:{code.co_firstlineno} (@mock_chime_proxy {code.co_name})"
         yield mock
 
 

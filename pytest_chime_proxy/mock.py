@@ -6,7 +6,9 @@ mocks. While active, the innermost mock answers every Chime request botocore sen
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from typing import Any, TypeVar, cast, overload
@@ -59,6 +61,7 @@ class ChimeProxyMock:
         self._env = FakeEnvironment(self.region)
         self._undo: ExitStack | None = None
         self.decorated_test: Any = None  # set by the pytest plugin: that decorated test shares this mock
+        self.started_at: str | None = None  # file:line (function) of the code that started it, for messages
 
     # ---- what the fake owns ------------------------------------------------------------------------------
     @property
@@ -133,6 +136,7 @@ class ChimeProxyMock:
         already done is undone before the error propagates.
         """
         if self._undo is None:
+            self.started_at = _caller()
             self._undo = lifecycle.enter(self.fake, self._env)
         return self
 
@@ -361,6 +365,20 @@ class ChimeProxyMock:
             f"<ChimeProxyMock {'active' if self.active else 'inactive'} account={self.account} "
             f"region={self.region} calls={len(self.calls)}>"
         )
+
+
+_OWN = os.path.dirname(__file__)
+_PLUMBING = (_OWN, os.path.dirname(os.__file__) + os.sep + "contextlib.py")
+
+
+def _caller() -> str:
+    """Where the user's code started a mock: the first frame outside this package and ``contextlib``."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PLUMBING):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return "an unknown place"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno} ({frame.f_code.co_name})"
 
 
 def check_phone_numbers(where: str, numbers: Any) -> list[str]:

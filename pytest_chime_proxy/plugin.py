@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,63 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             names = getattr(item, "fixturenames", None)
             if names is not None and MARKER not in names:
                 names.insert(0, MARKER)
+
+
+# ---- a mock a test started and left running ------------------------------------------------------------------
+class ChimeProxyMockLeftRunning(UserWarning):
+    """A test started a mock and did not stop it; the plugin stopped it when the test's teardown ended."""
+
+
+_before: dict[str, tuple[Any, ...]] = {}  # nodeid -> mocks active when the test's setup began
+_wider: set[int] = set()  # ids of mocks started by a fixture of wider scope than the function (left alone)
+
+
+def _active_mocks() -> tuple[Any, ...]:
+    active = sys.modules.get(f"{__package__}.patching.active")
+    return active.active_mocks() if active is not None else ()  # nothing imported: no mock was ever started
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Any:
+    """A mock started while a fixture of wider scope sets up belongs to that fixture, not to the test."""
+    if fixturedef.scope == "function":
+        return (yield)
+    before = {id(m) for m in _active_mocks()}
+    try:
+        return (yield)
+    finally:
+        _wider.update(id(m) for m in _active_mocks() if id(m) not in before)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    _before[item.nodeid] = _active_mocks()  # module-level and earlier wider-scope mocks: not this test's
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Once the test's own fixtures are torn down: a mock it started and left running is warned about,
+    naming where it was started, and stopped (it would answer later tests, silently)."""
+    try:
+        return (yield)
+    finally:
+        before = {id(m) for m in _before.pop(item.nodeid, ())}
+        left = [m for m in _active_mocks() if id(m) not in before and id(m) not in _wider]
+        for fake in reversed(left):
+            owner = fake.owner
+            where = getattr(owner, "started_at", None) or "an unknown place"
+            warnings.warn(
+                ChimeProxyMockLeftRunning(
+                    f"{item.nodeid} started a pytest-chime-proxy mock at {where} and left it running; it has been "
+                    "stopped now. Stop it in the test (a with block, or .stop() in a finally), or start it in "
+                    "a fixture (the chime_proxy fixture does both)."
+                ),
+                stacklevel=1,
+            )
+            if owner is not None:
+                owner.stop()
+        _wider.intersection_update(id(m) for m in _active_mocks())
 
 
 def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:

@@ -184,3 +184,63 @@ def test_code_that_waits_for_in_progress(chime_proxy: Any, chime_sdk_voice: Any,
     poller.join()
     assert seen[0] == "Open" and seen[-1] == "InProgress"
     assert set(seen) == {"Open", "InProgress"}
+
+
+# ---- the ends of the range (issue 23) -----------------------------------------------------------------------
+def test_latency_and_retries_with_the_clock_at_its_end_still_answer() -> None:
+    """Waits the fake makes itself stop the clock at its end: every request is still answered (no 500)."""
+    import boto3
+    from botocore.config import Config
+
+    from pytest_chime_proxy.core.domain.clock import END, LATEST
+
+    with ChimeProxyMock(clock=Clock(LATEST)) as mock:
+        vc = mock.create_voice_connector()
+        mock.inject("GetVoiceConnector", latency=86400, times=None)
+        mock.inject("ListVoiceConnectors", error="ServiceFailureException", times=2)
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1", config=Config(read_timeout=10**6))
+        for _ in range(400):  # 400 days of latency from a clock 304 days from its end
+            assert client.get_voice_connector(VoiceConnectorId=vc)["VoiceConnector"]["VoiceConnectorId"] == vc
+        assert client.list_voice_connectors()["VoiceConnectors"]
+        made = client.create_proxy_session(
+            VoiceConnectorId=vc, ParticipantPhoneNumbers=["+14015550101", "+12065550100"], Capabilities=["Voice"]
+        )["ProxySession"]
+        assert made["ExpiryMinutes"] == 60
+        assert mock.clock.now() == END
+        assert {c.status for c in mock.calls} <= {200, 201, 500}
+
+
+@pytest.mark.parametrize("move", ["advance", "set"])
+def test_a_move_past_the_end_is_refused_and_changes_nothing(move: str) -> None:
+    from pytest_chime_proxy.core.domain.clock import LATEST
+
+    clock = Clock(LATEST - timedelta(seconds=10))
+    with pytest.raises(ValueError, match="cannot show"):
+        clock.advance(seconds=11) if move == "advance" else clock.set(LATEST + timedelta(seconds=1))
+    assert clock.now() == LATEST - timedelta(seconds=10)
+
+
+@pytest.mark.parametrize(
+    "delay", [1e12, 30 * 86400 + 1, float("inf"), float("nan"), -1, timedelta(days=31), timedelta(-1)]
+)
+def test_an_order_delay_outside_its_range_is_refused_before_anything_is_built(delay: Any) -> None:
+    from pytest_chime_proxy import OptionsError
+
+    with pytest.raises(OptionsError, match="order_delay"):
+        ChimeProxyMock(order_delay=delay)
+
+
+def test_the_longest_order_delay_works_at_the_end_of_the_clock() -> None:
+    import boto3
+
+    from pytest_chime_proxy.core.domain.clock import LATEST
+
+    from botocore.config import Config
+
+    with ChimeProxyMock(clock=Clock(LATEST), order_delay=timedelta(days=30)) as mock:
+        client = boto3.client("chime-sdk-voice", region_name="us-east-1", config=Config(read_timeout=10**6))
+        order = client.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=["+12065550123"])
+        mock.inject("*", latency=86400, times=None)
+        for _ in range(40):
+            got = client.get_phone_number_order(PhoneNumberOrderId=order["PhoneNumberOrder"]["PhoneNumberOrderId"])
+        assert got["PhoneNumberOrder"]["Status"] in ("Processing", "Successful")

@@ -582,3 +582,149 @@ def test_bearer_tokens_and_boto2_keys_are_out_of_reach_under_a_mock(monkeypatch:
         boto3.client("chime-sdk-voice", region_name="us-east-1").list_voice_connectors()
     assert os.environ["AWS_BEARER_TOKEN_BEDROCK"] == "bearer-secret"
     assert "bearer-secret" not in repr(kept._kept) and all(len(k) == 64 for k in kept._kept)
+
+
+# ---- issue 23: credentials of every session kind, secrets at the pipeline's entry ---------------------------
+def _profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config with a credential_process profile (it writes a marker), a role profile, an SSO profile and a
+    profile with no keys (IMDS would be next in the chain); nothing in it names a non-loopback address."""
+    ran = tmp_path / "credential-process-ran"
+    script = tmp_path / "creds.sh"
+    script.write_text(
+        f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "{PROFILE_KEY}", "SecretAccessKey": "s"}}\'\n'
+    )
+    script.chmod(0o755)
+    config = tmp_path / "config"
+    config.write_text(
+        f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
+        "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\nsource_profile = base\n"
+        f"[profile base]\nregion = us-east-1\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s\n"
+        "[profile sso]\nregion = us-east-1\nsso_start_url = http://127.0.0.1:9/start\nsso_region = us-east-1\n"
+        "sso_account_id = 111122223333\nsso_role_name = r\n"
+        "[profile bare]\nregion = us-east-1\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")  # were IMDS asked: loopback
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    return ran
+
+
+PROFILES = ("proc", "role", "sso", "bare")
+
+
+def test_no_credential_provider_runs_for_a_chime_client_of_any_session(
+    no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """boto3 and botocore sessions, made before the mock and inside it, clients made before and inside: every
+    call is signed with the fake key, the credential process never runs, nothing reaches STS, SSO or IMDS."""
+    ran = _profiles(tmp_path, monkeypatch)
+    before = [boto3.Session(profile_name=p) for p in PROFILES]
+    before += [botocore.session.Session(profile=p) for p in PROFILES]
+    for session in before:  # the profile is read before the mock, as a long-lived session has it
+        getattr(session, "_session", session).get_scoped_config()
+    clients_before = [
+        boto3.Session(profile_name=p).client("chime-sdk-voice", region_name="us-east-1") for p in ("role", "sso")
+    ]
+    with ChimeProxyMock() as mock:
+        for session in before:
+            getattr(session, "_session", session).create_client(
+                "chime-sdk-voice", region_name="us-east-1"
+            ).list_voice_connectors()
+        for client in clients_before:
+            client.list_voice_connectors()
+        for p in PROFILES:
+            boto3.Session(profile_name=p).client("chime-sdk-voice").list_voice_connectors()
+        assert len(mock.calls) == 2 * len(PROFILES) + 2 + len(PROFILES)
+        assert all("Credential=testing/" in c.request.headers["Authorization"] for c in mock.calls)
+    assert not ran.exists(), "the profile's credential_process ran inside the mock"
+    assert no_network == [], "a credential provider went to the network inside the mock"
+
+
+def test_keys_given_in_code_are_kept_for_the_account(no_network: list[Any]) -> None:
+    client = boto3.client(
+        "chime-sdk-voice", region_name="us-east-1", aws_access_key_id="123456789012", aws_secret_access_key="x"
+    )
+    with ChimeProxyMock() as mock:
+        client.list_voice_connectors()
+        assert mock.calls.last().account == "123456789012"
+
+
+def _put_raw(mock: ChimeProxyMock, body: str, **headers: str) -> Any:
+    import requests
+
+    vc = mock.create_voice_connector()
+    return requests.post(
+        f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{vc}/termination/credentials?operation=put",
+        data=body,
+        headers={"Content-Type": "application/json", **headers},
+        timeout=10,
+    )
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        '{"Username": "u", "Password": "PW-MUST-NOT-LEAK"}',  # an object where a list belongs
+        '"PW-MUST-NOT-LEAK"',
+        '[{"Username": "u", "Password": ["PW-MUST-NOT-LEAK"]}]',
+        '[{"Username": "u", "Password": {"x": "PW-MUST-NOT-LEAK"}}]',
+        '[["PW-MUST-NOT-LEAK"]]',
+        '[{"Username": "u", "Password": "PW-MUST-NOT-LEAK", "Extra": 1}, 7]',
+    ],
+)
+def test_a_sensitive_member_of_the_wrong_type_is_never_echoed(credentials: str) -> None:
+    with ChimeProxyMock() as mock:
+        answer = _put_raw(mock, '{"Credentials": %s}' % credentials)
+        call = mock.calls.last()
+    assert answer.status_code == 400 and answer.headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert "failed to satisfy constraint" in answer.json()["Message"]
+    kept = answer.text + repr(call) + repr(call.params) + call.request.body.decode() + call.response.body.decode()
+    assert "PW-MUST-NOT-LEAK" not in kept
+
+
+def test_a_validation_message_never_echoes_a_member_the_model_marks_sensitive() -> None:
+    """User names are ``sensitive`` in the model (not secrets: the call log keeps them for tests)."""
+    with ChimeProxyMock() as mock:
+        answer = _put_raw(mock, '{"Credentials": [{"Username": ["NAME-NOT-ECHOED"], "Password": "p"}]}')
+    assert answer.status_code == 400 and "Value at 'credentials.1.member.username'" in answer.json()["Message"]
+    assert "NAME-NOT-ECHOED" not in answer.text
+
+
+def test_presigned_query_names_in_any_case_or_escape_are_redacted() -> None:
+    import requests
+
+    query = "X-AMZ-SIGNATURE=SIG-MUST-NOT-LEAK&x%2Damz%2Dsecurity%2Dtoken=TOKEN-MUST-NOT-LEAK&X-AMZ-CREDENTIAL=AKIAREALKEY%2Fscope"
+    with ChimeProxyMock() as mock:
+        assert requests.get(f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors?{query}", timeout=10).ok
+        kept = mock.calls.last().request.url
+    assert "SIG-MUST-NOT-LEAK" not in kept and "TOKEN-MUST-NOT-LEAK" not in kept and "AKIAREALKEY" not in kept
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        f"AWS4-HMAC-SHA256 Credential = {REAL_KEY}/20240101/us-east-1/chime/aws4_request, "
+        "SignedHeaders = host, Signature = 5167a7e8b7fd1c8d0f8d6a4f0d5e2b1a",
+        f"aws4-hmac-sha256 Credential={REAL_KEY}/x,SignedHeaders=host,Signature=5167a7e8b7fd1c8d0f8d6a4f0d5e2b1a",
+        "AWS4-HMAC-SHA256 Signature=5167a7e8b7fd1c8d0f8d6a4f0d5e2b1a",
+    ],
+)
+def test_a_sigv4_header_in_any_spacing_is_redacted(authorization: str) -> None:
+    with ChimeProxyMock() as mock:
+        _put_raw(mock, '{"Credentials": []}', Authorization=authorization)
+        kept = repr(mock.calls.last().request)
+    assert REAL_KEY not in kept and "5167a7e8b7fd1c8d0f8d6a4f0d5e2b1a" not in kept
+
+
+def test_the_servers_access_log_keeps_no_presigned_secret(capfd: pytest.CaptureFixture[str]) -> None:
+    import requests
+
+    from pytest_chime_proxy import ChimeProxyServer
+
+    with ChimeProxyServer(quiet=False) as server:
+        requests.get(f"{server.url}/voice-connectors?X-Amz-Signature=SIG-MUST-NOT-LEAK", timeout=10)
+    logged = capfd.readouterr().err
+    assert "/voice-connectors?X-Amz-Signature=REDACTED" in logged and "SIG-MUST-NOT-LEAK" not in logged

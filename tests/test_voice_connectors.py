@@ -328,3 +328,14 @@ def test_settings_of_an_unknown_connector_are_not_found(client: Any, chime_proxy
     ):
         with pytest.raises(client.exceptions.NotFoundException, match=vc):
             call(VoiceConnectorId=vc)
+
+
+def test_deleting_termination_credentials_with_a_repeated_name_is_a_bad_request(client: Any, chime_proxy: Any) -> None:
+    vc = _create(client)["VoiceConnectorId"]
+    client.put_voice_connector_termination_credentials(
+        VoiceConnectorId=vc, Credentials=[{"Username": "pbx-a", "Password": "p1"}, {"Username": "pbx-b", "Password": "p2"}]
+    )
+    with pytest.raises(client.exceptions.BadRequestException, match="more than once"):
+        client.delete_voice_connector_termination_credentials(VoiceConnectorId=vc, Usernames=["pbx-a", "pbx-a"])
+    listed = client.list_voice_connector_termination_credentials(VoiceConnectorId=vc)
+    assert listed["Usernames"] == ["pbx-a", "pbx-b"]  # nothing deleted

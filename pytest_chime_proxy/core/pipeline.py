@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from typing import Any
 
 from pytest_chime_proxy.core import operations, redaction
 from pytest_chime_proxy.core.calls import Call, retry_header
@@ -51,6 +52,7 @@ def handle(
         if endpoint is None:
             return None
     safe = redaction.redact(request)
+    kept_params: dict[str, Any] = {}
     key, _ = credential(request.headers)
     account = account_for(key, fake.default_account)
     parsed: ParsedRequest | None = None
@@ -59,6 +61,9 @@ def handle(
     try:
         admit(fake, endpoint.namespace, account)
         parsed = protocol.parse(endpoint, request, path, query)
+        safe, kept_params = redaction.for_input(
+            safe, request, endpoint.namespace, parsed.operation.input, parsed.params
+        )
         if fake.faults:  # no rule, nothing to decide
             op = parsed.operation
             decision = fake.faults.decide(
@@ -75,7 +80,7 @@ def handle(
                     fake.keep(scope)  # a new account's state, if the request put anything in it
             response = protocol.success(parsed.operation, data)
     except ConnectionFault as fault:
-        _record(fake, request, safe, endpoint, account, parsed, None, fault.botocore_name, waited, decision)
+        _record(fake, safe, kept_params, endpoint, account, parsed, None, fault.botocore_name, waited, decision)
         raise
     except UnknownRoute as error:
         response = _unknown_route(endpoint, request.method, path) if served else protocol.failure(error)
@@ -84,7 +89,7 @@ def handle(
     if response.status >= 400 and safe.secrets:
         response = redaction.scrub(response, safe.secrets)
     error_code = response.headers.get("x-amzn-ErrorType")
-    return _record(fake, request, safe, endpoint, account, parsed, response, error_code, waited, decision)
+    return _record(fake, safe, kept_params, endpoint, account, parsed, response, error_code, waited, decision)
 
 
 def admit(fake: FakeChime, namespace: str, account: str) -> None:
@@ -131,8 +136,8 @@ def _unknown_route(endpoint: routing.Endpoint, method: str, path: str) -> WireRe
 
 def _record(
     fake: FakeChime,
-    request: WireRequest,
     safe: redaction.Redacted,
+    params: dict[str, Any],
     endpoint: routing.Endpoint,
     account: str,
     parsed: ParsedRequest | None,
@@ -141,15 +146,13 @@ def _record(
     waited: float,
     decision: Decision,
 ) -> Call:
-    attempt, most = retry_header(request.headers)
-    kept = safe.request  # the same body object as the request's when it names no secret member
-    params = parsed.params if parsed else {}
+    attempt, most = retry_header(safe.request.headers)
     call = Call(
-        request=kept,
+        request=safe.request,
         endpoint=endpoint,
         account=account,
         operation=parsed.operation.name if parsed else None,
-        params=params if kept.body is request.body else redaction.params(params),
+        params=params,
         response=response,
         status=response.status if response is not None else None,
         error_code=error_code,

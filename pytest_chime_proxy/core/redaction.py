@@ -17,10 +17,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
+from pytest_chime_proxy.core.wire import spec as _spec
 from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
 
 REDACTED = "REDACTED"
@@ -167,6 +169,71 @@ def redact(request: WireRequest) -> Redacted:
         request.method, url(request.url, found), headers(request.headers, found), body(request.body, found)
     )
     return Redacted(kept, tuple(s for s in dict.fromkeys(found) if len(s) >= MIN_SCRUBBED))
+
+
+@cache
+def _holders(namespace: str) -> frozenset[str]:
+    """The shapes of ``namespace`` that hold a secret member, at any depth (a credential list does)."""
+    shapes = _spec.load(namespace).shapes
+
+    def children(shape: dict[str, Any]) -> list[str]:
+        refs = list(shape.get("members", {}).values()) + [shape[k] for k in ("member", "key", "value") if k in shape]
+        return [ref["shape"] for ref in refs]
+
+    found = {
+        name
+        for name, shape in shapes.items()
+        if any(member.lower() in SECRET_MEMBERS for member in shape.get("members", {}))
+    }
+    grew = True
+    while grew:
+        before = len(found)
+        found |= {name for name, shape in shapes.items() if any(child in found for child in children(shape))}
+        grew = len(found) > before
+    return frozenset(found)
+
+
+def _walk(spec: _spec.Spec, shape_name: str, value: Any, found: list[str]) -> Any:
+    """``value`` read as ``shape_name``: a value that should hold a secret but is not of its shape's type is
+    removed whole (a password sent where a list of credentials belongs is still a password)."""
+    if shape_name not in _holders(spec.namespace):
+        return value
+    shape = spec.shape(shape_name)
+    if shape["type"] == "structure" and isinstance(value, dict):
+        members = shape.get("members", {})
+        kept: dict[Any, Any] = {}
+        for k, v in value.items():
+            if isinstance(k, str) and k.lower() in SECRET_MEMBERS:
+                found.extend(_strings(v))
+                kept[k] = REDACTED
+            elif k in members:
+                kept[k] = _walk(spec, members[k]["shape"], v, found)
+            else:
+                kept[k] = params(v, found)
+        return kept
+    if shape["type"] == "list" and isinstance(value, list):
+        return [_walk(spec, shape["member"]["shape"], v, found) for v in value]
+    found.extend(_strings(value))
+    return REDACTED
+
+
+def for_input(redacted: Redacted, request: WireRequest, namespace: str, input_shape: str | None, given: dict[str, Any]) -> tuple[Redacted, dict[str, Any]]:
+    """Once the operation is known: its parameters as kept, and the request's body redacted by the input
+    shape too (``_walk``), when the shape holds a secret; otherwise what name-based redaction gave."""
+    if input_shape is None or input_shape not in _holders(namespace):
+        return redacted, given if redacted.request.body is request.body else params(given)
+    spec = _spec.load(namespace)
+    found = list(redacted.secrets)
+    kept_params = _walk(spec, input_shape, given, found)
+    kept_body = redacted.request.body
+    try:
+        decoded = json.loads(request.body) if request.body else None
+    except (ValueError, RecursionError):
+        decoded = None
+    if isinstance(decoded, dict):
+        kept_body = json.dumps(_walk(spec, input_shape, decoded, found)).encode()
+    secrets = tuple(s for s in dict.fromkeys(found) if len(s) >= MIN_SCRUBBED)
+    return Redacted(replace(redacted.request, body=kept_body), secrets), kept_params
 
 
 def scrub(response: WireResponse, secrets: tuple[str, ...]) -> WireResponse:

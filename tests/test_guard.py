@@ -1,0 +1,286 @@
+"""The socket guard: while a mock is active no lookup of and no connection to a Chime host leaves the
+process, whatever the transport and however the host is spelled; proxies never see a Chime or loopback
+request.
+
+Every test here runs under ``beyond_loopback``, an audit hook of the test's own that refuses (and records)
+any name lookup or connection beyond loopback that gets past the guard: nothing can actually leave, and a
+recorded attempt fails the test. The guard's own hook is installed first (a mock is started at import), so
+the test's hook sees only what the guard let through. Proxy variables point at loopback only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import ipaddress
+import socket
+import sys
+import threading
+import timeit
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+import requests
+import urllib3
+from botocore.config import Config
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pytest_chime_proxy import ChimeProxyMock
+from pytest_chime_proxy.patching import socket_guard
+from pytest_chime_proxy.patching.socket_guard import ChimeEscapeRefused
+from pytest_chime_proxy.server.app import ChimeProxyServer
+
+with ChimeProxyMock():  # installs the guard's audit hook before this module's own
+    pass
+
+_escaped: list[Any] | None = None
+
+
+def _loopback(host: Any) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("latin-1")
+    if not isinstance(host, str):
+        return host is None
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_beyond_loopback(event: str, args: tuple[Any, ...]) -> None:
+    if _escaped is None:
+        return
+    if event in ("socket.getaddrinfo", "socket.gethostbyname"):
+        host = args[0]
+    elif event in ("socket.connect", "socket.sendto") and isinstance(args[1], tuple):
+        host = args[1][0]
+    else:
+        return
+    if not _loopback(host):
+        _escaped.append((event, host))
+        raise OSError(f"the test refuses {event} to {host!r}: beyond loopback")
+
+
+sys.addaudithook(_refuse_beyond_loopback)  # cannot be removed: it records only while _escaped is a list
+
+
+@pytest.fixture(autouse=True)
+def beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Refuse and record anything beyond loopback; proxies set, at a loopback port nothing listens on."""
+    global _escaped
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    _escaped = escaped = []
+    try:
+        yield escaped
+    finally:
+        _escaped = None
+    assert escaped == [], f"something got past the guard: {escaped}"
+
+
+# ---- host spellings ---------------------------------------------------------------------------------------
+HOSTS = (
+    "voice-chime.us-east-1.amazonaws.com",
+    "voice-chime.eu-west-2.amazonaws.com",
+    "voice-chime-fips.us-west-2.amazonaws.com",
+    "voice-chime.us-east-1.api.aws",
+    "chime.us-east-1.amazonaws.com",
+    "service.chime.aws.amazon.com",
+)
+FULLWIDTH = {c: chr(ord(c) - 0x61 + 0xFF41) for c in "abcdefghijklmnopqrstuvwxyz"}
+
+
+@st.composite
+def spellings(draw: st.DrawFn) -> tuple[str, str]:
+    """(authority as a URL would carry it, the host as a resolver would be given it)."""
+    host = draw(st.sampled_from(HOSTS))
+    host = "".join(c.upper() if c.isalpha() and draw(st.booleans()) else c for c in host)
+    kind = draw(st.sampled_from(["plain", "dot", "dots", "idna", "percent", "userinfo", "port"]))
+    if kind == "dot":
+        host += "."
+    elif kind == "dots":
+        host += ".."
+    elif kind == "idna":
+        i = draw(st.sampled_from([i for i, c in enumerate(host) if c.lower() in FULLWIDTH]))
+        host = host[:i] + FULLWIDTH[host[i].lower()] + host[i + 1 :]
+    elif kind == "percent":
+        host = host.replace(".", "%2e", 1) if draw(st.booleans()) else host.replace("e", "%65", 1)
+    authority = {"userinfo": f"user:pw@{host}", "port": f"{host}:443"}.get(kind, host)
+    return authority, host
+
+
+def _chime_client(authority: str) -> Any:
+    return boto3.client(
+        "chime-sdk-voice",
+        region_name="us-east-1",
+        endpoint_url=f"https://{authority}",
+        config=Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=1),
+    )
+
+
+def _via_botocore(authority: str, host: str, made_before: Any) -> None:
+    (made_before or _chime_client(authority)).list_voice_connectors()
+
+
+def _via_requests(authority: str, host: str, made_before: Any) -> None:
+    requests.get(f"https://{authority}/voice-connectors", timeout=1)
+
+
+def _via_urllib3(authority: str, host: str, made_before: Any) -> None:
+    urllib3.PoolManager().request("GET", f"https://{authority}/voice-connectors", retries=False, timeout=1)
+
+
+def _via_http_client(authority: str, host: str, made_before: Any) -> None:
+    connection = http.client.HTTPSConnection(host, timeout=1)
+    connection.request("GET", "/voice-connectors")
+
+
+def _via_urllib(authority: str, host: str, made_before: Any) -> None:
+    urllib.request.urlopen(f"https://{host}/voice-connectors", timeout=1)
+
+
+def _via_socket(authority: str, host: str, made_before: Any) -> None:
+    with socket.socket() as raw:
+        raw.settimeout(1)
+        raw.connect((host, 443))
+
+
+def _via_create_connection(authority: str, host: str, made_before: Any) -> None:
+    socket.create_connection((host, 443), timeout=1).close()
+
+
+def _via_asyncio(authority: str, host: str, made_before: Any) -> None:
+    async def connect() -> None:
+        _, writer = await asyncio.open_connection(host, 443)
+        writer.close()
+
+    asyncio.run(connect())
+
+
+def _via_signed_urllib3_session(authority: str, host: str, made_before: Any) -> None:
+    """botocore's own HTTP session and signer, with no client: what hand-rolled SDK code does."""
+    import botocore.session
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.httpsession import URLLib3Session
+
+    request = AWSRequest(method="GET", url=f"https://{authority}/voice-connectors")
+    SigV4Auth(botocore.session.get_session().get_credentials(), "chime", "us-east-1").add_auth(request)
+    URLLib3Session(timeout=1).send(request.prepare())
+
+
+TRANSPORTS: dict[str, Callable[[str, str, Any], None]] = {
+    "botocore": _via_botocore,
+    "requests": _via_requests,
+    "urllib3": _via_urllib3,
+    "http.client": _via_http_client,
+    "urllib": _via_urllib,
+    "socket": _via_socket,
+    "create_connection": _via_create_connection,
+    "asyncio": _via_asyncio,
+    "botocore URLLib3Session": _via_signed_urllib3_session,
+}
+ANSWERED_IN_PROCESS = ("botocore", "requests")  # the adapters answer these; the guard is the net under them
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    transport=st.sampled_from(sorted(TRANSPORTS)),
+    spelling=spellings(),
+    client_made_before=st.booleans(),
+)
+def test_no_spelling_through_any_transport_gets_past_the_guard(
+    transport: str, spelling: tuple[str, str], client_made_before: bool
+) -> None:
+    authority, host = spelling
+    before = _chime_client(authority) if client_made_before and transport == "botocore" else None
+    with ChimeProxyMock() as mock:
+        try:
+            TRANSPORTS[transport](authority, host, before)
+        except ChimeEscapeRefused as refused:
+            assert transport not in ANSWERED_IN_PROCESS or "%" in authority, f"{transport} should be answered"
+            assert "ChimeProxyMock" in str(refused) or "mock started at" in str(refused)
+        except Exception as error:  # a client's own refusal of a malformed URL: it went nowhere either
+            assert not isinstance(error, OSError) or "refuses" not in str(error), error
+        else:
+            assert transport in ANSWERED_IN_PROCESS, f"{transport} to {authority!r} was neither answered nor refused"
+            assert mock.calls, "answered, but not by the mock"
+
+
+def test_a_refusal_names_the_mock_and_the_transport() -> None:
+    with ChimeProxyMock() as mock, pytest.raises(ChimeEscapeRefused) as refused:
+        urllib3.PoolManager().request("GET", "https://VOICE-chime.us-east-1.amazonaws.com./x", retries=False)
+    assert mock.started_at is not None and mock.started_at.split(" ")[0] in str(refused.value)
+    assert "through urllib3" in str(refused.value) and str(refused.value) in socket_guard.refused
+
+
+def test_a_connect_tunnel_through_a_proxy_is_refused_before_the_proxy_hears_it() -> None:
+    """A proxy on loopback (a listener here) would learn the Chime host from the CONNECT line."""
+    heard: list[bytes] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(2)
+
+        def serve() -> None:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(1)
+                try:
+                    heard.append(conn.recv(4096))
+                except OSError:
+                    pass
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        with ChimeProxyMock(), pytest.raises(ChimeEscapeRefused, match="an HTTP request to"):
+            connection = http.client.HTTPConnection("127.0.0.1", listener.getsockname()[1], timeout=1)
+            connection.set_tunnel("voice-chime.us-east-1.amazonaws.com", 443)
+            connection.request("GET", "/voice-connectors")
+        thread.join(5)
+    assert heard in ([], [b""]), f"the proxy heard {heard}"
+
+
+def test_a_host_header_naming_chime_on_a_connection_made_by_address_is_refused() -> None:
+    with ChimeProxyMock(), ChimeProxyServer() as server, pytest.raises(ChimeEscapeRefused):
+        connection = http.client.HTTPConnection("127.0.0.1", int(server.url.rsplit(":", 1)[1]), timeout=1)
+        connection.request("GET", "/voice-connectors", headers={"Host": "voice-chime.us-east-1.amazonaws.com"})
+
+
+def test_proxy_variables_never_route_a_loopback_endpoint() -> None:
+    """The server fixture's own client, with every proxy variable at a dead loopback port: answered."""
+    with ChimeProxyServer() as server, ChimeProxyMock():
+        client = server.client(config=Config(retries={"total_max_attempts": 1}, connect_timeout=1))
+        assert client.list_voice_connectors()["VoiceConnectors"] == []
+        assert requests.get(f"{server.url}/voice-connectors", timeout=2).status_code == 200
+        assert urllib.request.urlopen(f"{server.url}/voice-connectors", timeout=2).status == 200
+
+
+def test_the_guard_is_disarmed_after_the_last_mock() -> None:
+    with ChimeProxyMock():
+        assert socket_guard.armed()
+    assert not socket_guard.armed()
+    assert "connect" not in socket.socket.__dict__  # the socket methods are back to _socket's own
+
+
+def test_the_disarmed_guard_costs_next_to_nothing() -> None:
+    """The hook stays installed (audit hooks cannot be removed); disarmed it is one call and one global read
+    per audit event. ``id()`` raises no event; ``sys._getframe`` raises one per call."""
+    with ChimeProxyMock():
+        pass
+    assert not socket_guard.armed()
+    n = 200_000
+    per_event = min(timeit.repeat(lambda: socket_guard._hook("sys._getframe", ()), number=n, repeat=3)) / n
+    assert per_event < 2e-6, f"{per_event * 1e9:.0f} ns per audit event"
