@@ -159,3 +159,101 @@ def test_an_injected_connection_error_is_botocores_own_and_retried(
     assert [c.error_code for c in chime_proxy.calls] == ["ConnectionClosedError", None]
     chime_proxy.inject("GetVoiceConnectorProxy", connection_error="connection_closed", times=1)
     asyncio.run(get_proxy_without_retries())
+
+
+# ---- as botocore: read timeouts, virtual backoff, no credential provider (issue 23) ---------------------------
+def test_injected_latency_reaching_the_read_timeout_times_out(chime_proxy: ChimeProxyMock, voice_connector: str) -> None:
+    from botocore.config import Config
+    from botocore.exceptions import ReadTimeoutError
+
+    chime_proxy.inject("GetVoiceConnector", latency=30, times=None)
+
+    async def scenario() -> None:
+        config = Config(read_timeout=5, retries={"total_max_attempts": 2})
+        async with get_session().create_client("chime-sdk-voice", region_name="us-east-1", config=config) as c:
+            await c.get_voice_connector(VoiceConnectorId=voice_connector)
+
+    with pytest.raises(ReadTimeoutError):
+        asyncio.run(scenario())
+    assert [c.error_code for c in chime_proxy.calls] == ["ReadTimeoutError"] * 2
+    assert [c.latency for c in chime_proxy.calls] == [30.0, 30.0]
+
+
+def test_retry_waits_are_virtual_and_recorded(chime_proxy: ChimeProxyMock, voice_connector: str) -> None:
+    import time
+
+    from botocore.config import Config
+
+    chime_proxy.inject("ListProxySessions", error="ServiceFailureException", times=4)
+    before = chime_proxy.clock.time()
+
+    async def scenario() -> int:
+        config = Config(retries={"max_attempts": 4, "mode": "legacy"})
+        async with get_session().create_client("chime-sdk-voice", region_name="us-east-1", config=config) as c:
+            answer = await c.list_proxy_sessions(VoiceConnectorId=voice_connector)
+            return answer["ResponseMetadata"]["RetryAttempts"]
+
+    started = time.monotonic()
+    assert asyncio.run(scenario()) == 4
+    assert time.monotonic() - started < 2, "aiobotocore slept for real between retries"
+    backoffs = chime_proxy.calls.backoffs
+    assert backoffs[0] == 0.0 and all(b > 0 for b in backoffs[1:])
+    assert chime_proxy.clock.time() - before >= sum(backoffs)
+
+
+def test_no_credential_provider_runs_for_an_aiobotocore_client(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sessions made before the mock with a role or credential_process profile, read before it; and a client
+    made before the mock with no credentials at all: all signed with the fake key inside the mock."""
+    ran = tmp_path / "credential-process-ran"
+    script = tmp_path / "creds.sh"
+    script.write_text(f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "AKIAX", "SecretAccessKey": "s"}}\'\n')
+    script.chmod(0o755)
+    config = tmp_path / "config"
+    config.write_text(
+        f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
+        "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\nsource_profile = base\n"
+        "[profile base]\nregion = us-east-1\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n"
+        "[profile bare]\nregion = us-east-1\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")  # were STS asked: a dead loopback port
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    from aiobotocore.session import AioSession
+
+    sessions = [AioSession(profile=p) for p in ("proc", "role", "bare")]
+    for session in sessions:
+        session.get_scoped_config()
+
+    async def scenario() -> list[str]:
+        async with sessions[2].create_client("chime-sdk-voice", region_name="us-east-1") as early:
+            with ChimeProxyMock() as mock:
+                for session in sessions:
+                    async with session.create_client("chime-sdk-voice", region_name="us-east-1") as c:
+                        await c.list_voice_connectors()
+                await early.list_voice_connectors()
+                return [c.request.headers["Authorization"] for c in mock.calls]
+
+    signed = asyncio.run(scenario())
+    assert len(signed) == 4 and all("Credential=testing/" in a for a in signed)
+    assert not ran.exists(), "the credential_process ran inside the mock"
+
+
+def test_two_tasks_under_gather_each_see_their_own_mock() -> None:
+    async def one(name: str, ready: asyncio.Event, arrived: list[str]) -> list[str]:
+        with ChimeProxyMock() as mock:
+            mock.create_voice_connector(name=name)
+            arrived.append(name)
+            if len(arrived) == 2:
+                ready.set()
+            await ready.wait()
+            async with get_session().create_client("chime-sdk-voice", region_name="us-east-1") as c:
+                return [vc["Name"] for vc in (await c.list_voice_connectors())["VoiceConnectors"]]
+
+    async def main() -> list[list[str]]:
+        ready, arrived = asyncio.Event(), []
+        return list(await asyncio.gather(one("first", ready, arrived), one("second", ready, arrived)))
+
+    assert asyncio.run(main()) == [["first"], ["second"]]

@@ -728,3 +728,47 @@ def test_the_servers_access_log_keeps_no_presigned_secret(capfd: pytest.CaptureF
         requests.get(f"{server.url}/voice-connectors?X-Amz-Signature=SIG-MUST-NOT-LEAK", timeout=10)
     logged = capfd.readouterr().err
     assert "/voice-connectors?X-Amz-Signature=REDACTED" in logged and "SIG-MUST-NOT-LEAK" not in logged
+
+
+# ---- found by attacking issue 23's work ---------------------------------------------------------------------
+def test_a_password_with_a_lone_surrogate_is_stored_not_a_500() -> None:
+    with ChimeProxyMock() as mock:
+        answer = _put_raw(mock, '{"Credentials": [{"Username": "u", "Password": "\\ud800SECRET-PW"}]}')
+        assert answer.status_code == 204
+    with ChimeProxyMock() as wrong_type:
+        wrong = _put_raw(wrong_type, '{"Credentials": "\\ud800SECRET-PW"}')
+        assert wrong.status_code == 400 and "SECRET-PW" not in wrong.text
+    for call in [*mock.calls, *wrong_type.calls]:
+        assert "SECRET-PW" not in call.request.body.decode(errors="replace") + repr(call.params)
+
+
+def test_a_signature_sent_in_any_header_is_redacted() -> None:
+    import requests
+
+    with ChimeProxyMock() as mock:
+        requests.get(
+            "https://voice-chime.us-east-1.amazonaws.com/voice-connectors",
+            headers={"X-Amz-Signature": "HDR-SIG-MUST-NOT-LEAK", "Proxy-Authorization": "Basic cHJveHk6cHc="},
+            timeout=10,
+        )
+        kept = repr(mock.calls.last().request)
+    assert "HDR-SIG-MUST-NOT-LEAK" not in kept and "cHJveHk6cHc=" not in kept
+
+
+def test_a_session_token_alone_does_not_let_the_providers_run(
+    no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran = _profiles(tmp_path, monkeypatch)
+    session = boto3.Session(profile_name="proc")
+    with ChimeProxyMock() as mock:
+        session.client("chime-sdk-voice", aws_session_token="only-a-token").list_voice_connectors()
+        assert "Credential=testing/" in mock.calls.last().request.headers["Authorization"]
+    assert not ran.exists()
+
+
+def test_no_proxy_star_keeps_its_meaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "*")
+    monkeypatch.delenv("no_proxy", raising=False)
+    with ChimeProxyMock():
+        assert os.environ["NO_PROXY"] == os.environ["no_proxy"] == "*"
+    assert os.environ["NO_PROXY"] == "*" and "no_proxy" not in os.environ

@@ -28,7 +28,7 @@ from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
 REDACTED = "REDACTED"
 SECRET_MEMBERS = frozenset({"password"})  # body members (any case) that carry a secret
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-amz-security-token"})
-_SECRET_HEADER_WORDS = ("token", "secret", "password", "credential")
+_SECRET_HEADER_WORDS = ("token", "secret", "password", "credential", "signature")
 # presigned query members (SigV4 and SigV2), compared after percent-decoding and in lower case
 _SECRET_QUERY = frozenset({"x-amz-signature", "x-amz-security-token", "signature", "securitytoken"})
 _KEY_QUERY = frozenset({"x-amz-credential", "awsaccesskeyid"})
@@ -240,7 +240,7 @@ def scrub(response: WireResponse, secrets: tuple[str, ...]) -> WireResponse:
     """``response`` with any of ``secrets`` it echoes replaced by ``REDACTED`` (the same object when none is)."""
     text = response.body
     for secret in secrets:
-        spellings = {json.dumps(secret, ensure_ascii=ascii)[1:-1].encode() for ascii in (True, False)}
+        spellings = {json.dumps(secret, ensure_ascii=ascii)[1:-1].encode(errors="replace") for ascii in (True, False)}
         for spelling in spellings | {secret.encode(errors="replace")}:
             if spelling in text:
                 text = text.replace(spelling, REDACTED.encode())

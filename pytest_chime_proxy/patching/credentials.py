@@ -40,15 +40,26 @@ def _subclasses(cls: type) -> Iterator[type]:
 
 
 def _keys_not_given(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    names = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
-    return len(args) < 6 and all(kwargs.get(name) is None for name in names)  # keys are create_client's 6th+
+    """Neither key passed (positionally they are create_client's 6th and 7th arguments after the service):
+    botocore would ask the session's providers. One alone is botocore's PartialCredentialsError, left to it;
+    a session token alone does not stop botocore asking the providers, so it does not count."""
+    positional = list(args[5:7]) + [None, None]
+    key = kwargs.get("aws_access_key_id", positional[0])
+    secret = kwargs.get("aws_secret_access_key", positional[1])
+    return key is None and secret is None
 
 
 def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
         if service_name in CHIME_SERVICES and active.any_active() and _keys_not_given(args, kwargs):
-            kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+            values = list(args)
+            for index, name, fake in ((5, "aws_access_key_id", FAKE_ACCESS_KEY), (6, "aws_secret_access_key", FAKE_SECRET_KEY)):
+                if len(values) > index:
+                    values[index] = fake  # a positional None
+                else:
+                    kwargs[name] = fake
+            args = tuple(values)
         return original(session, service_name, *args, **kwargs)  # a coroutine for aiobotocore: returned as is
 
     return create_client

@@ -86,6 +86,8 @@ def governed(name: str) -> bool:
 def _no_proxy(value: str | None) -> str:
     """``value`` (a NO_PROXY list) with ``PROXY_BYPASS`` added, the caller's entries first and kept."""
     entries = [entry.strip() for entry in (value or "").split(",") if entry.strip()]
+    if entries == ["*"]:
+        return "*"  # no proxy for anything already (a list with more in it would lose that meaning)
     return ",".join(entries + [host for host in PROXY_BYPASS if host not in entries])
 
 

@@ -131,7 +131,7 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         return
     if event == "socket.getaddrinfo" or event == "socket.gethostbyname":
         _check_name("a DNS lookup of", args[0])
-    elif event == "socket.connect" or event == "socket.sendto":
+    elif event in ("socket.connect", "socket.sendto", "socket.sendmsg", "socket.bind"):
         _check_address("a connection to", args[1])
     elif event == "http.client.connect":
         _check_name("a connection to", args[1])
@@ -145,23 +145,34 @@ def armed() -> bool:
 
 
 # ``socket.connect`` is audited only after the C call has resolved a name given in the address (CPython's
-# ``getsockaddrarg`` runs first), so a name passed to a socket's connect/connect_ex/sendto is also checked
-# before the call, by wrapping those methods of ``socket.socket`` while a mock is active.
-_SOCKET_METHODS = ("connect", "connect_ex", "sendto")
+# ``getsockaddrarg`` runs first), so a name passed to a socket's connect/connect_ex/sendto/sendmsg/bind is
+# also checked before the call, by wrapping those methods of ``socket.socket`` while a mock is active. Left
+# out of reach: code calling ``_socket.socket``'s C methods directly (or bound before the mock started) with
+# a Chime name resolves it in C before any audit event; the connection itself is still refused by the hook.
+_SOCKET_METHODS = ("connect", "connect_ex", "sendto", "sendmsg", "bind")
 _saved: dict[str, Any] = {}
 
 
 def _wrap(name: str, original: Any) -> Any:
-    if name == "sendto":
+    if name == "sendto":  # sendto(data, address) or sendto(data, flags, address)
 
         def sendto(self: socket.socket, data: Any, *rest: Any) -> Any:
             _check_address("a datagram to", rest[-1] if rest else None)
             return original(self, data, *rest)
 
         return sendto
+    if name == "sendmsg":  # sendmsg(buffers[, ancdata[, flags[, address]]])
+
+        def sendmsg(self: socket.socket, *args: Any) -> Any:
+            _check_address("a message to", args[3] if len(args) > 3 else None)
+            return original(self, *args)
+
+        return sendmsg
+
+    what = "a bind to" if name == "bind" else "a connection to"
 
     def connect(self: socket.socket, address: Any) -> Any:
-        _check_address("a connection to", address)
+        _check_address(what, address)
         return original(self, address)
 
     connect.__name__ = name

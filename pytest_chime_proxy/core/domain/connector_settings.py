@@ -145,7 +145,7 @@ def _origination(value: Settings, encrypted: bool) -> Settings:
 
 # ---- termination credentials --------------------------------------------------------------------------------
 def _hash(password: str, salt: bytes) -> str:
-    return salt.hex() + ":" + hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 1000).hex()
+    return salt.hex() + ":" + hashlib.pbkdf2_hmac("sha256", password.encode("utf-8", "surrogatepass"), salt, 1000).hex()
 
 
 def put_credentials(scope: Scope, vc_id: str, credentials: list[dict[str, str]]) -> None:
