@@ -19,6 +19,7 @@ __all__ = [
     "MockOptions",
     "OptionsError",
     "OverlappingMocksError",
+    "ChimeEscapeRefused",
     "current_mock",
     "mock_chime_proxy",
 ]
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from pytest_chime_proxy.core.options import MockOptions, OptionsError
     from pytest_chime_proxy.mock import ChimeProxyMock, mock_chime_proxy
     from pytest_chime_proxy.patching.active import OverlappingMocksError
+    from pytest_chime_proxy.patching.socket_guard import ChimeEscapeRefused
     from pytest_chime_proxy.server.app import ChimeProxyServer
 
 _LAZY = {
@@ -45,6 +47,7 @@ _LAZY = {
     "MockOptions": ("core.options", "MockOptions"),
     "OptionsError": ("core.options", "OptionsError"),
     "OverlappingMocksError": ("patching.active", "OverlappingMocksError"),
+    "ChimeEscapeRefused": ("patching.socket_guard", "ChimeEscapeRefused"),
 }
 
 
@@ -53,7 +56,7 @@ def current_mock() -> ChimeProxyMock | None: ...
 @overload
 def current_mock(*, required: Literal[True]) -> ChimeProxyMock: ...
 def current_mock(*, required: bool = False) -> ChimeProxyMock | None:
-    """The mock answering this thread's requests now (e.g. inside a ``@mock_chime_proxy`` test), or None.
+    """The mock answering this context's requests now (e.g. inside a ``@mock_chime_proxy`` test), or None.
 
     ``required=True`` raises ``LookupError`` instead of returning None, so typed code needs no assert.
     """

@@ -162,7 +162,9 @@ def test_an_injected_connection_error_is_botocores_own_and_retried(
 
 
 # ---- as botocore: read timeouts, virtual backoff, no credential provider (issue 23) ---------------------------
-def test_injected_latency_reaching_the_read_timeout_times_out(chime_proxy: ChimeProxyMock, voice_connector: str) -> None:
+def test_injected_latency_reaching_the_read_timeout_times_out(
+    chime_proxy: ChimeProxyMock, voice_connector: str
+) -> None:
     from botocore.config import Config
     from botocore.exceptions import ReadTimeoutError
 
@@ -206,7 +208,9 @@ def test_no_credential_provider_runs_for_an_aiobotocore_client(tmp_path: Any, mo
     made before the mock with no credentials at all: all signed with the fake key inside the mock."""
     ran = tmp_path / "credential-process-ran"
     script = tmp_path / "creds.sh"
-    script.write_text(f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "AKIAX", "SecretAccessKey": "s"}}\'\n')
+    script.write_text(
+        f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "AKIAX", "SecretAccessKey": "s"}}\'\n'
+    )
     script.chmod(0o755)
     config = tmp_path / "config"
     config.write_text(

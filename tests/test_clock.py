@@ -232,10 +232,9 @@ def test_an_order_delay_outside_its_range_is_refused_before_anything_is_built(de
 
 def test_the_longest_order_delay_works_at_the_end_of_the_clock() -> None:
     import boto3
+    from botocore.config import Config
 
     from pytest_chime_proxy.core.domain.clock import LATEST
-
-    from botocore.config import Config
 
     with ChimeProxyMock(clock=Clock(LATEST), order_delay=timedelta(days=30)) as mock:
         client = boto3.client("chime-sdk-voice", region_name="us-east-1", config=Config(read_timeout=10**6))

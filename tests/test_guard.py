@@ -209,7 +209,11 @@ try:
     TRANSPORTS["aiobotocore"] = _via_aiobotocore
 except ImportError:  # not installed in every test run (its botocore pin is narrow)
     pass
-ANSWERED_IN_PROCESS = ("botocore", "requests", "aiobotocore")  # the adapters answer these; the guard is the net under them
+ANSWERED_IN_PROCESS = (
+    "botocore",
+    "requests",
+    "aiobotocore",
+)  # the adapters answer these; the guard is the net under them
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -222,7 +226,12 @@ def test_no_spelling_through_any_transport_gets_past_the_guard(
     transport: str, spelling: tuple[str, str], client_made_before: bool
 ) -> None:
     authority, host = spelling
-    before = _chime_client(authority) if client_made_before and transport == "botocore" else None
+    before = None
+    if client_made_before and transport == "botocore":
+        try:
+            before = _chime_client(authority)
+        except ValueError:  # botocore refuses such an endpoint: no client, nothing can be sent
+            return
     with ChimeProxyMock() as mock:
         try:
             TRANSPORTS[transport](authority, host, before)

@@ -677,7 +677,7 @@ def _put_raw(mock: ChimeProxyMock, body: str, **headers: str) -> Any:
 )
 def test_a_sensitive_member_of_the_wrong_type_is_never_echoed(credentials: str) -> None:
     with ChimeProxyMock() as mock:
-        answer = _put_raw(mock, '{"Credentials": %s}' % credentials)
+        answer = _put_raw(mock, '{"Credentials": ' + credentials + "}")
         call = mock.calls.last()
     assert answer.status_code == 400 and answer.headers["x-amzn-ErrorType"] == "BadRequestException"
     assert "failed to satisfy constraint" in answer.json()["Message"]

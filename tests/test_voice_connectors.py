@@ -333,7 +333,8 @@ def test_settings_of_an_unknown_connector_are_not_found(client: Any, chime_proxy
 def test_deleting_termination_credentials_with_a_repeated_name_is_a_bad_request(client: Any, chime_proxy: Any) -> None:
     vc = _create(client)["VoiceConnectorId"]
     client.put_voice_connector_termination_credentials(
-        VoiceConnectorId=vc, Credentials=[{"Username": "pbx-a", "Password": "p1"}, {"Username": "pbx-b", "Password": "p2"}]
+        VoiceConnectorId=vc,
+        Credentials=[{"Username": "pbx-a", "Password": "p1"}, {"Username": "pbx-b", "Password": "p2"}],
     )
     with pytest.raises(client.exceptions.BadRequestException, match="more than once"):
         client.delete_voice_connector_termination_credentials(VoiceConnectorId=vc, Usernames=["pbx-a", "pbx-a"])

@@ -217,7 +217,9 @@ def _walk(spec: _spec.Spec, shape_name: str, value: Any, found: list[str]) -> An
     return REDACTED
 
 
-def for_input(redacted: Redacted, request: WireRequest, namespace: str, input_shape: str | None, given: dict[str, Any]) -> tuple[Redacted, dict[str, Any]]:
+def for_input(
+    redacted: Redacted, request: WireRequest, namespace: str, input_shape: str | None, given: dict[str, Any]
+) -> tuple[Redacted, dict[str, Any]]:
     """Once the operation is known: its parameters as kept, and the request's body redacted by the input
     shape too (``_walk``), when the shape holds a secret; otherwise what name-based redaction gave."""
     if input_shape is None or input_shape not in _holders(namespace):

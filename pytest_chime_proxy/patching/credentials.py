@@ -35,7 +35,8 @@ _saved: list[tuple[type, str, Any]] = []  # (class, attribute, what its own __di
 
 def _subclasses(cls: type) -> Iterator[type]:
     yield cls
-    for sub in cls.__subclasses__():
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
         yield from _subclasses(sub)
 
 
@@ -54,7 +55,10 @@ def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
         if service_name in CHIME_SERVICES and active.any_active() and _keys_not_given(args, kwargs):
             values = list(args)
-            for index, name, fake in ((5, "aws_access_key_id", FAKE_ACCESS_KEY), (6, "aws_secret_access_key", FAKE_SECRET_KEY)):
+            for index, name, fake in (
+                (5, "aws_access_key_id", FAKE_ACCESS_KEY),
+                (6, "aws_secret_access_key", FAKE_SECRET_KEY),
+            ):
                 if len(values) > index:
                     values[index] = fake  # a positional None
                 else:

@@ -61,7 +61,15 @@ REMOVED = (
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 NO_PROXY_VARIABLES = ("NO_PROXY", "no_proxy")
 # what a proxy must never see while a mock is active (the suffix form covers every *.chime.aws.amazon.com)
-PROXY_BYPASS = ("localhost", "127.0.0.1", "::1", "[::1]", ".localhost", "service.chime.aws.amazon.com", ".chime.aws.amazon.com")
+PROXY_BYPASS = (
+    "localhost",
+    "127.0.0.1",
+    "::1",
+    "[::1]",
+    ".localhost",
+    "service.chime.aws.amazon.com",
+    ".chime.aws.amazon.com",
+)
 FIXED: Mapping[str, str] = {
     "AWS_EC2_METADATA_DISABLED": "true",
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
