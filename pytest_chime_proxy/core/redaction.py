@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from pytest_chime_proxy.core.wire import spec as _spec
+from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY
 from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
 
 REDACTED = "REDACTED"
@@ -38,7 +39,7 @@ MIN_SCRUBBED = 4  # a shorter secret value is not searched for in answers (it wo
 
 def keep_key(key: str) -> str:
     """An access key id as kept: the fake key and a 12-digit account id whole (moto's rule), any other cut."""
-    return key if key == "testing" or (len(key) == 12 and key.isdigit()) else key[:4] + REDACTED
+    return key if key == FAKE_ACCESS_KEY or (len(key) == 12 and key.isdigit()) else key[:4] + REDACTED
 
 
 def authorization(value: str, found: list[str] | None = None) -> str:

@@ -25,9 +25,9 @@ import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from pytest_chime_proxy.patching import active, aiobotocore_send
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
-from pytest_chime_proxy.patching.transport import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 
 CHIME_SERVICES = ("chime", "chime-sdk-voice")
 _saved: list[tuple[type, str, Any]] = []  # (class, attribute, what its own __dict__ held) to put back
