@@ -70,14 +70,15 @@ def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def given_in_code(credentials: Any) -> bool:
-    """Static keys passed in code: botocore's plain ``Credentials`` with no provider ``method`` (the env,
-    config and credential files set one; refreshable credentials are never static)."""
+    """Static keys passed in code: botocore's plain ``Credentials`` whose ``method`` is ``explicit`` (keys
+    passed to ``create_client``) or none (``Session.set_credentials``); the environment, config and credential
+    files set another, and refreshable credentials are never static."""
     from botocore.credentials import Credentials, RefreshableCredentials
 
     return (
         isinstance(credentials, Credentials)
         and not isinstance(credentials, RefreshableCredentials)
-        and getattr(credentials, "method", None) is None
+        and getattr(credentials, "method", None) in (None, "explicit")
     )
 
 
