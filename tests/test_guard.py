@@ -81,10 +81,12 @@ def beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # a client made before a mock looks no further
     monkeypatch.delenv("no_proxy", raising=False)
     _escaped = escaped = []
+    urllib.request.install_opener(None)  # urlopen's opener keeps the proxies it was built with: build anew
     try:
         yield escaped
     finally:
         _escaped = None
+        urllib.request.install_opener(None)  # and forget this test's proxies for the tests that follow
     assert escaped == [], f"something got past the guard: {escaped}"
 
 
