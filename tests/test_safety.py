@@ -775,3 +775,20 @@ def test_no_proxy_star_keeps_its_meaning(monkeypatch: pytest.MonkeyPatch) -> Non
     with ChimeProxyMock():
         assert os.environ["NO_PROXY"] == os.environ["no_proxy"] == "*"
     assert os.environ["NO_PROXY"] == "*" and "no_proxy" not in os.environ
+
+
+def test_a_map_key_the_model_marks_sensitive_is_not_echoed_in_the_path() -> None:
+    import requests
+
+    with ChimeProxyMock():
+        answer = requests.post(
+            "https://voice-chime.us-east-1.amazonaws.com/sip-media-applications/x/calls",
+            json={
+                "FromPhoneNumber": "+12065550100",
+                "ToPhoneNumber": "+12065550101",
+                "SipHeaders": {"KEY-NOT-ECHOED": 5},
+            },
+            timeout=10,
+        )
+    assert answer.status_code == 400 and "'sipHeaders.*'" in answer.json()["Message"]
+    assert "KEY-NOT-ECHOED" not in answer.text

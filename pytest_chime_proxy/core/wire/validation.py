@@ -201,8 +201,9 @@ def _describe(spec: _spec.Spec, shape_name: str, loc: tuple[Any, ...]) -> tuple[
             parts.append(f"{step + 1}.member")
             shape_at = shape["member"]["shape"]
         elif shape["type"] == "map" and isinstance(step, str):
-            # pydantic names a map entry by its key, then "[key]" when the key itself failed
-            parts.append(step)
+            # pydantic names a map entry by its key, then "[key]" when the key itself failed; a key the model
+            # marks sensitive is not echoed in the path either
+            parts.append("*" if holds_sensitive(spec.namespace, shape["key"]["shape"]) else step)
             shape_at = shape["value"]["shape"]
         else:  # pydantic's own loc steps (e.g. 'literal[...]') add nothing a person needs
             continue
