@@ -152,7 +152,11 @@ class Clock:
         ``END``; never refused (a negative or non-finite wait is no wait)."""
         if not seconds > 0 or not math.isfinite(seconds):
             return
-        self._offset += max(0.0, min(seconds, _END_TS - self.time()))
+        step = max(0.0, min(seconds, _END_TS - self.time()))
+        if self._source is not None:  # the application's clocks follow (see ``link``)
+            self._source.shift(step)
+        else:
+            self._offset += step
 
     def set(self, when: When) -> datetime:
         """Pin the clock at ``when`` (a datetime, ISO 8601 text or epoch seconds); it stays there until moved.
