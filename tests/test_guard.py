@@ -98,6 +98,9 @@ HOSTS = (
     "voice-chime.us-east-1.api.aws",
     "chime.us-east-1.amazonaws.com",
     "service.chime.aws.amazon.com",
+    "voice-chime.cn-north-1.amazonaws.com.cn",
+    "voice-chime.us-isob-east-1.sc2s.sgov.gov",
+    "chime.us-east-1.api.aws",
 )
 FULLWIDTH = {c: chr(ord(c) - 0x61 + 0xFF41) for c in "abcdefghijklmnopqrstuvwxyz"}
 
@@ -330,3 +333,26 @@ def test_every_socket_method_taking_a_name_is_guarded_before_it_resolves(call: s
             raw.sendto(b"x", (host, 53))
         else:
             raw.connect_ex((host, 443))
+
+
+def test_every_aws_partition_dns_suffix_is_a_chime_domain() -> None:
+    """By construction from botocore's own data: a Chime host in any partition (plain or dual-stack) is the
+    fake's, so no new partition's spelling is left for the guard to miss."""
+    import json
+    import os
+
+    import botocore
+
+    from pytest_chime_proxy.core.wire import routing
+
+    with open(os.path.join(os.path.dirname(botocore.__file__), "data", "partitions.json")) as file:
+        partitions = json.load(file)["partitions"]
+    suffixes = {value for p in partitions for key, value in p["outputs"].items() if key.endswith("Suffix")}
+    assert suffixes <= set(routing.AWS_DNS_SUFFIXES), sorted(suffixes - set(routing.AWS_DNS_SUFFIXES))
+    for suffix in suffixes:
+        assert routing.resolve_host(f"voice-chime.us-east-1.{suffix}") is not None, suffix
+
+
+def test_a_reverse_lookup_of_a_chime_name_is_refused() -> None:
+    with ChimeProxyMock(), pytest.raises(ChimeEscapeRefused):
+        socket.gethostbyaddr("voice-chime.us-east-1.amazonaws.com")

@@ -792,3 +792,43 @@ def test_a_map_key_the_model_marks_sensitive_is_not_echoed_in_the_path() -> None
         )
     assert answer.status_code == 400 and "'sipHeaders.*'" in answer.json()["Message"]
     assert "KEY-NOT-ECHOED" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "AWS4-HMAC-SHA256Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/chime/aws4_request,"
+        "SignedHeaders=host,Signature=deadbeefcafe1234",
+        "AWS4-HMAC-SHA256\tCredential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/chime/aws4_request,"
+        "SignedHeaders=host,Signature=deadbeefcafe1234",
+        "Bearer\tdeadbeefcafe1234AKIAIOSFODNN7EXAMPLE",
+    ],
+)
+def test_an_authorization_header_with_no_space_after_its_scheme_is_redacted(header: str) -> None:
+    import requests
+
+    from pytest_chime_proxy import mock_chime_proxy
+
+    with mock_chime_proxy() as mock:
+        requests.get("https://voice-chime.us-east-1.amazonaws.com/voice-connectors", headers={"Authorization": header})
+        kept = mock.calls.last().request.headers["Authorization"]
+    assert "AKIAIOSFODNN7EXAMPLE" not in kept and "deadbeefcafe1234" not in kept, kept
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_secret_in_a_body_of_another_unicode_encoding_is_redacted(encoding: str) -> None:
+    import json
+
+    import requests
+
+    body = json.dumps({"Credentials": [{"Username": "u", "Password": "hunter2hunter2"}]}).encode(encoding)
+    from pytest_chime_proxy import mock_chime_proxy
+
+    with mock_chime_proxy() as mock:
+        vc = mock.create_voice_connector()
+        requests.put(
+            f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{vc}/termination/credentials?operation=put",
+            data=body,
+        )
+        kept = mock.calls.last().request.body
+    assert "hunter2hunter2".encode(encoding)[2:] not in kept and b"hunter2hunter2" not in kept, kept

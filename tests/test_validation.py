@@ -57,13 +57,21 @@ def operations(namespace: str) -> list[str]:
 
 
 def baseline(namespace: str, operation: str, ctx: Context) -> dict[str, Any]:
-    """A request to ``operation`` with every member set to a valid value generated from the installed model's
-    input shape, and the context's ids where a member names a resource."""
-    import botocore.session
+    """A request to ``operation`` with every member set to a valid value generated from the input shape of the
+    fake's snapshot (an older installed model may lack a pattern the snapshot has: its values could break it),
+    and the context's ids where a member names a resource."""
+    import json
+    from pathlib import Path
 
-    raw = botocore.session.get_session().get_service_data(namespace)
-    shape = raw["operations"][operation].get("input", {}).get("shape")
+    import pytest_chime_proxy
+
+    snapshot = Path(pytest_chime_proxy.__file__).parent / "core" / "wire" / "specs" / f"{namespace}.json"
+    raw = json.loads(snapshot.read_text())
+    shape = raw["operations"][operation].get("input")
     params: dict[str, Any] = model_values.example(raw, shape) if shape else {}
+    model = _service_model(namespace)
+    if model is not None:  # only what the installed model can send (an older model lacks newer members)
+        params = _known(params, model.operation_model(operation).input_shape)
     for member, attribute in IDS.items():
         if member in params:
             params[member] = getattr(ctx, attribute)
@@ -200,6 +208,19 @@ def _snapshot_constraints(namespace: str, operation: str, path: tuple[Any, ...])
         else:
             return None
     return _constraints(shape, shape.get("enum"))
+
+
+def _known(value: Any, shape: Any) -> Any:
+    """``value`` with the members ``shape`` (an installed botocore shape) does not have left out, at any depth."""
+    if shape is None:
+        return value
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return {k: _known(v, shape.members[k]) for k, v in value.items() if k in shape.members}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [_known(v, shape.member) for v in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {k: _known(v, shape.value) for k, v in value.items()}
+    return value
 
 
 def _service_model(namespace: str) -> Any:

@@ -33,6 +33,8 @@ _SECRET_HEADER_WORDS = ("token", "secret", "password", "credential", "signature"
 # presigned query members (SigV4 and SigV2), compared after percent-decoding and in lower case
 _SECRET_QUERY = frozenset({"x-amz-signature", "x-amz-security-token", "signature", "securitytoken"})
 _KEY_QUERY = frozenset({"x-amz-credential", "awsaccesskeyid"})
+_SCHEME = re.compile(r"\s*([A-Za-z0-9-]*)")
+_SIGV4_SCHEME = re.compile(r"\s*(AWS4-[A-Za-z0-9-]*?)(?=\s|,|Credential\b|SignedHeaders\b|Signature\b|$)", re.I)
 _SIGV4_PART = re.compile(r"\s*([A-Za-z-]+)\s*=\s*(.*?)\s*$", re.S)
 MIN_SCRUBBED = 4  # a shorter secret value is not searched for in answers (it would mangle every message)
 
@@ -45,11 +47,14 @@ def keep_key(key: str) -> str:
 def authorization(value: str, found: list[str] | None = None) -> str:
     """An Authorization header as kept: SigV4's credential scope (key id cut) and signed headers, nothing else;
     whatever the spacing around ``=`` and ``,``. Any other scheme keeps only its name."""
-    scheme, _, rest = value.strip().partition(" ")
-    if not scheme.upper().startswith("AWS4-"):
-        if found is not None:
-            found.append(rest.strip())
-        return f"{scheme} {REDACTED}" if rest else REDACTED
+    sigv4 = _SIGV4_SCHEME.match(value)  # the scheme may be followed by any whitespace, or by nothing at all
+    if sigv4 is None:  # any other scheme: its name (letters, digits, dashes) and nothing after it
+        scheme = _SCHEME.match(value).group(1)  # type: ignore[union-attr]  # the pattern matches any text
+        rest = value.strip()[len(scheme) :].strip()
+        if found is not None and rest:
+            found.append(rest)
+        return f"{scheme} {REDACTED}" if scheme and rest else REDACTED
+    scheme, rest = sigv4.group(1), value[sigv4.end() :]
     parts = []
     for part in rest.split(","):
         m = _SIGV4_PART.match(part)
@@ -138,7 +143,11 @@ def _strings(value: Any) -> list[str]:
 
 
 # a secret member's name in any case, or a JSON escape that could spell one: one C-speed scan, no copy
-_MAY_HOLD_SECRET = re.compile(b"(?i)" + b"|".join(re.escape(n.encode()) for n in sorted(SECRET_MEMBERS)) + rb"|\\u")
+# a member's name in ASCII, an escape, or a body that is not ASCII-compatible (UTF-16/32, which JSON readers
+# accept: its NUL bytes or byte-order mark) may hide a secret: such a body is read as JSON and redacted
+_MAY_HOLD_SECRET = re.compile(
+    b"(?i)" + b"|".join(re.escape(n.encode()) for n in sorted(SECRET_MEMBERS)) + rb"|\\u|\x00|\A(?:\xfe\xff|\xff\xfe)"
+)
 
 
 def _may_hold_secret(body: bytes) -> bool:

@@ -129,7 +129,7 @@ def _check_written(data: Any) -> None:
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     if not _armed:
         return
-    if event == "socket.getaddrinfo" or event == "socket.gethostbyname":
+    if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"):
         _check_name("a DNS lookup of", args[0])
     elif event in ("socket.connect", "socket.sendto", "socket.sendmsg", "socket.bind"):
         _check_address("a connection to", args[1])

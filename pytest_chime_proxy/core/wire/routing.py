@@ -10,10 +10,30 @@ from urllib.parse import unquote
 
 from pytest_chime_proxy.core.wire import spec as _spec
 
-# voice-chime.<region>.amazonaws.com (also -fips, and the dual-stack api.aws form)
-_VOICE_HOST = re.compile(r"^voice-chime(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)$")
+# Every DNS suffix of every AWS partition, plain and dual-stack (botocore's data/partitions.json; a test keeps
+# this list a superset of the installed botocore's): a Chime host in any partition is the fake's while a mock is
+# active, so raw HTTP to voice-chime.cn-north-1.amazonaws.com.cn is answered too, never sent.
+AWS_DNS_SUFFIXES = (
+    "amazonaws.com",
+    "amazonaws.com.cn",
+    "amazonaws.eu",
+    "api.amazonwebservices.com.cn",
+    "api.amazonwebservices.eu",
+    "api.aws",
+    "api.aws.hci.ic.gov",
+    "api.aws.ic.gov",
+    "api.aws.scloud",
+    "api.cloud-aws.adc-e.uk",
+    "c2s.ic.gov",
+    "cloud.adc-e.uk",
+    "csp.hci.ic.gov",
+    "sc2s.sgov.gov",
+)
+_SUFFIX = "(?:" + "|".join(re.escape(s) for s in AWS_DNS_SUFFIXES) + ")"
+# voice-chime.<region>.<suffix> (also -fips)
+_VOICE_HOST = re.compile(rf"^voice-chime(?:-fips)?\.([a-z0-9-]+)\.{_SUFFIX}$")
 # botocore 1.37.1 sends legacy calls to chime.us-east-1.amazonaws.com; the REST reference to the global host
-_LEGACY_HOST = re.compile(r"^(?:chime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com|service\.chime\.aws\.amazon\.com)$")
+_LEGACY_HOST = re.compile(rf"^(?:chime(?:-fips)?\.([a-z0-9-]+)\.{_SUFFIX}|service\.chime\.aws\.amazon\.com)$")
 LEGACY_HOME_REGION = "us-east-1"
 # AWS's samples and most published Chime code call the legacy API at https://service.chime.aws.amazon.com/console
 CONSOLE_PREFIX = "/console"
