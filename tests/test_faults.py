@@ -526,3 +526,9 @@ def test_an_unknown_fault_option_is_named() -> None:
 
     with pytest.raises(ValueError, match=r"unknown option\(s\) \['eror'\]"):
         ChimeProxyMock().inject("GetProxySession", eror="NotFoundException")  # type: ignore[call-arg]
+
+
+def test_a_misspelt_operation_is_named_with_its_closest_operation(chime_proxy: Any) -> None:
+    with pytest.raises(ValueError, match="did you mean 'CreateProxySession'"):
+        chime_proxy.inject("CreateProxySesion", error="NotFoundException")
+    assert list(chime_proxy.faults) == []

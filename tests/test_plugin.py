@@ -489,3 +489,10 @@ def test_every_boolean_option_is_an_ini_default(pytester: pytest.Pytester) -> No
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_misspelt_option_is_named_with_its_closest_option() -> None:
+    from pytest_chime_proxy import ChimeProxyMock, OptionsError
+
+    with pytest.raises(OptionsError, match="did you mean 'region' for 'regoin'"):
+        ChimeProxyMock(regoin="us-east-1")  # type: ignore[call-arg]

@@ -15,6 +15,7 @@ declares that error (the service never answers GetProxySession with ResourceLimi
 
 from __future__ import annotations
 
+import difflib
 import random
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -157,7 +158,11 @@ class FaultRule:
     def _validate(self) -> None:
         operations = _operation_names()
         if self.operation != "*" and self.operation not in operations:
-            raise ValueError(f"inject(): unknown operation {self.operation!r}; use '*' or one of {sorted(operations)}")
+            close = difflib.get_close_matches(self.operation, operations, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(
+                f"inject(): unknown operation {self.operation!r}; {hint}use '*' or one of {sorted(operations)}"
+            )
         if self.error is not None and self.connection_error is not None:
             raise ValueError("inject(): give error= or connection_error=, not both")
         if self.error is None and self.connection_error is None and not self.latency:
