@@ -6,5 +6,40 @@ this folder on ``sys.path``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import boto3
+import pytest
+
 PAIR = ["+14015550101", "+12065550100"]
 """The participants of the REST reference's CreateProxySession sample."""
+
+PROFILE_KEY = "AKIAPROFILEKEYMUSTNOT"
+"""The access key id of the profiles ``credential_profiles`` writes: it must never reach the fake."""
+
+
+def credential_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config with a credential_process profile (it writes a marker), a role profile, an SSO profile and a
+    profile with no keys (IMDS would be next in the chain); nothing in it names a non-loopback address."""
+    ran = tmp_path / "credential-process-ran"
+    script = tmp_path / "creds.sh"
+    script.write_text(
+        f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "{PROFILE_KEY}", "SecretAccessKey": "s"}}\'\n'
+    )
+    script.chmod(0o755)
+    config = tmp_path / "config"
+    config.write_text(
+        f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
+        "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\nsource_profile = base\n"
+        f"[profile base]\nregion = us-east-1\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s\n"
+        "[profile sso]\nregion = us-east-1\nsso_start_url = http://127.0.0.1:9/start\nsso_region = us-east-1\n"
+        "sso_account_id = 111122223333\nsso_role_name = r\n"
+        "[profile bare]\nregion = us-east-1\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")  # were IMDS asked: loopback
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    return ran

@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from helpers import PAIR
+from helpers import PAIR, credential_profiles
 
 pytest.importorskip(
     "aiobotocore",
@@ -206,25 +206,9 @@ def test_retry_waits_are_virtual_and_recorded(chime_proxy: ChimeProxyMock, voice
 def test_no_credential_provider_runs_for_an_aiobotocore_client(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Sessions made before the mock with a role or credential_process profile, read before it; and a client
     made before the mock with no credentials at all: all signed with the fake key inside the mock."""
-    ran = tmp_path / "credential-process-ran"
-    script = tmp_path / "creds.sh"
-    script.write_text(
-        f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "AKIAX", "SecretAccessKey": "s"}}\'\n'
-    )
-    script.chmod(0o755)
-    config = tmp_path / "config"
-    config.write_text(
-        f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
-        "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\nsource_profile = base\n"
-        "[profile base]\nregion = us-east-1\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n"
-        "[profile bare]\nregion = us-east-1\n"
-    )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    ran = credential_profiles(tmp_path, monkeypatch)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")  # were STS asked: a dead loopback port
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
     from aiobotocore.session import AioSession
 
     sessions = [AioSession(profile=p) for p in ("proc", "role", "bare")]

@@ -11,10 +11,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from helpers import PROFILE_KEY
 
 from pytest_chime_proxy import ChimeProxyMock, Clock, OptionsError, mock_chime_proxy
-
-PROFILE_KEY = "AKIAPROFILEKEYMUSTNOT"
 
 
 @pytest.fixture

@@ -27,12 +27,12 @@ import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
+from helpers import PROFILE_KEY, credential_profiles
 
 from pytest_chime_proxy import ChimeProxyMock
 from pytest_chime_proxy.plugin import legacy_chime_available
 
 REAL_KEY = "AKIAREALKEYMUSTNOTLEAK"
-PROFILE_KEY = "AKIAPROFILEKEYMUSTNOT"
 REAL_TOKEN = "REAL-SESSION-TOKEN-MUST-NOT-LEAK"
 
 
@@ -489,23 +489,7 @@ def test_an_endpoint_only_one_parser_reads_as_loopback_is_answered_in_process(
 def test_a_session_made_before_the_mock_runs_no_credential_provider_inside_it(
     no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ran = tmp_path / "credential-process-ran"
-    script = tmp_path / "creds.sh"
-    script.write_text(
-        f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "{PROFILE_KEY}", "SecretAccessKey": "s"}}\'\n'
-    )
-    script.chmod(0o755)
-    config = tmp_path / "config"
-    config.write_text(
-        f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
-        "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\n"
-        "source_profile = base\n[profile base]\nregion = us-east-1\n"
-        f"aws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s\n"
-    )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
+    ran = credential_profiles(tmp_path, monkeypatch)
     sessions = [boto3.Session(profile_name="proc"), boto3.Session(profile_name="role")]  # before the mock
     with ChimeProxyMock() as mock:
         for session in sessions:
@@ -585,33 +569,6 @@ def test_bearer_tokens_and_boto2_keys_are_out_of_reach_under_a_mock(monkeypatch:
 
 
 # ---- issue 23: credentials of every session kind, secrets at the pipeline's entry ---------------------------
-def _profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A config with a credential_process profile (it writes a marker), a role profile, an SSO profile and a
-    profile with no keys (IMDS would be next in the chain); nothing in it names a non-loopback address."""
-    ran = tmp_path / "credential-process-ran"
-    script = tmp_path / "creds.sh"
-    script.write_text(
-        f'#!/bin/sh\ntouch {ran}\necho \'{{"Version": 1, "AccessKeyId": "{PROFILE_KEY}", "SecretAccessKey": "s"}}\'\n'
-    )
-    script.chmod(0o755)
-    config = tmp_path / "config"
-    config.write_text(
-        f"[profile proc]\nregion = us-east-1\ncredential_process = {script}\n"
-        "[profile role]\nregion = us-east-1\nrole_arn = arn:aws:iam::111122223333:role/r\nsource_profile = base\n"
-        f"[profile base]\nregion = us-east-1\naws_access_key_id = {PROFILE_KEY}\naws_secret_access_key = s\n"
-        "[profile sso]\nregion = us-east-1\nsso_start_url = http://127.0.0.1:9/start\nsso_region = us-east-1\n"
-        "sso_account_id = 111122223333\nsso_role_name = r\n"
-        "[profile bare]\nregion = us-east-1\n"
-    )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")  # were IMDS asked: loopback
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-    return ran
-
-
 PROFILES = ("proc", "role", "sso", "bare")
 
 
@@ -620,7 +577,7 @@ def test_no_credential_provider_runs_for_a_chime_client_of_any_session(
 ) -> None:
     """boto3 and botocore sessions, made before the mock and inside it, clients made before and inside: every
     call is signed with the fake key, the credential process never runs, nothing reaches STS, SSO or IMDS."""
-    ran = _profiles(tmp_path, monkeypatch)
+    ran = credential_profiles(tmp_path, monkeypatch)
     before = [boto3.Session(profile_name=p) for p in PROFILES]
     before += [botocore.session.Session(profile=p) for p in PROFILES]
     for session in before:  # the profile is read before the mock, as a long-lived session has it
@@ -761,7 +718,7 @@ def test_a_signature_sent_in_any_header_is_redacted() -> None:
 def test_a_session_token_alone_does_not_let_the_providers_run(
     no_network: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ran = _profiles(tmp_path, monkeypatch)
+    ran = credential_profiles(tmp_path, monkeypatch)
     session = boto3.Session(profile_name="proc")
     with ChimeProxyMock() as mock:
         session.client("chime-sdk-voice", aws_session_token="only-a-token").list_voice_connectors()
