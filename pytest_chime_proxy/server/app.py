@@ -25,7 +25,7 @@ an unsigned request, work without a real account.
 Bounds (each an argument and an option of the console script, stated in docs/server-and-integrations.md):
 worker threads, open connections (lowered to fit the process's file-descriptor limit), request body bytes,
 idle-connection timeout, and the call log's calls and bytes. Warm at start: the pipeline's tables are built
-before the first connection is accepted (``pipeline.warm``).
+before the first connection is accepted (``core.warm``).
 
 Faults: rules added in-process (``server.mock.inject``) or through ``/_chime_proxy/faults`` apply as they do
 in-process; over HTTP every injected connection error (whatever its kind) is the connection closed without an
@@ -166,10 +166,10 @@ class ChimeProxyServer:
         OSError at once."""
         if self._listener is not None:
             return self
-        from pytest_chime_proxy.core import pipeline
+        from pytest_chime_proxy.core import warm
         from pytest_chime_proxy.server.serving import Limits, Listener
 
-        pipeline.warm()  # before the first connection: nothing is built by request threads
+        warm.warm()  # before the first connection: nothing is built by request threads
         limits = Limits(
             threads=self.threads,
             connections=self.max_connections,
