@@ -66,3 +66,36 @@ def test_routing_agrees_with_trying_every_route_in_order(namespace: str) -> None
                     path,
                     query,
                 )
+
+
+class _Text(str):
+    """A str subclass: equal to its text, but not a plain string (the helpers' checked-input cache skips it)."""
+
+
+@pytest.mark.parametrize(
+    ("argument", "valid", "look_alike"),
+    [
+        ("require_encryption", True, 1),  # True == 1 and hash(True) == hash(1): only the boolean is valid
+        ("require_encryption", False, 0),
+        ("name", "ok-name", "x" * 257),
+        ("countries", ["US"], ["USA"]),
+        ("default_session_expiry_minutes", 60, 0),
+    ],
+)
+def test_an_input_found_valid_before_does_not_let_a_look_alike_through(
+    chime_proxy: Any, chime_sdk_voice: Any, argument: str, valid: Any, look_alike: Any
+) -> None:
+    """The helpers remember inputs they found valid (a fixture passes the same ones every test): an input that
+    merely compares equal to one is still checked and refused, and leaves nothing behind."""
+    chime_proxy.create_voice_connector(**{argument: valid})
+    before = chime_sdk_voice.list_voice_connectors()["VoiceConnectors"]
+    with pytest.raises(ValueError, match=f"create_voice_connector: .*{argument}"):
+        chime_proxy.create_voice_connector(["+19135550142"], **{argument: look_alike})
+    assert chime_sdk_voice.list_voice_connectors()["VoiceConnectors"] == before
+
+
+def test_a_str_subclass_is_checked_each_time(chime_proxy: Any) -> None:
+    vc = chime_proxy.create_voice_connector(name=_Text("sub"))
+    assert vc
+    with pytest.raises(ValueError, match="name"):
+        chime_proxy.create_voice_connector(["+19135550142"], name=_Text("y" * 300))

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from botocore.endpoint import Endpoint
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pytest_chime_proxy
 from pytest_chime_proxy import ChimeProxyMock
@@ -216,3 +218,62 @@ def test_the_clock_of_a_mock_does_not_move_real_time(chime_proxy: Any) -> None:
     before = time.time()
     chime_proxy.clock.advance(days=365)
     assert time.time() - before < 60
+
+
+# ---- the environment, as a property: any caller environment, any overlap, any stop order --------------------
+_NAMES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL_X",
+    "AWS_BEARER_TOKEN_Y",
+    "BOTO_CONFIG",
+    "NO_PROXY",
+    "no_proxy",
+    "HOME_LIKE_OTHER",
+)
+
+
+@given(
+    caller=st.dictionaries(st.sampled_from(_NAMES), st.sampled_from(["", "a", "real-ish", "x,y"]), max_size=6),
+    count=st.integers(1, 3),
+    order=st.randoms(use_true_random=False),
+    inside=st.dictionaries(st.sampled_from(_NAMES), st.sampled_from(["set-inside"]), max_size=3),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_environment_is_back_exactly_after_any_stop_order(
+    caller: dict[str, str], count: int, order: Any, inside: dict[str, str]
+) -> None:
+    """While mocks are active the innermost one's environment is in force (secrets and endpoint moves gone,
+    the fake keys set); once the last stops, every variable is the caller's again and a governed one the test
+    set inside is gone, whatever order they stop in."""
+    from pytest_chime_proxy.patching.environment import READ_PREFIXES, governed
+
+    saved, mocks = dict(os.environ), []
+    try:
+        for name in _NAMES:
+            os.environ.pop(name, None)
+        os.environ.update(caller)
+        before = dict(os.environ)
+        mocks += [ChimeProxyMock().start() for _ in range(count)]
+        for name in os.environ:
+            assert not governed(name), name
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+        os.environ.update(inside)
+        stopping = list(mocks)
+        order.shuffle(stopping)
+        for mock in stopping:
+            mock.stop()
+            if pytest_chime_proxy.current_mock() is not None:
+                assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+                assert not any(governed(name) and value != "set-inside" for name, value in os.environ.items())
+        written = {name for mock in mocks for name in mock._env._wanted}  # what the mocks set or removed
+        assert written <= {name for name in written if name.startswith(READ_PREFIXES)}
+        kept = {k: v for k, v in inside.items() if k not in written and not governed(k)}  # the test's business
+        assert dict(os.environ) == {**before, **kept}
+    finally:
+        for mock in mocks:
+            mock.stop()
+        os.environ.clear()
+        os.environ.update(saved)

@@ -221,3 +221,29 @@ def test_the_default_numbers_known_countries_are_libphonenumbers() -> None:
     assert set(DEFAULT_PHONE_NUMBERS) <= set(KNOWN_COUNTRIES)
     for number, country in KNOWN_COUNTRIES.items():
         assert phonenumbers.region_code_for_number(phonenumbers.parse(number)) == country
+
+
+def test_numbers_abroad_are_found_after_sys_modules_was_put_back() -> None:
+    """pytester's in-process runs put ``sys.modules`` back as it was: the phonenumbers copy the fake found may
+    leave it, and a new copy gets each country's metadata from then on. The fake follows the new copy."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import sys, boto3
+        from pytest_chime_proxy import ChimeProxyMock
+        with ChimeProxyMock():
+            client = boto3.client("chime-sdk-voice", region_name="us-east-1")
+            search = client.search_available_phone_numbers
+            assert search(Country="GB", PhoneNumberType="Local")["E164PhoneNumbers"]
+            for name in [n for n in sys.modules if "phonenumbers" in n]:
+                del sys.modules[name]
+            import phonenumbers  # a new copy, as code after a pytester run would import it
+            print(len(search(Country="FR", PhoneNumberType="Local")["E164PhoneNumbers"]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) > 0

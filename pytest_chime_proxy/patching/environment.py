@@ -76,6 +76,9 @@ FIXED: Mapping[str, str] = {
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
 }
 
+# what a mock reads (the caller's settings, the proxy bypass) covers every variable it writes
+READ_PREFIXES = ("AWS_", "BOTO_", *NO_PROXY_VARIABLES)
+
 _lock = threading.Lock()
 _active: list[FakeEnvironment] = []
 _original: dict[str, str | None] = {}  # the caller's value of every variable any active mock changed
@@ -99,12 +102,28 @@ def _no_proxy(value: str | None) -> str:
     return ",".join(entries + [host for host in PROXY_BYPASS if host not in entries])
 
 
-def _write(values: Mapping[str, str | None]) -> None:
+def _read() -> dict[str, str]:
+    """Every variable a mock reads or writes (``READ_PREFIXES``): one pass over the environment, the other
+    values never decoded."""
+    environ = os.environ
+    return {name: environ[name] for name in environ if name.startswith(READ_PREFIXES)}
+
+
+def _write(values: Mapping[str, str | None], now: Mapping[str, str]) -> None:
+    """Put ``values`` in force (None: absent), touching only the variables whose value ``now`` differs."""
     for name, value in values.items():
+        if now.get(name) == value:
+            continue
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+def _in_force(now: Mapping[str, str], written: Mapping[str, str | None]) -> dict[str, str]:
+    """The variables ``_read`` would see once ``written`` is put in force over ``now``."""
+    values = {**now, **written}
+    return {name: value for name, value in values.items() if value is not None}
 
 
 class FakeEnvironment:
@@ -134,7 +153,8 @@ class FakeEnvironment:
         with _lock:
             if self in _active:
                 return
-            caller = dict(os.environ)  # the caller's view: outer mocks' changes undone
+            now = _read()
+            caller = dict(now)  # the caller's view: outer mocks' changes undone
             for name, value in _original.items():
                 if value is None:
                     caller.pop(name, None)
@@ -142,13 +162,13 @@ class FakeEnvironment:
                     caller[name] = value
             self._wanted = self._compute(caller)
             for name in self._wanted:
-                _original.setdefault(name, os.environ.get(name))
-            _write(self._wanted)
+                _original.setdefault(name, now.get(name))
+            _write(self._wanted, now)
             boto3 = _boto3()
             if not _active and boto3 is not None:
                 _session[:] = [getattr(boto3, "DEFAULT_SESSION", None)]
             if boto3 is not None:
-                boto3.DEFAULT_SESSION = sessions.kept()
+                boto3.DEFAULT_SESSION = sessions.kept(_in_force(now, self._wanted))
             _active.append(self)
 
     def exit(self) -> None:
@@ -156,18 +176,18 @@ class FakeEnvironment:
             if self not in _active:
                 return
             boto3 = _boto3()
+            now = _read()
             if boto3 is not None and _active[-1] is self:
-                sessions.keep(getattr(boto3, "DEFAULT_SESSION", None))
+                sessions.keep(getattr(boto3, "DEFAULT_SESSION", None), now)
             _active.remove(self)
             if _active:
-                _write({name: _original.get(name) for name in self._wanted if name not in _active[-1]._wanted})
-                _write(_active[-1]._wanted)
+                back = {name: _original.get(name) for name in self._wanted if name not in _active[-1]._wanted}
+                _write({**back, **_active[-1]._wanted}, now)
                 if boto3 is not None:
-                    boto3.DEFAULT_SESSION = sessions.kept()
+                    boto3.DEFAULT_SESSION = sessions.kept(_in_force(now, {**back, **_active[-1]._wanted}))
             else:
                 # a governed name the test set inside the mock (so not among the caller's values): removed
-                _write({name: None for name in os.environ if governed(name) and name not in _original})
-                _write(_original)
+                _write({name: None for name in now if governed(name) and name not in _original} | _original, now)
                 _original.clear()
                 if boto3 is not None:
                     boto3.DEFAULT_SESSION = _session.pop() if _session else None

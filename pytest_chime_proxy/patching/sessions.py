@@ -15,9 +15,9 @@ next mocked test, exactly as it does between unmocked tests, where boto3 keeps o
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY
@@ -27,26 +27,28 @@ MAX_KEPT = 8
 _kept: OrderedDict[str, Any] = OrderedDict()
 
 
-def _key() -> str:
-    """A digest of the environment in force (never the values themselves: no secret is kept here)."""
+def _key(environment: Mapping[str, str]) -> str:
+    """A digest of ``environment``'s AWS variables (never the values themselves: no secret is kept here)."""
     # botocore's built-in handlers are copied into a session when it is made: a library that adds one later
     # (moto does, at import) must get a new session, or its handler would be missing from the kept one
     handlers = sys.modules.get("botocore.handlers")
     count = len(handlers.BUILTIN_HANDLERS) if handlers is not None else 0
-    items = sorted((k, v) for k, v in os.environ.items() if k.startswith(("AWS_", "BOTO_")))
+    items = sorted((k, v) for k, v in environment.items() if k.startswith(("AWS_", "BOTO_")))
     return hashlib.sha256(repr((count, items)).encode()).hexdigest()
 
 
-def kept() -> Any:
-    """The session kept for the environment now in force, or None (boto3 then builds one as usual)."""
-    session = _kept.get(_key())
+def kept(environment: Mapping[str, str]) -> Any:
+    """The session kept for ``environment`` (the variables in force), or None (boto3 then builds one)."""
+    key = _key(environment)
+    session = _kept.get(key)
     if session is not None:
-        _kept.move_to_end(_key())
+        _kept.move_to_end(key)
     return session
 
 
-def keep(session: Any) -> None:
-    """Keep boto3's default session as the mock leaves it, if it is a plain one made in this environment."""
+def keep(session: Any, environment: Mapping[str, str]) -> None:
+    """Keep boto3's default session as the mock leaves it, if it is a plain one made in ``environment`` (the
+    variables in force)."""
     if session is None or any(session is s for s in _kept.values()):
         return
     core = getattr(session, "_session", None)
@@ -55,7 +57,7 @@ def keep(session: Any) -> None:
     credentials = getattr(core, "_credentials", None)
     if credentials is not None and getattr(credentials, "access_key", None) != FAKE_ACCESS_KEY:
         return  # keys given in code: never kept
-    _kept[_key()] = session
+    _kept[_key(environment)] = session
     while len(_kept) > MAX_KEPT:
         _kept.popitem(last=False)
 

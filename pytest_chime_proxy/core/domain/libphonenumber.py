@@ -14,7 +14,6 @@ import importlib
 import importlib.metadata
 import importlib.util
 import sys
-from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -39,9 +38,23 @@ def _same_file(origin: str | None, init: Path) -> bool:
     return origin is not None and Path(origin).resolve() == init
 
 
-@cache
+_found: ModuleType | None = None
+
+
 def library() -> ModuleType:
-    """The real ``phonenumbers`` package, whatever ``phonenumbers`` means on ``sys.path`` or in ``sys.modules``."""
+    """The real ``phonenumbers`` package, whatever ``phonenumbers`` means on ``sys.path`` or in ``sys.modules``.
+
+    Found once, and again when that copy has left ``sys.modules`` (pytester's in-process runs put
+    ``sys.modules`` back as it was): the library loads its per-country metadata into the package registered
+    under its name, so a copy no longer registered would never get any.
+    """
+    global _found
+    if _found is None or sys.modules.get(_found.__name__) is not _found:
+        _found = _locate()
+    return _found
+
+
+def _locate() -> ModuleType:
     init = _installed_init()
     if init is None:  # no distribution metadata (a vendored copy): the name is all there is
         return importlib.import_module("phonenumbers")
