@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from helpers import PAIR
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pytest_chime_proxy.core.wire import routing, spec
 
@@ -99,3 +103,80 @@ def test_a_str_subclass_is_checked_each_time(chime_proxy: Any) -> None:
     assert vc
     with pytest.raises(ValueError, match="name"):
         chime_proxy.create_voice_connector(["+19135550142"], name=_Text("y" * 300))
+
+
+_STAMPS = st.builds(
+    lambda moment, digits: (
+        moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{moment.microsecond:06d}"[: digits + 1] if digits else "") + "Z"
+    ),
+    st.datetimes(min_value=datetime.datetime(1, 1, 1), max_value=datetime.datetime(9999, 12, 31, 23, 59, 59)),
+    st.integers(0, 6),
+)
+_NEAR = st.one_of(
+    _STAMPS,
+    _STAMPS.map(lambda s: s.replace("T", " ")),
+    _STAMPS.map(lambda s: s[:-1] + "+00:00"),
+    _STAMPS.map(lambda s: s.replace("Z", "0000000Z")),
+    st.from_regex(r"\A\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z?\Z"),
+    st.text(max_size=30),
+    st.sampled_from(["1586967010", "1586967010.288", "Wed, 15 Apr 2020 16:10:10 GMT", "", "2020-02-30T00:00:00Z"]),
+)
+
+
+@pytest.fixture(params=["UTC", "Europe/London", "America/New_York", "Etc/GMT-3"])
+def local_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The process's local time zone set to each kind dateutil treats apart (named UTC, GMT/BST, others)."""
+    import time
+
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+@given(text=_NEAR)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_timestamps_read_directly_are_exactly_botocores(local_zone: str, text: str) -> None:
+    """The direct reading gives the very value botocore's parser gives (fields, tzinfo class and offset), or
+    the same error, for the fake's form, near misses and any text, in any local time zone."""
+    from botocore.utils import parse_timestamp
+
+    from pytest_chime_proxy.patching import timestamps
+
+    timestamps.patch.acquire()
+    try:
+        try:
+            expected: Any = parse_timestamp(text)
+        except Exception as error:  # noqa: BLE001 - the same error is the property
+            expected = (type(error), str(error))
+        try:
+            got: Any = timestamps.parse_timestamp(text)
+        except Exception as error:  # noqa: BLE001
+            got = (type(error), str(error))
+    finally:
+        timestamps.patch.release()
+    assert got == expected
+    if isinstance(expected, datetime.datetime):
+        assert (type(got.tzinfo), got.utcoffset(), repr(got)) == (
+            type(expected.tzinfo),
+            expected.utcoffset(),
+            repr(expected),
+        )
+
+
+def test_a_client_made_in_a_mock_reads_the_fakes_timestamps_directly(chime_proxy: Any, voice_connector: str) -> None:
+    import boto3
+    from dateutil.tz import tzutc
+
+    client = boto3.client("chime-sdk-voice", region_name="us-east-1")
+    created = client.create_proxy_session(
+        VoiceConnectorId=voice_connector, ParticipantPhoneNumbers=PAIR, Capabilities=["SMS"]
+    )
+    stamp = created["ProxySession"]["CreatedTimestamp"]
+    assert stamp.utcoffset() == tzutc().utcoffset(stamp) and abs(stamp.timestamp() - chime_proxy.clock.time()) < 60
+    from botocore import parsers
+
+    from pytest_chime_proxy.patching import timestamps
+
+    assert parsers.DEFAULT_TIMESTAMP_PARSER is timestamps.parse_timestamp

@@ -203,6 +203,28 @@ def test_the_call_log_counts_bodies_and_keeps_the_newest_call_whatever_its_size(
     assert (log.bytes, log.dropped, len(log)) == (0, 0, 0)
 
 
+def test_a_byte_bound_set_later_counts_the_calls_already_kept() -> None:
+    """Sizes are counted only while a byte bound is set (in-process logs have none); setting one counts what
+    is kept and drops the oldest past it at once."""
+    from pytest_chime_proxy.core.calls import Call
+    from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
+
+    def call(size: int) -> Call:
+        return Call(
+            WireRequest("POST", "u", {}, b"x" * size), None, "1", None, {}, WireResponse(200, {}, b""), 200, None
+        )
+
+    log = CallLog()
+    for _ in range(3):
+        log.append(call(1000))
+    assert log.bytes == 0
+    log.max_bytes = 2 * (CALL_OVERHEAD + 2000 + 1)
+    assert (len(log), log.dropped, log.bytes) == (2, 1, 2 * (CALL_OVERHEAD + 2000 + 1))
+    log.max_bytes = None
+    log.append(call(10))
+    assert (len(log), log.bytes) == (3, 0)
+
+
 def test_memory_stays_flat_under_new_keys_and_regions() -> None:
     """A cold server process; 2,000 reads under new keys and regions to fill its (small) call log, then 6,000
     more: its resident memory grows by less than 8 MB (the stdlib server kept ~20 MB per 1,000)."""

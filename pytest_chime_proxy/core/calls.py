@@ -131,23 +131,44 @@ class CallLog:
         self._calls: deque[tuple[Call, int]] = deque()
         self._lock = threading.Lock()
         self.maxlen = maxlen
-        self.max_bytes = max_bytes
-        self.bytes = 0  # the estimated size of the calls kept (``size``)
+        self._max_bytes: int | None = None
+        self.bytes = 0  # the estimated size of the calls kept (``size``), counted while ``max_bytes`` is set
         self.dropped = 0
+        self.max_bytes = max_bytes
+
+    @property
+    def max_bytes(self) -> int | None:
+        """The bytes the kept calls may hold (None: unbounded; sizes are then not counted)."""
+        return self._max_bytes
+
+    @max_bytes.setter
+    def max_bytes(self, value: int | None) -> None:
+        with self._lock:
+            if value is None:
+                self._calls, self.bytes = deque((call, 0) for call, _ in self._calls), 0
+            elif self._max_bytes is None:  # counted from now on: count what is kept
+                self._calls = deque((call, size(call)) for call, _ in self._calls)
+                self.bytes = sum(cost for _, cost in self._calls)
+            self._max_bytes = value
+            self._trim()
 
     def append(self, call: Call) -> None:
         """Record a call (adapters do this through the mock); past ``maxlen`` or ``max_bytes``, the oldest
         are dropped (the newest call is always kept, whatever its size)."""
-        cost = size(call)
+        cost = size(call) if self._max_bytes is not None else 0
         with self._lock:
             self._calls.append((call, cost))
             self.bytes += cost
-            while len(self._calls) > 1 and (
-                (self.maxlen is not None and len(self._calls) > self.maxlen)
-                or (self.max_bytes is not None and self.bytes > self.max_bytes)
-            ):
-                self.bytes -= self._calls.popleft()[1]
-                self.dropped += 1
+            self._trim()
+
+    def _trim(self) -> None:
+        """Drop the oldest calls past the bounds (the lock held)."""
+        while len(self._calls) > 1 and (
+            (self.maxlen is not None and len(self._calls) > self.maxlen)
+            or (self._max_bytes is not None and self.bytes > self._max_bytes)
+        ):
+            self.bytes -= self._calls.popleft()[1]
+            self.dropped += 1
 
     def clear(self) -> None:
         """Forget every recorded call."""

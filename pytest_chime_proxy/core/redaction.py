@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -71,15 +71,26 @@ def authorization(value: str, found: list[str] | None = None) -> str:
     return f"{scheme} " + ", ".join(parts)
 
 
-def _header(name: str, value: Any, found: list[str] | None = None) -> Any:
+@lru_cache(maxsize=4096)
+def _header_kind(name: str) -> str:
+    """``authorization``, ``secret`` (redacted whole) or ``kept``: a header name's kind, in any case."""
     lowered = name.lower()
-    if lowered == "authorization" and isinstance(value, str):
-        return authorization(value, found)
+    if lowered == "authorization":
+        return "authorization"
     if lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_HEADER_WORDS):
-        if found is not None and isinstance(value, str):
-            found.append(value)
-        return REDACTED
-    return value
+        return "secret"
+    return "kept"
+
+
+def _header(name: str, value: Any, found: list[str] | None = None) -> Any:
+    kind = _header_kind(name) if type(name) is str else _header_kind(str(name))
+    if kind == "kept":
+        return value
+    if kind == "authorization" and isinstance(value, str):
+        return authorization(value, found)
+    if found is not None and isinstance(value, str):
+        found.append(value)
+    return REDACTED
 
 
 def headers(given: Mapping[str, Any], found: list[str] | None = None) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from pytest_chime_proxy.patching import (
     sessions,
     sleep,
     socket_guard,
+    timestamps,
 )
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
@@ -39,6 +40,7 @@ PATCHES: tuple[SharedPatch, ...] = (
     requests_send.patch,  # raw `requests` calls to Chime hosts
     moto_passthrough.patch,  # Chime URLs through moto's passthrough, where moto is imported
     sessions.alias_cache,  # clients share their session's event-alias cache (a new client's first call)
+    timestamps.patch,  # botocore reads the fake's ISO 8601 timestamps without dateutil
 )
 
 
