@@ -367,3 +367,39 @@ def test_the_provisioning_options_reach_the_fake_from_the_marker(pytester: pytes
     result = pytester.runpytest_subprocess("-p", "no:randomly")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*unknown quota proxy_sessions*"])
+
+
+def test_the_source_index_places_every_literal_registration_in_its_module() -> None:
+    """``handler`` imports only the module the source index names: it must be the module that registers it."""
+    from pytest_chime_proxy.core.operations import registry
+
+    index = registry._index()
+    handlers = operations.load()
+    assert len(index) >= 80
+    for name, module in index.items():
+        assert handlers[name].__module__ == f"{registry._PACKAGE}.{module}", name
+
+
+def test_a_first_request_imports_only_its_own_handler_module() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, boto3\n"
+        "from pytest_chime_proxy import ChimeProxyMock\n"
+        "with ChimeProxyMock() as mock:\n"
+        "    client = boto3.client('chime-sdk-voice', region_name='us-east-1')\n"
+        "    client.list_voice_connectors()\n"
+        "    print(sorted(m.rpartition('.')[2] for m in sys.modules if m.startswith('pytest_chime_proxy.core.operations.')))\n"
+        "    vc = mock.create_voice_connector()\n"
+        "    client.put_voice_connector_logging_configuration(VoiceConnectorId=vc,\n"
+        "        LoggingConfiguration={'EnableSIPLogs': True})\n"
+        "    got = client.get_voice_connector_logging_configuration(VoiceConnectorId=vc)\n"
+        "    assert got['LoggingConfiguration']['EnableSIPLogs'] is True\n"
+        "    print(len([m for m in sys.modules if m.startswith('pytest_chime_proxy.core.operations.')]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, after = done.stdout.splitlines()
+    assert first == "['paging', 'registry', 'voice_connectors']"  # ListVoiceConnectors pages
+    assert int(after) >= 14  # a dynamically registered operation loads them all, and is answered

@@ -119,13 +119,20 @@ def _get_auth_instance(original: Callable[..., Any]) -> Callable[..., Any]:
     return get_auth_instance
 
 
+_wrapped: dict[tuple[Callable[..., Any], Callable[..., Any]], Callable[..., Any]] = {}  # (wrapper, original) ->
+# the wrapped function: made once per original, so a mock's start does not rebuild it
+
+
 def _wrap_all(base: type, names: tuple[str, ...], wrapper: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
     for cls in _subclasses(base):
         for name in names:
             own = cls.__dict__.get(name)
             if own is not None and callable(own):
                 _saved.append((cls, name, own))
-                setattr(cls, name, wrapper(own))
+                wrapped = _wrapped.get((wrapper, own))
+                if wrapped is None:
+                    wrapped = _wrapped[wrapper, own] = wrapper(own)
+                setattr(cls, name, wrapped)
 
 
 def _apply() -> None:

@@ -3,13 +3,17 @@
 Handlers live in this package's modules, one module per resource; each registers itself with
 ``@operation("Name")`` and is found by ``load`` (every module of the package is imported once), so adding an
 operation is one handler in one module plus the regenerated snapshots (``tools/snapshot_spec.py`` reads this).
+A request needs only its own handler's module: ``handler`` imports just that one, found by reading the
+package's source for the decorator (any handler it cannot place that way makes it ``load`` them all).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pytest_chime_proxy.core.domain.errors import NotEmulated
@@ -22,6 +26,9 @@ H = TypeVar("H", bound=Handler)
 HANDLERS: dict[str, Handler] = {}
 """Operation name -> handler (filled by ``load``)."""
 _loaded = False
+_PACKAGE = __name__.rpartition(".")[0]
+_REGISTERED = re.compile(r"^@operation\(\s*\"([A-Za-z0-9]+)\"\s*\)", re.M)
+_where: dict[str, str] | None = None  # operation name -> its module, read from the source by ``_index``
 
 
 def operation(name: str) -> Callable[[H], H]:
@@ -41,16 +48,37 @@ def load() -> dict[str, Handler]:
     global _loaded
     if not _loaded:
         _loaded = True
-        package = __name__.rpartition(".")[0]
-        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        for module in pkgutil.iter_modules(importlib.import_module(_PACKAGE).__path__):
             if module.name not in ("registry", "paging"):
-                importlib.import_module(f"{package}.{module.name}")
+                importlib.import_module(f"{_PACKAGE}.{module.name}")
     return HANDLERS
+
+
+def _index() -> dict[str, str]:
+    """Operation name -> the module whose source registers it with a literal ``@operation("Name")`` (empty
+    where the source cannot be read: ``handler`` then loads every module)."""
+    global _where
+    if _where is None:
+        found: dict[str, str] = {}
+        try:
+            for path in Path(__file__).parent.glob("*.py"):
+                found.update(dict.fromkeys(_REGISTERED.findall(path.read_text(encoding="utf-8")), path.stem))
+        except (OSError, UnicodeDecodeError):
+            found = {}
+        _where = found
+    return _where
 
 
 def handler(name: str) -> Handler:
     """The handler of a routed operation; one the snapshot routes but nothing answers is the loud 501."""
-    found = load().get(name)
+    found = HANDLERS.get(name)
+    if found is None and not _loaded:
+        module = _index().get(name)
+        if module is not None:
+            importlib.import_module(f"{_PACKAGE}.{module}")
+            found = HANDLERS.get(name)
+        if found is None:
+            found = load().get(name)
     if found is None:
         raise NotEmulated(
             f"pytest-chime-proxy routes operation {name} but has no handler for it; "
