@@ -17,7 +17,7 @@ from typing_extensions import Unpack
 
 from pytest_chime_proxy.core import pipeline
 from pytest_chime_proxy.core.calls import CallLog
-from pytest_chime_proxy.core.domain import connector_settings, geo, proxy_sessions, voice_analytics, voice_connectors
+from pytest_chime_proxy.core.domain import connector_settings, geo, proxy_sessions, voice_connectors
 from pytest_chime_proxy.core.domain import phone_numbers as inventory
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import ServiceError
@@ -333,6 +333,8 @@ class ChimeProxyMock:
         ``caller_voice``/``callee_voice`` name who speaks on each leg: a speaker search matches the voice
         profiles enrolled from the same voice (by default each call's voices are new ones).
         """
+        from pytest_chime_proxy.core.domain import voice_analytics  # not on a proxy session's path
+
         voices = {leg: voice for leg, voice in (("Caller", caller_voice), ("Callee", callee_voice)) if voice}
         with self.backend.lock:
             try:
@@ -343,6 +345,8 @@ class ChimeProxyMock:
 
     def end_call(self, transaction_id: str, *, region: str | None = None, account: str | None = None) -> None:
         """The call hangs up: running analysis tasks end as the service ends them (see the README)."""
+        from pytest_chime_proxy.core.domain import voice_analytics
+
         with self.backend.lock:
             try:
                 voice_analytics.end_call(self._scope(region, account), transaction_id)

@@ -245,3 +245,39 @@ def test_two_tasks_under_gather_each_see_their_own_mock() -> None:
         return list(await asyncio.gather(one("first", ready, arrived), one("second", ready, arrived)))
 
     assert asyncio.run(main()) == [["first"], ["second"]]
+
+
+def test_aiobotocore_imported_after_the_mock_started_is_patched_before_any_code_gets_it() -> None:
+    """A mock does not import aiobotocore; imported while a mock is active (in a fresh process), it is
+    patched before the importing code gets it: its clients are answered by the fake and its session and
+    signer classes are wrapped for credentials; after the stop everything is aiobotocore's own again."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import asyncio, sys
+        from pytest_chime_proxy import ChimeProxyMock
+        with ChimeProxyMock() as mock:
+            vc = mock.create_voice_connector()
+            assert "aiobotocore" not in sys.modules
+            from aiobotocore.session import AioSession, get_session
+            from aiobotocore.endpoint import AioEndpoint
+            from aiobotocore.signers import AioRequestSigner
+            async def main():
+                async with get_session().create_client("chime-sdk-voice", region_name="us-east-1") as client:
+                    return (await client.get_voice_connector(VoiceConnectorId=vc))["VoiceConnector"]
+            print(asyncio.run(main())["VoiceConnectorId"] == vc, mock.calls.last().operation)
+            print(AioEndpoint._send.__module__, hasattr(AioSession.__dict__["_create_client"], "__wrapped__"),
+                  hasattr(AioRequestSigner.__dict__["get_auth_instance"], "__wrapped__"))
+        print(AioEndpoint._send.__module__, hasattr(AioSession.__dict__["_create_client"], "__wrapped__"),
+              hasattr(AioRequestSigner.__dict__["get_auth_instance"], "__wrapped__"))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    answered, inside, after = done.stdout.strip().splitlines()
+    assert answered == "True GetVoiceConnector"
+    assert inside == "pytest_chime_proxy.patching.aiobotocore_send True True"
+    assert after == "aiobotocore.endpoint False False"

@@ -172,7 +172,9 @@ def problems(namespace: str, shape_name: str, value: Any, path: str = "", read_s
             own = problems(namespace, ref["shape"], value[member], child, read_strings)
             if not own and member in SERVICE_LIMITS:
                 low, high = SERVICE_LIMITS[member]
-                own = [child] if not low <= value[member] <= high else []
+                given = value[member]  # a JSON string the service reads as an integer, read so (README)
+                number = int(given) if isinstance(given, str) else given
+                own = [child] if not low <= number <= high else []
             found += own
     return found
 

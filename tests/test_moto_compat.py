@@ -190,9 +190,9 @@ with ChimeProxyMock() as chime:
 from moto.core.config import default_user_config
 
 assert default_user_config["core"]["passthrough"]["urls"] == []  # moto as it was, once the mock stopped
-from pytest_chime_proxy.patching import moto_passthrough
+from pytest_chime_proxy.patching import after_import
 
-assert moto_passthrough._hook not in sys.meta_path  # the import hook is there only while a mock is active
+assert after_import._finder not in sys.meta_path  # the import hook is there only while a mock waits for a module
 print("ok")
 """
 

@@ -15,7 +15,6 @@ declares that error (the service never answers GetProxySession with ResourceLimi
 
 from __future__ import annotations
 
-import difflib
 import random
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -158,6 +157,8 @@ class FaultRule:
     def _validate(self) -> None:
         operations = _operation_names()
         if self.operation != "*" and self.operation not in operations:
+            import difflib  # only for this message
+
             close = difflib.get_close_matches(self.operation, operations, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise ValueError(

@@ -12,7 +12,6 @@ validator is built on the first ``validate`` that is given an option (a mock wit
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -210,6 +209,8 @@ def validate(given: Mapping[str, Any], where: str = "ChimeProxyMock") -> dict[st
     global _adapter
     unknown = sorted(set(given) - set(NAMES))
     if unknown:
+        import difflib  # only for this message
+
         close = [difflib.get_close_matches(name, NAMES, n=1) for name in unknown]
         hints = "".join(f" (did you mean {c[0]!r} for {u!r}?)" for u, c in zip(unknown, close, strict=True) if c)
         raise OptionsError(f"{where} got unknown option(s) {unknown}{hints}; the options are {sorted(NAMES)}")

@@ -4,9 +4,10 @@ aiobotocore subclasses botocore's ``Endpoint`` as ``AioEndpoint`` with an ``asyn
 answer through ``await response.content``; so the answer must be aiobotocore's own ``AioAWSResponse`` around
 a body with an ``async read()``. As with plain botocore, answering at ``_send`` keeps aiobotocore's retries,
 signing and parsing real and catches clients created before the mock started (and, as there, a Chime
-client's request to a moved endpoint). The patch is installed only
-where aiobotocore is installed, by the first active mock, and removed by the last; other hosts go to the real
-``_send`` untouched.
+client's request to a moved endpoint). The patch is wanted by the first active mock and dropped by the
+last, and put in place only once aiobotocore is imported (``after_import``): a suite that never uses it never
+imports it, and an import after the mock started is patched before any code gets it. Other hosts go to the
+real ``_send`` untouched.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 from functools import lru_cache
+from types import ModuleType
 from typing import Any
 
 from pytest_chime_proxy.core.faults import ConnectionFault
-from pytest_chime_proxy.patching import active, backoff, botocore_send, transport
+from pytest_chime_proxy.patching import active, after_import, backoff, botocore_send, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 _original: Callable[..., Any] | None = None
@@ -64,20 +66,17 @@ async def _send(endpoint: Any, request: Any) -> Any:
     return await _original(endpoint, request)
 
 
-def _apply() -> None:
+def _apply(endpoint: ModuleType) -> None:
     global _original
-    from aiobotocore.endpoint import AioEndpoint
-
-    _original = AioEndpoint._send
-    AioEndpoint._send = _send
+    _original = endpoint.AioEndpoint._send
+    endpoint.AioEndpoint._send = _send
 
 
-def _remove() -> None:
+def _remove(endpoint: ModuleType) -> None:
     global _original
-    from aiobotocore.endpoint import AioEndpoint
-
-    AioEndpoint._send = _original
+    endpoint.AioEndpoint._send = _original
     _original = None
 
 
-patch = SharedPatch(_apply, _remove, available)
+_endpoint = after_import.ModulePatch("aiobotocore.endpoint", _apply, _remove)
+patch = SharedPatch(_endpoint.want, _endpoint.unwant, available)

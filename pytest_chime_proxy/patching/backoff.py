@@ -26,6 +26,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from pytest_chime_proxy.patching import after_import
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 if TYPE_CHECKING:
@@ -143,36 +144,45 @@ def _acquire(bucket: Any, *args: Any, **kwargs: Any) -> Any:
         bucket._new_fill_rate_condition = real
 
 
+def _apply_aio(endpoint: Any) -> None:
+    global _saved_asyncio
+    _saved_asyncio = endpoint.asyncio
+    endpoint.asyncio = _RetryAsyncio(_saved_asyncio)
+
+
+def _remove_aio(endpoint: Any) -> None:
+    global _saved_asyncio
+    endpoint.asyncio = _saved_asyncio
+    _saved_asyncio = None
+
+
+_aio = after_import.ModulePatch("aiobotocore.endpoint", _apply_aio, _remove_aio)  # once aiobotocore is imported
+
+
 def _apply() -> None:
-    global _saved_time, _saved_acquire, _saved_asyncio
+    global _saved_time, _saved_acquire
     import botocore.endpoint
     from botocore.retries import bucket
-
-    from pytest_chime_proxy.patching import aiobotocore_send
 
     _saved_time = botocore.endpoint.time
     botocore.endpoint.time = _RetryTime(_saved_time)
     _saved_acquire = bucket.TokenBucket._acquire
     bucket.TokenBucket._acquire = _acquire
-    if aiobotocore_send.available():
-        import aiobotocore.endpoint
+    from pytest_chime_proxy.patching import aiobotocore_send  # it imports this module
 
-        _saved_asyncio = aiobotocore.endpoint.asyncio
-        aiobotocore.endpoint.asyncio = _RetryAsyncio(_saved_asyncio)
+    if aiobotocore_send.available():
+        _aio.want()
 
 
 def _remove() -> None:
-    global _saved_time, _saved_acquire, _saved_asyncio
+    global _saved_time, _saved_acquire
     import botocore.endpoint
     from botocore.retries import bucket
 
+    _aio.unwant()
     botocore.endpoint.time = _saved_time
     bucket.TokenBucket._acquire = _saved_acquire
-    if _saved_asyncio is not None:
-        import aiobotocore.endpoint
-
-        aiobotocore.endpoint.asyncio = _saved_asyncio
-    _saved_time = _saved_acquire = _saved_asyncio = None
+    _saved_time = _saved_acquire = None
 
 
 patch = SharedPatch(_apply, _remove)

@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
-from pytest_chime_proxy.patching import active, aiobotocore_send
+from pytest_chime_proxy.patching import active, after_import, aiobotocore_send
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 CHIME_SERVICES = ("chime", "chime-sdk-voice")
 _saved: list[tuple[type, str, Any]] = []  # (class, attribute, what its own __dict__ held) to put back
+_lock = threading.RLock()  # guards _saved: aiobotocore's classes may be wrapped from the thread importing it
 
 
 def _subclasses(cls: type) -> Iterator[type]:
@@ -124,10 +126,11 @@ _wrapped: dict[tuple[Callable[..., Any], Callable[..., Any]], Callable[..., Any]
 
 
 def _wrap_all(base: type, names: tuple[str, ...], wrapper: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    done = {(cls, name) for cls, name, _ in _saved}
     for cls in _subclasses(base):
         for name in names:
             own = cls.__dict__.get(name)
-            if own is not None and callable(own):
+            if own is not None and callable(own) and (cls, name) not in done:
                 _saved.append((cls, name, own))
                 wrapped = _wrapped.get((wrapper, own))
                 if wrapped is None:
@@ -135,25 +138,41 @@ def _wrap_all(base: type, names: tuple[str, ...], wrapper: Callable[[Callable[..
                 setattr(cls, name, wrapped)
 
 
-def _apply() -> None:
+def _wrap_everything(_: object = None) -> None:
+    """Wrap every class that defines the methods and is not wrapped yet (aiobotocore's, once it is imported)."""
     from botocore.session import Session
     from botocore.signers import RequestSigner
 
-    if aiobotocore_send.available():  # its classes must exist to be found among the subclasses
-        import aiobotocore.session  # noqa: F401
-        import aiobotocore.signers  # noqa: F401
-    try:
+    with _lock:
         _wrap_all(Session, ("create_client", "_create_client"), _create_client)
         _wrap_all(RequestSigner, ("get_auth_instance", "get_auth"), _get_auth_instance)
+
+
+# aiobotocore's session and signer subclasses exist once it is imported: wrapped then, never imported for this
+_AIO = tuple(
+    after_import.ModulePatch(name, _wrap_everything, lambda _: None)
+    for name in ("aiobotocore.session", "aiobotocore.signers")
+)
+
+
+def _apply() -> None:
+    try:
+        _wrap_everything()
+        if aiobotocore_send.available():
+            for late in _AIO:
+                late.want()
     except BaseException:
         _remove()
         raise
 
 
 def _remove() -> None:
-    while _saved:
-        cls, name, own = _saved.pop()
-        setattr(cls, name, own)
+    for late in _AIO:
+        late.unwant()
+    with _lock:
+        while _saved:
+            cls, name, own = _saved.pop()
+            setattr(cls, name, own)
 
 
 patch = SharedPatch(_apply, _remove)

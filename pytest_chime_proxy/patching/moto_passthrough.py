@@ -6,19 +6,15 @@ its botocore ``before-send`` hook, which runs before this package's endpoint pat
 ``default_user_config["core"]["passthrough"]["urls"]`` are left alone by both. While a mock is active the
 Chime host pattern is in that list, and it is taken out again when the last mock stops. moto imported only
 after a mock started (``with mock_chime_proxy(): import moto; with moto.mock_aws(): ...``) gets the pattern
-as its configuration module loads: an import hook waits for it while a mock is active. A ``mock_aws(config={"core": {...}})`` that replaces the whole ``core`` section replaces the list
-too; add ``CHIME_URLS`` to its ``passthrough.urls`` in that case.
+as its configuration module loads (``after_import``). A ``mock_aws(config={"core": {...}})`` that replaces the
+whole ``core`` section replaces the list too; add ``CHIME_URLS`` to its ``passthrough.urls`` in that case.
 """
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import sys
-from collections.abc import Sequence
-from types import ModuleType
 from typing import Any
 
+from pytest_chime_proxy.patching import after_import
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 # The hosts of routing.resolve_host, as one URL pattern (moto matches it with re.match on the URL).
@@ -27,80 +23,24 @@ CHIME_URLS = (
     r"|chime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com|service\.chime\.aws\.amazon\.com)(?::\d+)?/"
 )
 
-_added_to: list[Any] | None = None
+_added_to: list[Any] | None = None  # the list the pattern was added to (None: it was there already)
 
 
-def _passthrough_urls() -> list[Any] | None:
-    config = sys.modules.get("moto.core.config")
-    if config is None:  # moto not imported: nothing to keep out of the way
-        return None
+def _add(config: Any) -> None:
+    global _added_to
     core = getattr(config, "default_user_config", {}).setdefault("core", {})
     urls: list[Any] = core.setdefault("passthrough", {}).setdefault("urls", [])
-    return urls
-
-
-_CONFIG = "moto.core.config"
-
-
-class _LoadedThen(importlib.abc.Loader):
-    """The config module's own loader, then the pattern added."""
-
-    def __init__(self, loader: importlib.abc.Loader) -> None:
-        self.loader = loader
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self.loader.create_module(spec)
-
-    def exec_module(self, module: ModuleType) -> None:
-        self.loader.exec_module(module)
-        if _hook in sys.meta_path:  # still waiting: a mock is active
-            _add()
-
-
-class _WaitForMoto(importlib.abc.MetaPathFinder):
-    """Finds nothing itself; wraps the loader of moto's configuration module when it is imported."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != _CONFIG:
-            return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _LoadedThen(spec.loader)
-                return spec
-        return None
-
-
-_hook = _WaitForMoto()
-
-
-def _add() -> None:
-    global _added_to
-    urls = _passthrough_urls()
-    if urls is not None and CHIME_URLS not in urls:
+    if CHIME_URLS not in urls:
         urls.append(CHIME_URLS)
         _added_to = urls
 
 
-def _apply() -> None:
-    if _CONFIG in sys.modules:
-        _add()
-    elif _hook not in sys.meta_path:
-        sys.meta_path.insert(0, _hook)
-
-
-def _remove() -> None:
+def _take_out(_: Any) -> None:
     global _added_to
-    if _hook in sys.meta_path:
-        sys.meta_path.remove(_hook)
     if _added_to is not None and CHIME_URLS in _added_to:
         _added_to.remove(CHIME_URLS)
     _added_to = None
 
 
-patch = SharedPatch(_apply, _remove)
+_config = after_import.ModulePatch("moto.core.config", _add, _take_out)
+patch = SharedPatch(_config.want, _config.unwant)

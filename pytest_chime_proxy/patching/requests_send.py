@@ -13,10 +13,9 @@ URLs (responses' rule for unmatched requests); start it first, or use the defaul
 stopped in the reverse order of starting (``with`` blocks do that), as ``responses`` patches require.
 
 The patch costs nothing where ``requests`` is not used: ``responses`` (which imports ``requests``, urllib3's
-extras and yaml) is imported only when ``requests`` is. A mock started before ``requests`` is imported puts an
-import hook first on ``sys.meta_path`` (``_AfterImport``): when ``requests`` finishes importing, in any thread,
-the patch is applied before the importing code gets the module, so a late import cannot reach the network.
-The hook is removed when the patch is applied or the last mock stops.
+extras and yaml) is imported only when ``requests`` is. A mock started before ``requests`` is imported watches
+for it (``after_import``): when ``requests`` finishes importing, in any thread, the patch is applied before the
+importing code gets the module, so a late import cannot reach the network.
 """
 
 from __future__ import annotations
@@ -25,15 +24,12 @@ import io
 import re
 import sys
 import threading
-from collections.abc import Sequence
 from http.client import responses as reasons
-from importlib.machinery import ModuleSpec
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pytest_chime_proxy.core.faults import ConnectionFault
-from pytest_chime_proxy.patching import active, transport
+from pytest_chime_proxy.patching import active, after_import, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 from pytest_chime_proxy.patching.transport import to_wire_request
 
@@ -104,58 +100,10 @@ def _make_route() -> Any:
     return ChimeRoute()
 
 
-class _ThenPatch:
-    """The loader of ``requests``, wrapped: runs it, then applies the patch (``_sync``) before the import
-    returns the module to the code that asked for it."""
-
-    def __init__(self, loader: Any) -> None:
-        self.loader = loader
-
-    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
-        create = getattr(self.loader, "create_module", None)
-        return None if create is None else create(spec)
-
-    def exec_module(self, module: ModuleType) -> None:
-        module.__loader__ = self.loader  # the module keeps nothing of the hook
-        if module.__spec__ is not None:
-            module.__spec__.loader = self.loader
-        self.loader.exec_module(module)
-        _sync(finished=module.__name__)
-
-    def __getattr__(self, name: str) -> Any:  # get_resource_reader, is_package...: the real loader's
-        return getattr(self.loader, name)
-
-
 _WATCHED = ("requests", "responses")  # responses imports requests: the patch waits for the outer one to finish
-
-
-class _AfterImport:
-    """A meta-path finder that finds nothing itself: it lets the finders after it find ``requests`` (or
-    ``responses``) and wraps the loader they return (``_ThenPatch``)."""
-
-    def find_spec(self, fullname: str, path: Sequence[str] | None = None, target: Any = None) -> ModuleSpec | None:
-        if fullname not in _WATCHED:
-            return None
-        after = sys.meta_path[sys.meta_path.index(self) + 1 :] if self in sys.meta_path else sys.meta_path
-        for finder in after:
-            find = getattr(finder, "find_spec", None)
-            spec = None if find is None else find(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _ThenPatch(spec.loader)
-                return spec  # type: ignore[no-any-return]
-        return None
-
 
 _lock = threading.Lock()  # guards the state below; never held while importing (the import lock is its own)
 _wanted = False  # a mock holds the patch
-_finder = _AfterImport()
-
-
-def _importing(name: str) -> bool:
-    """Whether module ``name`` is being imported now (in ``sys.modules`` but not yet executed to its end)."""
-    spec = getattr(sys.modules.get(name), "__spec__", None)
-    return bool(getattr(spec, "_initializing", False))
 
 
 def _sync(finished: str = "") -> None:
@@ -168,7 +116,7 @@ def _sync(finished: str = "") -> None:
     """
     global _requests_mock, _route
     if _wanted:
-        if "requests" not in sys.modules or any(_importing(name) for name in _WATCHED if name != finished):
+        if "requests" not in sys.modules or any(after_import.importing(n) for n in _WATCHED if n != finished):
             return  # the import hook calls again when the import finishes
         import requests.adapters  # noqa: F401
         import responses  # noqa: F401  # outside the lock: an import may wait for another thread's
@@ -193,25 +141,29 @@ def _sync(finished: str = "") -> None:
             _requests_mock.stop(allow_assert=False)
             _requests_mock = None
             responses_module.mock.remove(_route)
-        if _finder in sys.meta_path and (_requests_mock is not None or not _wanted):
-            sys.meta_path.remove(_finder)  # applied, or no longer wanted: the hook has nothing left to do
+
+
+def _imported(name: str) -> bool:
+    """The import hook's call: patch now that ``name`` is imported; True (stop watching) once patched."""
+    _sync(finished=name)
+    return _requests_mock is not None
 
 
 def _apply() -> None:
     global _wanted
     with _lock:
         _wanted = True
-        if _requests_mock is None and _finder not in sys.meta_path:
-            sys.meta_path.insert(0, _finder)
+    after_import.watch(_WATCHED, _imported)
     _sync()  # requests already imported (or imported meanwhile, by another thread): patch now
+    if _requests_mock is not None:
+        after_import.unwatch(_imported)
 
 
 def _remove() -> None:
     global _wanted
+    after_import.unwatch(_imported)
     with _lock:
         _wanted = False
-        if _finder in sys.meta_path:
-            sys.meta_path.remove(_finder)
     _sync()
 
 
