@@ -10,6 +10,7 @@ the loader they return, so the watcher runs right after the module's code.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -19,7 +20,7 @@ from typing import Any
 
 Watcher = Callable[[str], bool]  # called with the module just imported; True: done, stop watching
 
-_lock = threading.Lock()  # guards _watchers; never held while importing or while a watcher runs
+_lock = threading.RLock()  # guards _watchers; never held while importing or while a watcher runs
 _watchers: dict[Watcher, tuple[str, ...]] = {}
 
 
@@ -38,13 +39,32 @@ def ready(name: str, finished: str = "") -> ModuleType | None:
     return module
 
 
+def settle(names: Sequence[str]) -> None:
+    """Wait for imports of ``names`` that another thread had begun before the hook was there (their loader was
+    found without it, so nothing would run when they finish): ``import_module`` returns once they are done."""
+    for name in names:
+        if importing(name):
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the importing thread gets its own error; nothing to patch then
+                pass
+
+
+def _set_meta_path(change: Callable[[list[Any]], None]) -> None:
+    """Change ``sys.meta_path`` by putting a changed copy in its place: an import in another thread walks the
+    list it started with, which an insert or remove in place would shift under it (a finder skipped)."""
+    finders = list(sys.meta_path)
+    change(finders)
+    sys.meta_path = finders
+
+
 def watch(names: Sequence[str], watcher: Watcher) -> None:
     """Call ``watcher(name)`` each time one of ``names`` finishes importing, until it returns True or
     ``unwatch``. (A module imported already is the caller's to handle: nothing runs for it here.)"""
     with _lock:
         _watchers[watcher] = tuple(names)
         if _finder not in sys.meta_path:
-            sys.meta_path.insert(0, _finder)
+            _set_meta_path(lambda finders: finders.insert(0, _finder))
 
 
 def unwatch(watcher: Watcher) -> None:
@@ -52,7 +72,7 @@ def unwatch(watcher: Watcher) -> None:
     with _lock:
         _watchers.pop(watcher, None)
         if not _watchers and _finder in sys.meta_path:
-            sys.meta_path.remove(_finder)
+            _set_meta_path(lambda finders: finders.remove(_finder))
 
 
 def _finished(name: str) -> None:
@@ -92,7 +112,8 @@ class _Finder:
             watched = any(fullname in names for names in _watchers.values())
         if not watched:
             return None
-        after = sys.meta_path[sys.meta_path.index(self) + 1 :] if self in sys.meta_path else sys.meta_path
+        finders = sys.meta_path
+        after = finders[finders.index(self) + 1 :] if self in finders else finders
         for finder in after:
             find = getattr(finder, "find_spec", None)
             spec = None if find is None else find(fullname, path, target)
@@ -107,23 +128,30 @@ _finder = _Finder()
 
 
 class ModulePatch:
-    """A patch of one module, in place while wanted and the module is imported: ``apply(module)`` when both
-    hold (at ``want``, or the moment the module finishes importing), ``remove(module)`` at ``unwant``."""
+    """A patch of one module, in place while wanted, on every copy of the module imported meanwhile.
 
-    def __init__(self, name: str, apply: Callable[[ModuleType], None], remove: Callable[[ModuleType], None]) -> None:
+    ``apply(module)`` runs when both hold -- at ``want`` for a module imported already (once an import another
+    thread had begun is done), or the moment an import finishes -- and returns what ``remove(module, token)``
+    needs to undo exactly that (the class it patched, say: a reload may bind a new one). A module imported
+    again under its name (its ``sys.modules`` entry dropped, as pytester's runs do) is patched too.
+    """
+
+    def __init__(
+        self, name: str, apply: Callable[[ModuleType], object], remove: Callable[[ModuleType, Any], None]
+    ) -> None:
         self.name = name
         self._apply = apply
         self._remove = remove
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # an RLock: a lazily loaded module's import can call back in
         self._wanted = False
-        self._applied: ModuleType | None = None  # the module patched
+        self._applied: list[tuple[ModuleType, Any]] = []  # each copy patched, with its token
 
     def want(self) -> None:
         with self._lock:
             self._wanted = True
         watch((self.name,), self._imported)
-        if self._sync():
-            unwatch(self._imported)
+        settle((self.name,))
+        self._sync()
 
     def unwant(self) -> None:
         unwatch(self._imported)
@@ -132,17 +160,17 @@ class ModulePatch:
         self._sync()
 
     def _imported(self, name: str) -> bool:
-        return self._sync(finished=name)
+        self._sync(finished=name)
+        return False  # keep watching while wanted: a later import under the name is a new copy
 
-    def _sync(self, finished: str = "") -> bool:
-        """Apply or remove as wanted; True once applied (nothing left to wait for)."""
+    def _sync(self, finished: str = "") -> None:
+        """Apply to the module now under the name if it is not patched yet, or remove from every copy."""
+        module = ready(self.name, finished)  # outside the lock: reading a lazy module loads it
         with self._lock:
-            if self._wanted and self._applied is None:
-                module = ready(self.name, finished)
-                if module is not None:
-                    self._apply(module)
-                    self._applied = module
-            elif not self._wanted and self._applied is not None:
-                self._remove(self._applied)
-                self._applied = None
-            return self._applied is not None
+            if self._wanted:
+                if module is not None and all(module is not done for done, _ in self._applied):
+                    self._applied.append((module, self._apply(module)))
+            else:
+                while self._applied:
+                    done, token = self._applied.pop()
+                    self._remove(done, token)

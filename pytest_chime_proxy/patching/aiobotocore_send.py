@@ -22,7 +22,9 @@ from pytest_chime_proxy.core.faults import ConnectionFault
 from pytest_chime_proxy.patching import active, after_import, backoff, botocore_send, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
-_original: Callable[..., Any] | None = None
+_originals: dict[
+    type, Callable[..., Any]
+] = {}  # AioEndpoint class patched -> its own _send (a reload makes a new class)
 
 
 @lru_cache(maxsize=1)
@@ -62,20 +64,30 @@ async def _send(endpoint: Any, request: Any) -> Any:
         if answer is not None:
             backoff.answered(mock)  # aiobotocore's retry wait that follows is on this mock's clock
             return AioAWSResponse(request.url, answer.status, answer.headers, _AsyncRaw(answer.body))
-    assert _original is not None
-    return await _original(endpoint, request)
+    return await _original_send(endpoint)(endpoint, request)
 
 
-def _apply(endpoint: ModuleType) -> None:
-    global _original
-    _original = endpoint.AioEndpoint._send
-    endpoint.AioEndpoint._send = _send
+def _original_send(endpoint: Any) -> Callable[..., Any]:
+    """The ``_send`` the endpoint's class had before the patch (its own again once the patch is removed)."""
+    for cls in type(endpoint).__mro__:
+        found = _originals.get(cls)
+        if found is not None:
+            return found
+    send: Callable[..., Any] = type(endpoint)._send
+    if send is _send:  # a class patched and never given back: nothing to chain to, and never the network
+        raise RuntimeError("pytest-chime-proxy: aiobotocore's AioEndpoint._send was patched and not restored")
+    return send
 
 
-def _remove(endpoint: ModuleType) -> None:
-    global _original
-    endpoint.AioEndpoint._send = _original
-    _original = None
+def _apply(endpoint: ModuleType) -> type:
+    cls: type = endpoint.AioEndpoint
+    _originals[cls] = cls.__dict__["_send"]
+    cls._send = _send  # type: ignore[attr-defined]
+    return cls
+
+
+def _remove(_: ModuleType, cls: type) -> None:
+    cls._send = _originals.pop(cls)  # type: ignore[attr-defined]
 
 
 _endpoint = after_import.ModulePatch("aiobotocore.endpoint", _apply, _remove)

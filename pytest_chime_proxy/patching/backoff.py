@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 _saved_time: Any = None
 _saved_acquire: Callable[..., Any] | None = None
-_saved_asyncio: Any = None
 # per context (a thread, an asyncio task: aiobotocore's retry loop runs in the task that sent the request)
 _answered_by: ContextVar[FakeChime | None] = ContextVar("pytest_chime_proxy_answered_by", default=None)
 _pending: ContextVar[float] = ContextVar("pytest_chime_proxy_pending_backoff", default=0.0)
@@ -144,16 +143,14 @@ def _acquire(bucket: Any, *args: Any, **kwargs: Any) -> Any:
         bucket._new_fill_rate_condition = real
 
 
-def _apply_aio(endpoint: Any) -> None:
-    global _saved_asyncio
-    _saved_asyncio = endpoint.asyncio
-    endpoint.asyncio = _RetryAsyncio(_saved_asyncio)
+def _apply_aio(endpoint: Any) -> Any:
+    saved = endpoint.asyncio
+    endpoint.asyncio = _RetryAsyncio(saved)
+    return saved
 
 
-def _remove_aio(endpoint: Any) -> None:
-    global _saved_asyncio
-    endpoint.asyncio = _saved_asyncio
-    _saved_asyncio = None
+def _remove_aio(endpoint: Any, saved: Any) -> None:
+    endpoint.asyncio = saved
 
 
 _aio = after_import.ModulePatch("aiobotocore.endpoint", _apply_aio, _remove_aio)  # once aiobotocore is imported

@@ -149,8 +149,12 @@ def _wrap_everything(_: object = None) -> None:
 
 
 # aiobotocore's session and signer subclasses exist once it is imported: wrapped then, never imported for this
+def _keep_wrapped(_module: object, _token: object) -> None:
+    """Nothing to undo per module: ``_remove`` gives every wrapped class its own method back."""
+
+
 _AIO = tuple(
-    after_import.ModulePatch(name, _wrap_everything, lambda _: None)
+    after_import.ModulePatch(name, _wrap_everything, _keep_wrapped)
     for name in ("aiobotocore.session", "aiobotocore.signers")
 )
 

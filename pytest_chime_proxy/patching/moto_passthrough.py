@@ -23,23 +23,20 @@ CHIME_URLS = (
     r"|chime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com|service\.chime\.aws\.amazon\.com)(?::\d+)?/"
 )
 
-_added_to: list[Any] | None = None  # the list the pattern was added to (None: it was there already)
 
-
-def _add(config: Any) -> None:
-    global _added_to
+def _add(config: Any) -> list[Any] | None:
+    """The pattern added to moto's passthrough list; returns that list (None: the pattern was there already)."""
     core = getattr(config, "default_user_config", {}).setdefault("core", {})
     urls: list[Any] = core.setdefault("passthrough", {}).setdefault("urls", [])
-    if CHIME_URLS not in urls:
-        urls.append(CHIME_URLS)
-        _added_to = urls
+    if CHIME_URLS in urls:
+        return None
+    urls.append(CHIME_URLS)
+    return urls
 
 
-def _take_out(_: Any) -> None:
-    global _added_to
-    if _added_to is not None and CHIME_URLS in _added_to:
-        _added_to.remove(CHIME_URLS)
-    _added_to = None
+def _take_out(_: Any, added_to: list[Any] | None) -> None:
+    if added_to is not None and CHIME_URLS in added_to:
+        added_to.remove(CHIME_URLS)
 
 
 _config = after_import.ModulePatch("moto.core.config", _add, _take_out)

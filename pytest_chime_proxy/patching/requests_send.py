@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 _requests_mock: responses.RequestsMock | None = None
 _route: Any = None
+_default_mock: Any = None  # the responses default mock the route was added to (its module may leave sys.modules)
 _PASS_EVERYTHING_ELSE = re.compile(r".*")
 
 # a ConnectionFault kind (faults.py) -> the requests exception a broken connection raises
@@ -114,7 +115,7 @@ def _sync(finished: str = "") -> None:
     imports ``requests`` on its way) nothing is done: the hook calls again when the outer import finishes
     (``finished``: the module whose loader just ran to its end, still marked as being imported).
     """
-    global _requests_mock, _route
+    global _requests_mock, _route, _default_mock
     if _wanted:
         if "requests" not in sys.modules or any(after_import.importing(n) for n in _WATCHED if n != finished):
             return  # the import hook calls again when the import finishes
@@ -135,12 +136,16 @@ def _sync(finished: str = "") -> None:
             mock.add(_route)
             mock.start()
             _requests_mock = mock
-            if _route not in responses_module.mock.registered():
-                responses_module.mock.add(_route)
+            _default_mock = responses_module.mock
+            if _route not in _default_mock.registered():
+                _default_mock.add(_route)
         elif not _wanted and _requests_mock is not None:
             _requests_mock.stop(allow_assert=False)
             _requests_mock = None
-            responses_module.mock.remove(_route)
+            # the copy of responses the route went into, whatever sys.modules holds now
+            if _default_mock is not None and _route in _default_mock.registered():
+                _default_mock.remove(_route)
+            _default_mock = None
 
 
 def _imported(name: str) -> bool:
@@ -154,6 +159,7 @@ def _apply() -> None:
     with _lock:
         _wanted = True
     after_import.watch(_WATCHED, _imported)
+    after_import.settle(_WATCHED)  # an import another thread began before the hook: wait for it
     _sync()  # requests already imported (or imported meanwhile, by another thread): patch now
     if _requests_mock is not None:
         after_import.unwatch(_imported)
