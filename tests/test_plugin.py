@@ -129,6 +129,27 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
     assert out.strip() == "[]"
 
 
+def test_a_pytest_run_that_never_uses_the_plugin_loads_only_its_options(tmp_path: Any) -> None:
+    """What every pytest run with the plugin installed pays: its options' declaration (for the ini options and
+    the marker line), not the fake (the domain's records, the pipeline, pydantic, botocore)."""
+    (tmp_path / "conftest.py").write_text(
+        "import sys\n"
+        "def pytest_sessionfinish():\n"
+        "    heavy = ('boto3', 'botocore', 'pydantic_core', 'pytest_chime_proxy.core.domain.state',\n"
+        "             'pytest_chime_proxy.core.pipeline', 'pytest_chime_proxy.mock')\n"
+        "    print('LOADED', sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    (tmp_path / "test_plain.py").write_text("def test_nothing():\n    assert True\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-p", "no:randomly", "test_plain.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert "1 passed" in done.stdout, done.stdout + done.stderr
+    assert "LOADED []" in done.stdout
+
+
 def test_a_first_test_imports_only_what_its_calls_need() -> None:
     # defaults everywhere, no requests, no number search: pydantic's validators (pydantic_core) but not its
     # model machinery, no responses, no phonenumbers, no asyncio

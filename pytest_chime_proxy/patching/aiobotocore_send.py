@@ -22,9 +22,8 @@ from pytest_chime_proxy.core.faults import ConnectionFault
 from pytest_chime_proxy.patching import active, after_import, backoff, botocore_send, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
-_originals: dict[
-    type, Callable[..., Any]
-] = {}  # AioEndpoint class patched -> its own _send (a reload makes a new class)
+# each AioEndpoint class patched -> its own _send (a reload of the module binds a new class)
+_originals: dict[type, Callable[..., Any]] = {}
 
 
 @lru_cache(maxsize=1)

@@ -121,8 +121,8 @@ def _get_auth_instance(original: Callable[..., Any]) -> Callable[..., Any]:
     return get_auth_instance
 
 
-_wrapped: dict[tuple[Callable[..., Any], Callable[..., Any]], Callable[..., Any]] = {}  # (wrapper, original) ->
-# the wrapped function: made once per original, so a mock's start does not rebuild it
+# (wrapper, original) -> the wrapped function: made once per original, so a mock's start does not rebuild it
+_wrapped: dict[tuple[Callable[..., Any], Callable[..., Any]], Callable[..., Any]] = {}
 
 
 def _wrap_all(base: type, names: tuple[str, ...], wrapper: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
