@@ -156,9 +156,10 @@ def problems(namespace: str, shape_name: str, value: Any, path: str = "", read_s
     if kind == "map":
         if ("min" in shape and len(value) < shape["min"]) or ("max" in shape and len(value) > shape["max"]):
             found.append(path)
+        hidden = spec(namespace)["shapes"][shape["key"]["shape"]].get("sensitive")  # a sensitive key is "*"
         for key, item in value.items():
             found += problems(namespace, shape["key"]["shape"], key, path)
-            found += problems(namespace, shape["value"]["shape"], item, f"{path}.{key}")
+            found += problems(namespace, shape["value"]["shape"], item, f"{path}.{'*' if hidden else key}")
         return found
     if kind == "structure":
         for member, ref in shape.get("members", {}).items():
