@@ -6,10 +6,17 @@ this folder on ``sys.path``).
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+
+if TYPE_CHECKING:
+    from pytest_chime_proxy.server.app import ChimeProxyServer
 
 PAIR = ["+14015550101", "+12065550100"]
 """The participants of the REST reference's CreateProxySession sample."""
@@ -43,3 +50,30 @@ def credential_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     return ran
+
+
+# ---- the HTTP server's tests (test_server*.py; their ``server`` and ``vc`` fixtures are in conftest.py) -------
+NUMBERS = ["+19135550199", "+19135550198"]
+"""The pool of the server tests' connector."""
+
+JSON = {"Content-Type": "application/json"}
+
+
+def http(
+    server: ChimeProxyServer, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], Any]:
+    """One request through urllib; (status, headers, decoded JSON body or None)."""
+    request = urllib.request.Request(server.url + path, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            status, got, raw = answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        status, got, raw = error.code, dict(error.headers), error.read()
+    return status, got, json.loads(raw) if raw else None
+
+
+def control(server: ChimeProxyServer, method: str, name: str, payload: Any = None) -> tuple[int, Any]:
+    """Call the control API over HTTP; (status, decoded JSON)."""
+    body = None if payload is None else json.dumps(payload).encode()
+    status, _, decoded = http(server, method, f"/_chime_proxy/{name}", body, JSON if body is not None else None)
+    return status, decoded

@@ -19,23 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PAIR
+from helpers import NUMBERS, PAIR, control
 
 from pytest_chime_proxy.server.app import ChimeProxyServer, split_namespace
-
-NUMBERS = ["+19135550199", "+19135550198"]
-
-
-def control(server: ChimeProxyServer, method: str, name: str, payload: Any = None) -> tuple[int, Any]:
-    """Call the control API over HTTP; (status, decoded JSON)."""
-    data = None if payload is None else json.dumps(payload).encode()
-    headers = {} if data is None else {"Content-Type": "application/json"}
-    request = urllib.request.Request(f"{server.url}/_chime_proxy/{name}", data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def client(
@@ -78,18 +64,6 @@ def status_of(raw: bytes) -> int:
 
 def body_of(raw: bytes) -> Any:
     return json.loads(raw.split(b"\r\n\r\n", 1)[1])
-
-
-@pytest.fixture
-def server(chime_proxy_server: ChimeProxyServer) -> ChimeProxyServer:
-    return chime_proxy_server
-
-
-@pytest.fixture
-def vc(server: ChimeProxyServer) -> str:
-    status, body = control(server, "POST", "voice-connectors", {"phone_numbers": NUMBERS})
-    assert status == 201
-    return body["voice_connector_id"]
 
 
 # ---- the service over HTTP -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import urllib.request
 from typing import Any
 
 import pytest
+from helpers import control
 from loadgen import (
     HEALTH,
     burst,
@@ -28,24 +29,12 @@ from loadgen import (
     signed_get,
 )
 from test_server import raw_http
-from test_server_hostile import NUMBERS, control, state, statuses
+from test_server_hostile import state, statuses
 
 from pytest_chime_proxy.core.calls import CALL_OVERHEAD, CallLog
 from pytest_chime_proxy.server.app import ChimeProxyServer
 
 RESET = b"POST /_chime_proxy/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n"
-
-
-@pytest.fixture
-def server(chime_proxy_server: ChimeProxyServer) -> ChimeProxyServer:
-    return chime_proxy_server
-
-
-@pytest.fixture
-def vc(server: ChimeProxyServer) -> str:
-    status, body = control(server, "POST", "voice-connectors", {"phone_numbers": NUMBERS})
-    assert status == 201, body
-    return str(body["voice_connector_id"])
 
 
 # ---- item 1: request smuggling ----------------------------------------------------------------------------------

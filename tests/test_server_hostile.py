@@ -21,50 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PAIR
+from helpers import JSON, NUMBERS, PAIR, control, http
 from test_server import raw_http
 
 from pytest_chime_proxy.core.faults import MAX_LATENCY
 from pytest_chime_proxy.server.app import REQUEST_QUEUE_SIZE, ChimeProxyServer
 
-NUMBERS = ["+19135550199", "+19135550198"]
-JSON = {"Content-Type": "application/json"}
-
-
-def http(
-    server: ChimeProxyServer, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], Any]:
-    """One request through urllib; (status, headers, decoded JSON body or None)."""
-    request = urllib.request.Request(server.url + path, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            status, got, raw = answer.status, dict(answer.headers), answer.read()
-    except urllib.error.HTTPError as error:
-        status, got, raw = error.code, dict(error.headers), error.read()
-    return status, got, json.loads(raw) if raw else None
-
-
-def control(server: ChimeProxyServer, method: str, name: str, payload: Any = None) -> tuple[int, Any]:
-    body = None if payload is None else json.dumps(payload).encode()
-    status, _, decoded = http(server, method, f"/_chime_proxy/{name}", body, JSON if body is not None else None)
-    return status, decoded
-
 
 def statuses(raw: bytes) -> list[int]:
     """The status codes of every answer in a byte stream (more than one means a second request was read)."""
     return [int(code) for code in re.findall(rb"HTTP/1\.[01] ([0-9]{3}) ", raw)]
-
-
-@pytest.fixture
-def server(chime_proxy_server: ChimeProxyServer) -> ChimeProxyServer:
-    return chime_proxy_server
-
-
-@pytest.fixture
-def vc(server: ChimeProxyServer) -> str:
-    status, body = control(server, "POST", "voice-connectors", {"phone_numbers": NUMBERS})
-    assert status == 201, body
-    return str(body["voice_connector_id"])
 
 
 def state(server: ChimeProxyServer) -> tuple[list[str], list[str], list[Any]]:
