@@ -413,38 +413,13 @@ _HELPER_NAMES = {
 }
 
 
-_valid_inputs: set[tuple[str, tuple[tuple[str, str, Any], ...]]] = set()  # plain inputs found valid (a fixture
-# passes the same few each test); bounded by _VALID_INPUTS_KEPT
-_VALID_INPUTS_KEPT = 1024
-
-
-def _plain_key(operation: str, params: dict[str, Any]) -> tuple[str, tuple[tuple[str, str, Any], ...]] | None:
-    """A hashable key for ``params`` made only of strings, booleans, integers and lists of strings, each with
-    its exact type (``True == 1``, but only one is a valid boolean; no subclass or custom object can pass
-    for a checked value); None otherwise."""
-    items = []
-    for member, value in params.items():
-        kind = type(value)
-        if kind in (list, tuple) and all(type(item) is str for item in value):
-            value = (kind.__name__, *value)
-        elif kind not in (str, bool, int, type(None)):
-            return None
-        items.append((member, kind.__name__, value))
-    return operation, tuple(items)
-
-
 def _check_input(where: str, operation: str, params: dict[str, Any]) -> None:
     """Check a helper's input with the API's validator for ``operation`` (chime-sdk-voice's model), in the
-    API's words but naming the helper's arguments; an input already found valid is not checked again."""
-    key = _plain_key(operation, params)
-    if key is not None and key in _valid_inputs:
-        return
+    API's words but naming the helper's arguments."""
     try:
         validation.check_as("chime-sdk-voice", operation, params, _HELPER_NAMES)
     except validation.InvalidInput as error:
         raise ValueError(f"{where}: {error}") from None
-    if key is not None and len(_valid_inputs) < _VALID_INPUTS_KEPT:
-        _valid_inputs.add(key)
 
 
 @overload

@@ -89,7 +89,7 @@ class _Text(str):
 def test_an_input_found_valid_before_does_not_let_a_look_alike_through(
     chime_proxy: Any, chime_sdk_voice: Any, argument: str, valid: Any, look_alike: Any
 ) -> None:
-    """The helpers remember inputs they found valid (a fixture passes the same ones every test): an input that
+    """The input checks remember inputs found valid (a fixture passes the same ones every test): an input that
     merely compares equal to one is still checked and refused, and leaves nothing behind."""
     chime_proxy.create_voice_connector(**{argument: valid})
     before = chime_sdk_voice.list_voice_connectors()["VoiceConnectors"]

@@ -315,10 +315,33 @@ def validate(op: _spec.Operation, params: dict[str, Any], read_strings: bool = T
     return params
 
 
+_checked: set[tuple[Any, ...]] = set()  # plain inputs ``check_as`` found valid (a fixture passes the same few)
+_CHECKED_KEPT = 1024
+
+
+def _plain_key(namespace: str, operation: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """A hashable key for ``params`` made only of strings, booleans, integers and lists of strings, each with
+    its exact type (``True == 1``, but only one is a valid boolean; no subclass or custom object can pass
+    for a checked value); None otherwise."""
+    items = []
+    for member, value in params.items():
+        kind = type(value)
+        if kind in (list, tuple) and all(type(item) is str for item in value):
+            value = tuple(value)
+        elif kind not in (str, bool, int, type(None)):
+            return None
+        items.append((member, kind.__name__, value))
+    return namespace, operation, tuple(items)
+
+
 def check_as(namespace: str, operation: str, params: Mapping[str, Any], names: Mapping[str, str] | None = None) -> None:
     """Validate ``params`` (None values left out) as ``operation``'s input, for a caller that is not the API (a
     helper, the control API): ``InvalidInput`` in the API's words, naming members by the caller's own names
-    (``names``: API member in lowerCamel -> the caller's name)."""
+    (``names``: API member in lowerCamel -> the caller's name). An input of plain values found valid before is
+    not checked again."""
+    key = _plain_key(namespace, operation, params)
+    if key is not None and key in _checked:
+        return
     given = {member: value for member, value in params.items() if value is not None}
     try:
         validate(_spec.load(namespace).operations[operation], given, read_strings=False)
@@ -327,3 +350,5 @@ def check_as(namespace: str, operation: str, params: Mapping[str, Any], names: M
         for member, name in (names or {}).items():
             message = message.replace(f"at '{member}", f"at '{name}")
         raise InvalidInput(message) from None
+    if key is not None and len(_checked) < _CHECKED_KEPT:
+        _checked.add(key)
