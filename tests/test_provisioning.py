@@ -403,3 +403,31 @@ def test_a_first_request_imports_only_its_own_handler_module() -> None:
     first, after = done.stdout.splitlines()
     assert first == "['paging', 'registry', 'voice_connectors']"  # ListVoiceConnectors pages
     assert int(after) >= 14  # a dynamically registered operation loads them all, and is answered
+
+
+def test_handler_modules_imported_again_answer_as_before() -> None:
+    """pytester's in-process runs put ``sys.modules`` back: a handler module first imported inside one is
+    imported anew after it, and registers the same handlers again (this broke every later request once)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, boto3\n"
+        "from pytest_chime_proxy import ChimeProxyMock\n"
+        "from pytest_chime_proxy.core import operations\n"
+        "with ChimeProxyMock():\n"
+        "    client = boto3.client('chime-sdk-voice', region_name='us-east-1')\n"
+        "    client.list_voice_connectors()\n"
+        "    before = set(sys.modules)\n"
+        "    client.create_voice_connector_group(Name='inner')\n"
+        "    for name in set(sys.modules) - before:\n"
+        "        del sys.modules[name]\n"
+        "    print(len(operations.emulated()))\n"
+        "    client.create_voice_connector_group(Name='outer')\n"
+        "    print(len(client.list_voice_connector_groups()['VoiceConnectorGroups']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    count, groups = done.stdout.splitlines()
+    assert int(count) == len(operations.emulated())
+    assert groups == "2"

@@ -35,22 +35,29 @@ def operation(name: str) -> Callable[[H], H]:
     """Register a handler under the operation name the service models use (``CreateProxySession``)."""
 
     def register(handler: H) -> H:
-        if name in HANDLERS:
-            raise ValueError(f"operation {name} is registered twice ({HANDLERS[name].__name__}, {handler.__name__})")
-        HANDLERS[name] = handler
+        known = HANDLERS.get(name)
+        if known is not None and _origin(known) != _origin(handler):
+            raise ValueError(f"operation {name} is registered twice ({_origin(known)}, {_origin(handler)})")
+        HANDLERS[name] = handler  # the same handler from a module imported again: its newest copy answers
         return handler
 
     return register
+
+
+def _origin(handler: Handler) -> str:
+    """Where a handler is written: a module imported again (pytester's in-process runs put ``sys.modules``
+    back, so a module first imported inside one is imported anew after it) registers the same origins."""
+    return f"{handler.__module__}.{handler.__qualname__}"
 
 
 def load() -> dict[str, Handler]:
     """Import every handler module of the package (once) and return the registry."""
     global _loaded
     if not _loaded:
-        _loaded = True
         for module in pkgutil.iter_modules(importlib.import_module(_PACKAGE).__path__):
             if module.name not in ("registry", "paging"):
                 importlib.import_module(f"{_PACKAGE}.{module.name}")
+        _loaded = True
     return HANDLERS
 
 
