@@ -25,6 +25,7 @@ from functools import cache
 from typing import Any
 
 from pytest_chime_proxy.core.wire import spec as _spec
+from pytest_chime_proxy.core.wire.validator_engine import engine
 
 # Smithy's integer is 32-bit and long 64-bit signed: a larger JSON number cannot reach the service's handler.
 # Assumption (no source gives the service's words): it is refused like a model maximum or minimum.
@@ -101,11 +102,9 @@ def _validator(namespace: str, shape_name: str) -> Any:
 
     It is pydantic's own validator (``pydantic_core.SchemaValidator``) given the schema the shape describes
     directly, as pydantic would generate it from a strict model with these fields: one shape's validator
-    costs well under a millisecond, and no request imports pydantic's model machinery.
+    costs well under a millisecond, and no request imports pydantic's model machinery (nor its schema
+    helpers: ``_schema`` writes pydantic-core's schema dicts, ``validator_engine`` says why).
     """
-    from pydantic_core import SchemaValidator
-    from pydantic_core import core_schema as cs
-
     spec = _spec.load(namespace)
     limits = _service_limits()
     built: dict[str, Any] = {}
@@ -117,10 +116,11 @@ def _validator(namespace: str, shape_name: str) -> Any:
         kind = shape["type"]
         if kind == "string":
             if "enum" in shape:
-                out: Any = cs.literal_schema(list(shape["enum"]))
+                out: Any = _schema("literal", expected=list(shape["enum"]))
             else:
                 pattern = ecma_pattern(shape.get("pattern"))
-                out = cs.str_schema(
+                out = _schema(
+                    "str",
                     min_length=shape.get("min"),
                     max_length=shape.get("max"),
                     pattern=pattern,
@@ -131,17 +131,22 @@ def _validator(namespace: str, shape_name: str) -> Any:
                 )
         elif kind in ("integer", "long"):
             low, high = _INT_RANGE[kind]
-            out = cs.int_schema(ge=shape.get("min", low), le=shape.get("max", high), strict=True)
+            out = _schema("int", ge=shape.get("min", low), le=shape.get("max", high), strict=True)
         elif kind == "boolean":
-            out = cs.bool_schema(strict=True)
+            out = _schema("bool", strict=True)
         elif kind == "list":
-            out = cs.list_schema(
-                schema(shape["member"]["shape"]), min_length=shape.get("min"), max_length=shape.get("max"), strict=True
+            out = _schema(
+                "list",
+                items_schema=schema(shape["member"]["shape"]),
+                min_length=shape.get("min"),
+                max_length=shape.get("max"),
+                strict=True,
             )
         elif kind == "map":
-            out = cs.dict_schema(
-                schema(shape["key"]["shape"]),
-                schema(shape["value"]["shape"]),
+            out = _schema(
+                "dict",
+                keys_schema=schema(shape["key"]["shape"]),
+                values_schema=schema(shape["value"]["shape"]),
                 min_length=shape.get("min"),
                 max_length=shape.get("max"),
                 strict=True,
@@ -153,16 +158,24 @@ def _validator(namespace: str, shape_name: str) -> Any:
                 inner = schema(ref["shape"])
                 if member in limits:
                     inner = _constrained(inner, *limits[member])
-                fields[member] = cs.typed_dict_field(
-                    inner if member in required else cs.nullable_schema(inner), required=member in required
+                fields[member] = _schema(
+                    "typed-dict-field",
+                    schema=inner if member in required else _schema("nullable", schema=inner),
+                    required=member in required,
                 )
-            out = cs.typed_dict_schema(fields, extra_behavior="ignore", strict=True)
+            out = _schema("typed-dict", fields=fields, extra_behavior="ignore", strict=True)
         else:  # timestamps, blobs: not in any emulated input
-            out = cs.any_schema()
+            out = _schema("any")
         built[name] = out
         return out
 
-    return SchemaValidator(schema(shape_name))
+    return engine().SchemaValidator(schema(shape_name))
+
+
+def _schema(kind: str, **fields: Any) -> dict[str, Any]:
+    """A pydantic-core schema of ``kind`` with the given fields, those left None left out (as the package's
+    ``core_schema`` helpers write them)."""
+    return {"type": kind, **{name: value for name, value in fields.items() if value is not None}}
 
 
 @cache
@@ -293,13 +306,11 @@ def validate(op: _spec.Operation, params: dict[str, Any], read_strings: bool = T
     breaks the operation's input shape."""
     if op.input is None:
         return params
-    from pydantic_core import ValidationError
-
     if read_strings:
         params = coerce(op, params)
     try:
         _validator(op.namespace, op.input).validate_python(params, strict=True)
-    except ValidationError as exc:
+    except engine().ValidationError as exc:
         spec = _spec.load(op.namespace)
         problems = []
         for error in exc.errors(include_url=False):
