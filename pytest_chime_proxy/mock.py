@@ -13,10 +13,9 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from typing import Any, TypeVar, cast, overload
 
-from typing_extensions import Unpack
-
 from pytest_chime_proxy.core import pipeline
 from pytest_chime_proxy.core.calls import CallLog
+from pytest_chime_proxy.core.compat import Unpack
 from pytest_chime_proxy.core.domain import connector_settings, geo, proxy_sessions, voice_connectors
 from pytest_chime_proxy.core.domain import phone_numbers as inventory
 from pytest_chime_proxy.core.domain.clock import Clock

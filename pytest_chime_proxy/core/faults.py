@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from typing_extensions import TypedDict, Unpack
-
+from pytest_chime_proxy.core.compat import TypedDict, Unpack
 from pytest_chime_proxy.core.wire.errors import ERRORS
 
 # connection_error value -> the botocore exception class the adapter raises (botocore.exceptions.<name>)

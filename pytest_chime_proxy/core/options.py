@@ -12,17 +12,12 @@ validator is built on the first ``validate`` that is given an option (a mock wit
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, get_args, get_type_hints
 
-if sys.version_info >= (3, 12):  # pydantic reads typing's TypedDict from 3.12; typing_extensions costs pytest's start
-    from typing import TypedDict
-else:  # pragma: no cover - the legacy environment's Python
-    from typing_extensions import TypedDict
-
+from pytest_chime_proxy.core.compat import TypedDict
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.on_demand import ON_DEMAND_POOL_SIZE
 from pytest_chime_proxy.core.domain.order_timing import DEFAULT_ORDER_DELAY, MAX_ORDER_DELAY

@@ -13,11 +13,10 @@ import string
 import threading
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pytest_chime_proxy.core.domain.analytics_records import VoiceAnalytics
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import NotFound
 from pytest_chime_proxy.core.domain.model import (
@@ -29,6 +28,9 @@ from pytest_chime_proxy.core.domain.model import (
     VoiceConnectorGroup,
 )
 from pytest_chime_proxy.core.domain.quotas import Quotas
+
+if TYPE_CHECKING:
+    from pytest_chime_proxy.core.domain.analytics_records import VoiceAnalytics
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -45,7 +47,7 @@ class AccountState:
     voice_connector_groups: dict[str, VoiceConnectorGroup] = field(default_factory=dict)
     sip_media_applications: dict[str, SipMediaApplication] = field(default_factory=dict)
     sip_rules: dict[str, SipRule] = field(default_factory=dict)
-    voice_analytics: VoiceAnalytics = field(default_factory=VoiceAnalytics)
+    voice_analytics: VoiceAnalytics | None = None  # made by the first voice analytics request (``analytics``)
     session_seq: int = 0
     calling_name: tuple[str, datetime] | None = None  # UpdatePhoneNumberSettings' default calling name, and when
     global_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # UpdateGlobalSettings: VoiceConnector ...
@@ -53,7 +55,10 @@ class AccountState:
 
     def is_empty(self) -> bool:
         """Whether the account holds nothing (as a new one): a request that left it so changed nothing."""
-        return self == AccountState(self.account_id)
+        analytics = self.voice_analytics
+        if analytics is not None and analytics != type(analytics)():
+            return False
+        return replace(self, voice_analytics=None) == AccountState(self.account_id)
 
 
 class Backend:

@@ -33,7 +33,11 @@ TERMINAL = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS", "FAILED", "STOPPED"})
 
 
 def analytics(scope: Scope) -> VoiceAnalytics:
-    return scope.account.voice_analytics
+    """The account's voice analytics state, made on first use (its records load only where it is used)."""
+    account = scope.account
+    if account.voice_analytics is None:
+        account.voice_analytics = VoiceAnalytics()
+    return account.voice_analytics
 
 
 # ---- calls --------------------------------------------------------------------------------------------------

@@ -137,10 +137,10 @@ def _matcher(namespace: str, method: str, slashes: int, first: str | None) -> _M
     for op in _candidates(namespace, method, slashes, first):
         group += 1
         own = group
-        labels = tuple(_GROUP.findall(op.path.pattern))
+        labels = tuple(_GROUP.findall(op.path_source))
         group += len(labels)
         alternatives[own] = (op, labels, slice(own, own + len(labels)))  # groups() counts from group 1
-        parts.append("(" + _GROUP.sub("(", op.path.pattern) + ")")
+        parts.append("(" + _GROUP.sub("(", op.path_source) + ")")
     return _Matcher(re.compile("|".join(parts) or "(?!)"), alternatives)
 
 

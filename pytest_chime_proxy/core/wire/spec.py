@@ -35,9 +35,14 @@ class Operation:
     query: tuple[tuple[str, str], ...] = ()
 
     @cached_property
+    def path_source(self) -> str:
+        """The path's pattern as text: each label a named group, matching a whole path (``path``)."""
+        return _path_source(self.uri)
+
+    @cached_property
     def path(self) -> re.Pattern[str]:
-        """The path's pattern, compiled on first use: routing compiles only the few routes it tries."""
-        return _path_pattern(self.uri)
+        """The path's pattern, compiled on first use (routing compiles it only to try the routes one by one)."""
+        return re.compile(self.path_source)
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class Spec:
         return self.shapes[name]
 
 
-def _path_pattern(uri: str) -> re.Pattern[str]:
+def _path_source(uri: str) -> str:
     path = uri.partition("?")[0]
     pattern = ""
     pos = 0
@@ -62,7 +67,7 @@ def _path_pattern(uri: str) -> re.Pattern[str]:
         pattern += f"(?P<{m.group(1)}>.+)" if m.group(2) else f"(?P<{m.group(1)}>[^/]+)"
         pos = m.end()
     pattern += re.escape(path[pos:])
-    return re.compile(pattern + "/?")
+    return pattern + "/?"
 
 
 def _query_literals(uri: str) -> tuple[tuple[str, str], ...]:
