@@ -196,22 +196,22 @@ def redact(request: WireRequest) -> Redacted:
 def _holders(namespace: str) -> frozenset[str]:
     """The shapes of ``namespace`` that hold a secret member, at any depth (a credential list does)."""
     shapes = _spec.load(namespace).shapes
-
-    def children(shape: dict[str, Any]) -> list[str]:
-        refs = list(shape.get("members", {}).values()) + [shape[k] for k in ("member", "key", "value") if k in shape]
-        return [ref["shape"] for ref in refs]
-
-    found = {
-        name
-        for name, shape in shapes.items()
-        if any(member.lower() in SECRET_MEMBERS for member in shape.get("members", {}))
-    }
-    grew = True
-    while grew:
-        before = len(found)
-        found |= {name for name, shape in shapes.items() if any(child in found for child in children(shape))}
-        grew = len(found) > before
-    return frozenset(found)
+    parents: dict[str, list[str]] = {}  # shape -> the shapes that refer to it
+    found: list[str] = []
+    for name, shape in shapes.items():
+        members = shape.get("members", {})
+        if any(member.lower() in SECRET_MEMBERS for member in members):
+            found.append(name)
+        refs = [*members.values(), *(shape[k] for k in ("member", "key", "value") if k in shape)]
+        for ref in refs:
+            parents.setdefault(ref["shape"], []).append(name)
+    holders = set(found)
+    while found:
+        for parent in parents.get(found.pop(), ()):
+            if parent not in holders:
+                holders.add(parent)
+                found.append(parent)
+    return frozenset(holders)
 
 
 def _walk(spec: _spec.Spec, shape_name: str, value: Any, found: list[str]) -> Any:

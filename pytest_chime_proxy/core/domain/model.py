@@ -1,4 +1,8 @@
-"""The records the fake keeps. Field names follow the service's members so reading them needs no map."""
+"""The records the fake keeps of numbers, orders, voice connectors and proxy sessions. Field names follow the
+service's members so reading them needs no map.
+
+The records of the call-routing resources (``call_routing_records``) and of voice analytics
+(``analytics_records``) are in their own modules: a process loads them only where it uses them."""
 
 from __future__ import annotations
 
@@ -149,68 +153,3 @@ class VoiceConnector:
     @property
     def VoiceConnectorArn(self) -> str:
         return f"arn:aws:chime:{self.AwsRegion}:{self.account}:vc/{self.VoiceConnectorId}"
-
-
-@dataclass
-class SipMediaApplication:
-    """A SIP media application: one Lambda endpoint in one region; its calls keyed by transaction id."""
-
-    SipMediaApplicationId: str
-    Name: str
-    AwsRegion: str
-    Endpoints: list[dict[str, str]]
-    CreatedTimestamp: datetime
-    UpdatedTimestamp: datetime
-    account: str
-    logging: dict[str, Any] = field(default_factory=dict)  # PutSipMediaApplicationLoggingConfiguration's
-    tags: dict[str, str] = field(default_factory=dict)
-    calls: dict[str, SipMediaApplicationCall] = field(default_factory=dict)
-
-    @property
-    def SipMediaApplicationArn(self) -> str:
-        return f"arn:aws:chime:{self.AwsRegion}:{self.account}:sip-media-application/{self.SipMediaApplicationId}"
-
-
-@dataclass
-class SipMediaApplicationCall:
-    """An outbound call placed with CreateSipMediaApplicationCall (and the arguments of its updates)."""
-
-    TransactionId: str
-    FromPhoneNumber: str
-    ToPhoneNumber: str
-    CreatedTimestamp: datetime
-    SipHeaders: dict[str, str] = field(default_factory=dict)
-    ArgumentsMap: dict[str, str] = field(default_factory=dict)
-    updates: list[dict[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class SipRule:
-    """A SIP rule: a trigger (a phone number or a voice connector's host name) and its target applications."""
-
-    SipRuleId: str
-    Name: str
-    TriggerType: str
-    TriggerValue: str
-    TargetApplications: list[dict[str, Any]]
-    CreatedTimestamp: datetime
-    UpdatedTimestamp: datetime
-    Disabled: bool = False
-
-
-@dataclass
-class VoiceConnectorGroup:
-    """A voice connector group: connectors with priorities (inbound calls fail over in priority order)."""
-
-    VoiceConnectorGroupId: str
-    Name: str
-    VoiceConnectorItems: list[dict[str, Any]]
-    CreatedTimestamp: datetime
-    UpdatedTimestamp: datetime
-    region: str
-    account: str
-    CallDistributionType: str | None = None
-
-    @property
-    def VoiceConnectorGroupArn(self) -> str:
-        return f"arn:aws:chime:{self.region}:{self.account}:vcg/{self.VoiceConnectorGroupId}"

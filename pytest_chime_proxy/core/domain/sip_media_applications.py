@@ -10,8 +10,8 @@ import re
 from typing import Any
 
 from pytest_chime_proxy.core.domain import geo, quotas
+from pytest_chime_proxy.core.domain.call_routing_records import SipMediaApplication, SipMediaApplicationCall
 from pytest_chime_proxy.core.domain.errors import BadRequest, Conflict, Gone, NotFound
-from pytest_chime_proxy.core.domain.model import SipMediaApplication, SipMediaApplicationCall
 from pytest_chime_proxy.core.domain.phone_numbers import settle
 from pytest_chime_proxy.core.domain.state import Scope
 from pytest_chime_proxy.core.domain.tags import initial

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_chime_proxy.core.domain import geo, quotas
+from pytest_chime_proxy.core.domain.call_routing_records import SipRule
 from pytest_chime_proxy.core.domain.errors import BadRequest, Conflict, NotFound
-from pytest_chime_proxy.core.domain.model import PhoneNumber, SipRule, VoiceConnector
+from pytest_chime_proxy.core.domain.model import PhoneNumber, VoiceConnector
 from pytest_chime_proxy.core.domain.phone_numbers import settle
 from pytest_chime_proxy.core.domain.sip_media_applications import DIAL_IN
 from pytest_chime_proxy.core.domain.state import Scope

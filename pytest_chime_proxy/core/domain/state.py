@@ -19,18 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import NotFound
-from pytest_chime_proxy.core.domain.model import (
-    PhoneNumber,
-    PhoneNumberOrder,
-    SipMediaApplication,
-    SipRule,
-    VoiceConnector,
-    VoiceConnectorGroup,
-)
+from pytest_chime_proxy.core.domain.model import PhoneNumber, PhoneNumberOrder, VoiceConnector
 from pytest_chime_proxy.core.domain.quotas import Quotas
 
 if TYPE_CHECKING:
     from pytest_chime_proxy.core.domain.analytics_records import VoiceAnalytics
+    from pytest_chime_proxy.core.domain.call_routing_records import SipMediaApplication, SipRule, VoiceConnectorGroup
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from pytest_chime_proxy.core.domain import geo, quotas
+from pytest_chime_proxy.core.domain.call_routing_records import VoiceConnectorGroup
 from pytest_chime_proxy.core.domain.errors import BadRequest, Conflict, NotFound
-from pytest_chime_proxy.core.domain.model import VoiceConnectorGroup
 from pytest_chime_proxy.core.domain.phone_numbers import settle
 from pytest_chime_proxy.core.domain.state import Scope
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pytest_chime_proxy.core.domain import sip_media_applications as smas
-from pytest_chime_proxy.core.domain.model import SipMediaApplication
+from pytest_chime_proxy.core.domain.call_routing_records import SipMediaApplication
 from pytest_chime_proxy.core.domain.state import Scope
 from pytest_chime_proxy.core.operations.paging import model_cap, paginate
 from pytest_chime_proxy.core.operations.registry import Data, operation
