@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
-from typing import Any, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from pytest_chime_proxy.core import pipeline
 from pytest_chime_proxy.core.calls import CallLog
@@ -23,7 +23,6 @@ from pytest_chime_proxy.core.domain.errors import ServiceError
 from pytest_chime_proxy.core.domain.model import ProxySession
 from pytest_chime_proxy.core.domain.state import Backend, Scope
 from pytest_chime_proxy.core.fake import FakeChime
-from pytest_chime_proxy.core.faults import FaultOptions, FaultRule, Faults
 from pytest_chime_proxy.core.options import MockOptions, OptionsError, validate
 from pytest_chime_proxy.core.wire import validation
 from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
@@ -31,6 +30,9 @@ from pytest_chime_proxy.core.wire.routing import Endpoint
 from pytest_chime_proxy.decorate import decorate
 from pytest_chime_proxy.patching import lifecycle, sleep
 from pytest_chime_proxy.patching.environment import FakeEnvironment
+
+if TYPE_CHECKING:
+    from pytest_chime_proxy.core.faults import FaultOptions, FaultRule, Faults
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -151,7 +153,7 @@ class ChimeProxyMock:
     def __exit__(self, *exc: object) -> None:
         self.stop()
         if self.assert_all_faults_hit and exc[0] is None:
-            self.faults.assert_all_hit()
+            self._assert_faults_hit()
 
     def __call__(self, target: F) -> F:
         """Decorate a function (sync or async) or a class: each call runs under a fresh mock like this one."""
@@ -163,6 +165,11 @@ class ChimeProxyMock:
         self.fake.reset()
 
     # ---- faults ------------------------------------------------------------------------------------------
+    def _assert_faults_hit(self) -> None:
+        """``faults.assert_all_hit()`` where there are rules: a mock given none loads no fault machinery."""
+        if self.fake.rules is not None:
+            self.fake.rules.assert_all_hit()
+
     def inject(self, operation: str, **options: Unpack[FaultOptions]) -> FaultRule:
         """Make the fake fail on matching requests as the service would; returns the rule (it counts hits).
 

@@ -162,7 +162,7 @@ def chime_proxy(request: pytest.FixtureRequest) -> Iterator[ChimeProxyMock]:
     finally:
         mock.stop()
     if mock.assert_all_faults_hit:
-        mock.faults.assert_all_hit()
+        mock._assert_faults_hit()
 
 
 @pytest.fixture

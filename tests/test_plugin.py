@@ -153,7 +153,8 @@ def test_a_pytest_run_that_never_uses_the_plugin_loads_only_its_options(tmp_path
 def test_a_first_test_imports_only_what_its_calls_need() -> None:
     # defaults everywhere, no requests, no number search: pydantic's validator engine (the pydantic_core
     # extension, loaded without the package: core/wire/validator_engine.py) but not its model machinery nor
-    # its schema helpers, no responses, no phonenumbers, no asyncio
+    # its schema helpers, no responses, no phonenumbers, no asyncio; no fault rules, nor the records of resources
+    # it does not touch
     code = (
         "import sys, boto3\n"
         "from pytest_chime_proxy import ChimeProxyMock\n"
@@ -170,7 +171,11 @@ def test_a_first_test_imports_only_what_its_calls_need() -> None:
         "    except bad as error:\n"
         "        print(error.response['Error']['Message'])\n"
         "heavy = ('pydantic', 'phonenumbers', 'responses', 'requests', 'asyncio', 'annotated_types', 'pydantic_core',\n"
-        "         'pydantic_core._pydantic_core', 'pydantic_core.core_schema', 'aiobotocore', 'aiohttp', 'difflib')\n"
+        "         'pydantic_core._pydantic_core', 'pydantic_core.core_schema', 'aiobotocore', 'aiohttp', 'difflib',\n"
+        "         'pytest_chime_proxy.core.faults', 'pytest_chime_proxy.core.domain.analytics_records',\n"
+        "         'pytest_chime_proxy.core.domain.call_routing_records')\n"
+        "if sys.version_info >= (3, 12):\n"
+        "    heavy += ('typing_extensions',)\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

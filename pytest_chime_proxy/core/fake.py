@@ -7,14 +7,16 @@ aiobotocore, ``requests``, the HTTP server) calls that one function.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_chime_proxy.core.calls import CallLog
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.state import AccountState, Backend, Scope
-from pytest_chime_proxy.core.faults import Faults
 from pytest_chime_proxy.core.options import validate
 from pytest_chime_proxy.core.wire.routing import Endpoint
+
+if TYPE_CHECKING:
+    from pytest_chime_proxy.core.faults import Faults
 
 MAX_SCOPES = 1024  # cached request scopes (account, namespace, region); past it the cache starts again
 
@@ -36,12 +38,23 @@ class FakeChime:
         self.real_sleep: bool = values["real_sleep"]
         self.virtual_sleep: bool = values["virtual_sleep"]
         self.calls = CallLog()
-        self.faults = Faults()
+        self.rules: Faults | None = None  # the fault rules, made by the first use of ``faults``
         self.owner: Any = None
         self.active = False  # kept by the registry of active fakes (patching.active)
         # Scopes are frozen and a request only reads them: one per (account, namespace, region) serves every
         # request, for as long as the account's state is the one the backend holds (reset() replaces it)
         self._scopes: dict[tuple[str, str, str], Scope] = {}
+
+    @property
+    def faults(self) -> Faults:
+        """The fault rules (``core.faults``), loaded and made on first use: a fake without rules loads none."""
+        if self.rules is None:
+            from pytest_chime_proxy.core.faults import Faults
+
+            with self.backend.lock:  # request threads (the server's) may ask at once: one set of rules
+                if self.rules is None:
+                    self.rules = Faults()
+        return self.rules
 
     def scope(self, account: str, endpoint: Endpoint) -> Scope:
         """The scope of a request (called under the backend's lock). An account with no state yet gets a
@@ -79,4 +92,5 @@ class FakeChime:
         """Forget all state, recorded calls and fault rules (the clock keeps its time)."""
         self.backend.reset()
         self.calls.clear()
-        self.faults.clear()
+        if self.rules is not None:
+            self.rules.clear()

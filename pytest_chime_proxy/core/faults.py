@@ -23,15 +23,8 @@ from datetime import timedelta
 from typing import Any
 
 from pytest_chime_proxy.core.compat import TypedDict, Unpack
+from pytest_chime_proxy.core.connection_fault import CONNECTION_ERRORS
 from pytest_chime_proxy.core.wire.errors import ERRORS
-
-# connection_error value -> the botocore exception class the adapter raises (botocore.exceptions.<name>)
-CONNECTION_ERRORS: Mapping[str, str] = {
-    "read_timeout": "ReadTimeoutError",
-    "connect_timeout": "ConnectTimeoutError",
-    "connection_closed": "ConnectionClosedError",
-    "endpoint_unreachable": "EndpointConnectionError",
-}
 
 Match = Mapping[str, Any] | Callable[[Mapping[str, Any]], bool]
 Latency = float | int | timedelta
@@ -47,19 +40,6 @@ class Target:
     operation: str
     params: Mapping[str, Any]
     errors: tuple[str, ...] = ()  # the error shapes the operation's model declares (empty: unknown)
-
-
-class ConnectionFault(Exception):
-    """A rule asked for a broken connection; the adapter turns it into botocore's exception of ``kind``."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(f"injected {kind} ({CONNECTION_ERRORS[kind]})")
-        self.kind = kind
-
-    @property
-    def botocore_name(self) -> str:
-        """The class name in ``botocore.exceptions``."""
-        return CONNECTION_ERRORS[self.kind]
 
 
 def _operation_names() -> dict[str, set[str]]:

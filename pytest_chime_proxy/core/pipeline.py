@@ -13,18 +13,19 @@ kept or sent.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_chime_proxy.core import operations, redaction
 from pytest_chime_proxy.core.calls import Call, retry_header
+from pytest_chime_proxy.core.connection_fault import ConnectionFault
 from pytest_chime_proxy.core.domain.errors import Forbidden, Injected, ServiceError, UnknownRoute
 from pytest_chime_proxy.core.fake import FakeChime
-from pytest_chime_proxy.core.faults import ConnectionFault, Decision, Target
 from pytest_chime_proxy.core.wire import protocol, routing
 from pytest_chime_proxy.core.wire.credentials import account_for, credential
 from pytest_chime_proxy.core.wire.protocol import ParsedRequest, WireRequest, WireResponse
 
-_NO_DECISION = Decision()  # what the rules decide when none fires (frozen, so one instance serves all)
+if TYPE_CHECKING:
+    from pytest_chime_proxy.core.faults import Decision
 
 
 def handle(
@@ -54,7 +55,7 @@ def handle(
     key, _ = credential(request.headers)
     account = account_for(key, fake.default_account)
     parsed: ParsedRequest | None = None
-    decision = _NO_DECISION
+    decision: Decision | None = None  # what the fault rules decided, where there are any
     response: WireResponse | None = None
     try:
         admit(fake, endpoint.namespace, account)
@@ -62,9 +63,11 @@ def handle(
         safe, kept_params = redaction.for_input(
             safe, request, endpoint.namespace, parsed.operation.input, parsed.params
         )
-        if fake.faults:  # no rule, nothing to decide
+        if fake.rules:  # no rule, nothing to decide (and the rules' module not loaded)
+            from pytest_chime_proxy.core.faults import Target
+
             op = parsed.operation
-            decision = fake.faults.decide(
+            decision = fake.rules.decide(
                 Target(endpoint.namespace, endpoint.region, account, op.name, parsed.params, op.errors)
             )
             response = _apply(fake, decision, parsed, read_timeout)
@@ -142,7 +145,7 @@ def _record(
     response: WireResponse | None,
     error_code: str | None,
     waited: float,
-    decision: Decision,
+    decision: Decision | None,
 ) -> Call:
     attempt, most = retry_header(safe.request.headers)
     call = Call(
@@ -157,8 +160,10 @@ def _record(
         attempt=attempt,
         max_attempts=most,
         backoff=waited,
-        latency=decision.latency,
-        fault=decision.rule or (decision.fired[0] if response is None and decision.fired else None),
+        latency=0.0 if decision is None else decision.latency,
+        fault=None
+        if decision is None
+        else decision.rule or (decision.fired[0] if response is None and decision.fired else None),
         time=fake.clock.now(),
     )
     fake.calls.append(call)

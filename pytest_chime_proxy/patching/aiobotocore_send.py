@@ -18,7 +18,7 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
-from pytest_chime_proxy.core.faults import ConnectionFault
+from pytest_chime_proxy.core.connection_fault import ConnectionFault
 from pytest_chime_proxy.patching import active, after_import, backoff, botocore_send, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
@@ -54,7 +54,7 @@ async def _send(endpoint: Any, request: Any) -> Any:
         from aiobotocore.awsrequest import AioAWSResponse
 
         # as for botocore: the client's read timeout turns injected latency into a read timeout
-        timeout = botocore_send.read_timeout(endpoint, request) if mock.faults else None
+        timeout = botocore_send.read_timeout(endpoint, request) if mock.rules else None
         try:
             answer = transport.answer(mock, botocore_send.wire_request(endpoint, request), read_timeout=timeout)
         except ConnectionFault as fault:  # an injected broken connection: botocore's own exception

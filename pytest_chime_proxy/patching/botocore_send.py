@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pytest_chime_proxy.core.faults import ConnectionFault
+from pytest_chime_proxy.core.connection_fault import ConnectionFault
 from pytest_chime_proxy.core.wire.credentials import credential
 from pytest_chime_proxy.core.wire.protocol import WireRequest
 from pytest_chime_proxy.core.wire.routing import resolve_host
@@ -78,7 +78,7 @@ def _send(endpoint: Any, request: Any) -> Any:
     if mock is not None:
         wire = wire_request(endpoint, request)
         # the read timeout only matters to injected latency: no fault rule, no need to look it up
-        timeout = read_timeout(endpoint, request) if mock.faults else None
+        timeout = read_timeout(endpoint, request) if mock.rules else None
         try:
             answer = transport.answer(mock, wire, read_timeout=timeout)
         except ConnectionFault as fault:

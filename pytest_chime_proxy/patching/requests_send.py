@@ -28,7 +28,7 @@ from http.client import responses as reasons
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pytest_chime_proxy.core.faults import ConnectionFault
+from pytest_chime_proxy.core.connection_fault import ConnectionFault
 from pytest_chime_proxy.patching import active, after_import, transport
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 from pytest_chime_proxy.patching.transport import to_wire_request

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from pytest_chime_proxy.core import pipeline, redaction
-from pytest_chime_proxy.core.faults import ConnectionFault
+from pytest_chime_proxy.core.connection_fault import ConnectionFault
 from pytest_chime_proxy.core.wire import protocol, routing
 from pytest_chime_proxy.core.wire.credentials import credential
 from pytest_chime_proxy.core.wire.spec import NAMESPACES
