@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from pytest_chime_proxy.core.wire import spec as _spec
@@ -175,8 +175,7 @@ def body(given: bytes, found: list[str] | None = None) -> bytes:
         return b'"REDACTED: a body that names a secret member and is not JSON"'
 
 
-@dataclass(frozen=True)
-class Redacted:
+class Redacted(NamedTuple):
     """A request as it may be kept, and the secret values taken out of it (for ``scrub``)."""
 
     request: WireRequest

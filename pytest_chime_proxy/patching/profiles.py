@@ -20,8 +20,8 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 KEPT_SETTINGS = frozenset(
     {
@@ -47,8 +47,7 @@ FAKE_KEY_LINES = "aws_access_key_id = testing\naws_secret_access_key = testing\n
 _SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*$")
 
 
-@dataclass(frozen=True)
-class SanitizedConfig:
+class SanitizedConfig(NamedTuple):
     """The generated config file and the profile names it has."""
 
     path: Path

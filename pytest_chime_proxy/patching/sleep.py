@@ -29,8 +29,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
@@ -44,8 +43,7 @@ _real_async_sleep: Callable[..., Coroutine[Any, Any, Any]] | None = None  # asyn
 _ANY_ROOT: Any = object()  # a flow started outside any task: the main task of a loop run on its thread is in it
 
 
-@dataclass(frozen=True)
-class Flow:
+class Flow(NamedTuple):
     """Who sleeps virtually: one thread, and on it no task (sync code), one task, or a loop's main task."""
 
     fake: FakeChime

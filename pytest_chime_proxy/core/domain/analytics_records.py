@@ -1,14 +1,14 @@
 """The records of voice analytics: calls on voice connectors, voice profile domains and voice profiles, and
 speaker search and voice tone analysis tasks. Field names follow the service's members where they are one.
 
-Kept apart from ``model.py`` so that the account holds all of them in one ``VoiceAnalytics`` value.
+The account holds them in one ``state.VoiceAnalytics`` value; this module loads with the first voice analytics
+request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 
 @dataclass
@@ -70,15 +70,3 @@ class AnalysisTask:
     VoiceProfileDomainId: str | None = None  # speaker search
     LanguageCode: str | None = None  # voice tone analysis
     stopped: datetime | None = None
-
-
-@dataclass
-class VoiceAnalytics:
-    """One account's voice analytics state (every region's; each record says its own)."""
-
-    calls: dict[str, Call] = field(default_factory=dict)
-    domains: dict[str, VoiceProfileDomain] = field(default_factory=dict)
-    profiles: dict[str, VoiceProfile] = field(default_factory=dict)
-    tasks: dict[str, AnalysisTask] = field(default_factory=dict)
-    tokens: dict[tuple[str, str, str], tuple[str, Any]] = field(default_factory=dict)
-    # (operation, region, ClientRequestToken) -> (resource id, the request it was first sent with)

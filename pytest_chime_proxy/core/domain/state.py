@@ -13,9 +13,9 @@ import string
 import threading
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_chime_proxy.core.domain.clock import Clock
 from pytest_chime_proxy.core.domain.errors import NotFound
@@ -23,11 +23,24 @@ from pytest_chime_proxy.core.domain.model import PhoneNumber, PhoneNumberOrder, 
 from pytest_chime_proxy.core.domain.quotas import Quotas
 
 if TYPE_CHECKING:
-    from pytest_chime_proxy.core.domain.analytics_records import VoiceAnalytics
+    from pytest_chime_proxy.core.domain.analytics_records import AnalysisTask, Call, VoiceProfile, VoiceProfileDomain
     from pytest_chime_proxy.core.domain.call_routing_records import SipMediaApplication, SipRule, VoiceConnectorGroup
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
+
+
+@dataclass
+class VoiceAnalytics:
+    """One account's voice analytics state (every region's; each record says its own). Its records' classes
+    are in ``analytics_records``."""
+
+    calls: dict[str, Call] = field(default_factory=dict)
+    domains: dict[str, VoiceProfileDomain] = field(default_factory=dict)
+    profiles: dict[str, VoiceProfile] = field(default_factory=dict)
+    tasks: dict[str, AnalysisTask] = field(default_factory=dict)
+    tokens: dict[tuple[str, str, str], tuple[str, Any]] = field(default_factory=dict)
+    # (operation, region, ClientRequestToken) -> (resource id, the request it was first sent with)
 
 
 @dataclass
@@ -41,7 +54,7 @@ class AccountState:
     voice_connector_groups: dict[str, VoiceConnectorGroup] = field(default_factory=dict)
     sip_media_applications: dict[str, SipMediaApplication] = field(default_factory=dict)
     sip_rules: dict[str, SipRule] = field(default_factory=dict)
-    voice_analytics: VoiceAnalytics | None = None  # made by the first voice analytics request (``analytics``)
+    voice_analytics: VoiceAnalytics = field(default_factory=VoiceAnalytics)
     session_seq: int = 0
     calling_name: tuple[str, datetime] | None = None  # UpdatePhoneNumberSettings' default calling name, and when
     global_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # UpdateGlobalSettings: VoiceConnector ...
@@ -49,10 +62,7 @@ class AccountState:
 
     def is_empty(self) -> bool:
         """Whether the account holds nothing (as a new one): a request that left it so changed nothing."""
-        analytics = self.voice_analytics
-        if analytics is not None and analytics != type(analytics)():
-            return False
-        return replace(self, voice_analytics=None) == AccountState(self.account_id)
+        return self == AccountState(self.account_id)
 
 
 class Backend:
@@ -98,8 +108,7 @@ class Backend:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Who is asking, and through which endpoint: what a request may see."""
 
     backend: Backend

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pytest_chime_proxy.core.domain.analytics_records import AnalysisTask, Call, VoiceAnalytics
+from pytest_chime_proxy.core.domain.analytics_records import AnalysisTask, Call
 from pytest_chime_proxy.core.domain.errors import Conflict, Gone, NotFound, UnprocessableEntity
-from pytest_chime_proxy.core.domain.state import Scope
+from pytest_chime_proxy.core.domain.state import Scope, VoiceAnalytics
 
 QUEUE_TIME = timedelta(seconds=1)
 IDENTIFICATION_SPEECH = timedelta(seconds=10)
@@ -33,11 +33,7 @@ TERMINAL = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS", "FAILED", "STOPPED"})
 
 
 def analytics(scope: Scope) -> VoiceAnalytics:
-    """The account's voice analytics state, made on first use (its records load only where it is used)."""
-    account = scope.account
-    if account.voice_analytics is None:
-        account.voice_analytics = VoiceAnalytics()
-    return account.voice_analytics
+    return scope.account.voice_analytics
 
 
 # ---- calls --------------------------------------------------------------------------------------------------

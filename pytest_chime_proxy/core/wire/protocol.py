@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from pytest_chime_proxy.core.domain.errors import BadRequest, NotEmulated, ServiceError, UnknownRoute
@@ -45,8 +45,7 @@ class WireResponse:
         return json.loads(self.body) if self.body else None
 
 
-@dataclass(frozen=True)
-class ParsedRequest:
+class ParsedRequest(NamedTuple):
     """A request resolved to its operation, with its input members as the model names them."""
 
     endpoint: routing.Endpoint
@@ -73,8 +72,7 @@ def _scalar(spec: _spec.Spec, shape_name: str, raw: str) -> Any:
     return raw
 
 
-@dataclass(frozen=True)
-class _Plan:
+class _Plan(NamedTuple):
     """Where an operation's input members come from, read off the model once per operation."""
 
     body: frozenset[str]  # members read from the JSON body

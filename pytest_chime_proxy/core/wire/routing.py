@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from pytest_chime_proxy.core.wire import spec as _spec
@@ -119,8 +120,7 @@ def _candidates(namespace: str, method: str, slashes: int, first: str | None) ->
 _GROUP = re.compile(r"\(\?P<(\w+)>")
 
 
-@dataclass(frozen=True)
-class _Matcher:
+class _Matcher(NamedTuple):
     """The candidates of one ``_candidates`` entry as one alternation, tried in their order in one call."""
 
     pattern: re.Pattern[str]
