@@ -136,8 +136,10 @@ def child_cpu_ms(argv: list[str], cwd: str | None = None, env: Mapping[str, str]
 
 def python_ms(code: str) -> float:
     """Run ``code`` in a fresh interpreter; it prints one float (milliseconds, measured with
-    ``time.process_time`` like everything here), which is returned."""
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    ``time.process_time`` like everything here), which is returned. Bytecode is cached as users have it
+    (a ``PYTHONDONTWRITEBYTECODE`` of the caller's would make every run compile the changed modules again)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"python -c failed:\n{done.stderr[-2000:]}")
     return float(done.stdout.strip().splitlines()[-1])

@@ -98,7 +98,7 @@ def measure(results: Results, runs: int, with_moto: bool) -> None:
             "first use after boto3 (import, mock, client, first call)",
             statistics.median(python_ms(first_use) for _ in range(runs)),
             "ms",
-            note="once per process; loads pydantic, phonenumbers and the models",
+            note="once per process: the package, pydantic-core's validator engine, the client's and the fake's models",
         )
     )
     if with_moto:
