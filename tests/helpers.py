@@ -7,6 +7,8 @@ this folder on ``sys.path``).
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -77,3 +79,11 @@ def control(server: ChimeProxyServer, method: str, name: str, payload: Any = Non
     body = None if payload is None else json.dumps(payload).encode()
     status, _, decoded = http(server, method, f"/_chime_proxy/{name}", body, JSON if body is not None else None)
     return status, decoded
+
+
+def fresh_python(script: str) -> list[str]:
+    """The lines ``script`` prints in a fresh interpreter (what a process pays or loads first is only seen
+    there); its exit must be clean."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip().splitlines()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PAIR
+from helpers import PAIR, fresh_python
 
 import pytest_chime_proxy
 from pytest_chime_proxy.core import operations
@@ -381,10 +381,7 @@ def test_the_source_index_places_every_literal_registration_in_its_module() -> N
 
 
 def test_a_first_request_imports_only_its_own_handler_module() -> None:
-    import subprocess
-    import sys
-
-    script = (
+    first, after = fresh_python(
         "import sys, boto3\n"
         "from pytest_chime_proxy import ChimeProxyMock\n"
         "with ChimeProxyMock() as mock:\n"
@@ -398,9 +395,6 @@ def test_a_first_request_imports_only_its_own_handler_module() -> None:
         "    assert got['LoggingConfiguration']['EnableSIPLogs'] is True\n"
         "    print(len([m for m in sys.modules if m.startswith('pytest_chime_proxy.core.operations.')]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    first, after = done.stdout.splitlines()
     assert first == "['paging', 'registry', 'voice_connectors']"  # ListVoiceConnectors pages
     assert int(after) >= 14  # a dynamically registered operation loads them all, and is answered
 
@@ -408,10 +402,7 @@ def test_a_first_request_imports_only_its_own_handler_module() -> None:
 def test_handler_modules_imported_again_answer_as_before() -> None:
     """pytester's in-process runs put ``sys.modules`` back: a handler module first imported inside one is
     imported anew after it, and registers the same handlers again (this broke every later request once)."""
-    import subprocess
-    import sys
-
-    script = (
+    count, groups = fresh_python(
         "import sys, boto3\n"
         "from pytest_chime_proxy import ChimeProxyMock\n"
         "from pytest_chime_proxy.core import operations\n"
@@ -426,8 +417,5 @@ def test_handler_modules_imported_again_answer_as_before() -> None:
         "    client.create_voice_connector_group(Name='outer')\n"
         "    print(len(client.list_voice_connector_groups()['VoiceConnectorGroups']))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    count, groups = done.stdout.splitlines()
     assert int(count) == len(operations.emulated())
     assert groups == "2"

@@ -3,8 +3,7 @@ pydantic (the user's, or pydantic's own) must see the usual package and the very
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from helpers import fresh_python
 
 FIRST_USE = (
     "import sys, boto3\n"
@@ -21,14 +20,8 @@ FIRST_USE = (
 )
 
 
-def _run(code: str) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout.strip().splitlines()
-
-
 def test_a_later_pydantic_import_is_the_usual_one_with_the_same_classes() -> None:
-    rejected, before, *after = _run(
+    rejected, before, *after = fresh_python(
         FIRST_USE + "print(sorted(m for m in sys.modules if m.startswith('pydantic')))\n"
         "import pydantic, pydantic_core\n"
         "from pydantic_core import _pydantic_core\n"
@@ -51,14 +44,14 @@ def test_a_later_pydantic_import_is_the_usual_one_with_the_same_classes() -> Non
 
 
 def test_pydantic_imported_first_is_the_engine() -> None:
-    out = _run(
+    out = fresh_python(
         "import pydantic_core\n" + FIRST_USE + "print(engine() is sys.modules['pydantic_core._pydantic_core'])\n"
     )
     assert out == ["1 validation error detected: V", "True"]
 
 
 def test_an_extension_not_found_beside_its_package_falls_back_to_the_package() -> None:
-    out = _run(
+    out = fresh_python(
         "from pytest_chime_proxy.core.wire import validator_engine\n"
         "validator_engine._extension_spec = lambda: None\n"
         + FIRST_USE
@@ -68,7 +61,7 @@ def test_an_extension_not_found_beside_its_package_falls_back_to_the_package() -
 
 
 def test_threads_asking_at_once_get_one_engine() -> None:
-    out = _run(
+    out = fresh_python(
         "import threading\n"
         "from pytest_chime_proxy.core.wire.validator_engine import engine\n"
         "barrier = threading.Barrier(8)\n"
