@@ -74,3 +74,26 @@ def test_threads_asking_at_once_get_one_engine() -> None:
         "print(len(got), len(set(map(id, got))))\n"
     )
     assert out == ["8 1"]
+
+
+def test_an_import_of_the_extension_by_another_thread_meanwhile_is_left_alone() -> None:
+    """Another thread's ``import pydantic_core`` may put the extension in ``sys.modules`` while the engine
+    loads it: that entry is the import system's and stays (taking it out broke such an import midway)."""
+    out = fresh_python(
+        "import sys\n"
+        "from pytest_chime_proxy.core.wire import validator_engine\n"
+        "find = validator_engine._extension_spec\n"
+        "theirs = type(sys)('pydantic_core._pydantic_core')\n"
+        "def found_while_another_thread_imports_it():\n"
+        "    spec = find()\n"
+        "    load = spec.loader.exec_module\n"
+        "    def exec_module(module):\n"
+        "        sys.modules[validator_engine.EXTENSION] = theirs\n"
+        "        load(module)\n"
+        "    spec.loader.exec_module = exec_module\n"
+        "    return spec\n"
+        "validator_engine._extension_spec = found_while_another_thread_imports_it\n"
+        "engine = validator_engine.engine()\n"
+        "print(sys.modules.get(validator_engine.EXTENSION) is theirs, engine is not theirs)\n"
+    )
+    assert out == ["True True"]

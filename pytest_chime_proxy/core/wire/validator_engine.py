@@ -6,8 +6,8 @@ first request. The validators need only the compiled extension, whose ``SchemaVa
 ``ValidationError`` the package re-exports, and take their schemas as plain dicts. So the extension is
 loaded from the package's folder by the standard extension loader, and ``sys.modules`` is left as it was:
 a later ``import pydantic_core`` (the user's, or pydantic's) imports the package as usual and gets the very
-same classes. Where the package is imported already, or its extension is not found that way, the package
-is imported as usual.
+same classes. Where the package is imported already, its extension is not found that way, or the extension
+is one that registers itself while it loads (older pydantic-core), the package is imported as usual.
 """
 
 from __future__ import annotations
@@ -41,18 +41,21 @@ def _load() -> ModuleType:
     spec = _extension_spec()
     if spec is None or spec.loader is None:
         return importlib.import_module(EXTENSION)
-    try:
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        # a single-phase extension puts itself in sys.modules; without its package there it would be half an
-        # import, so the package's own import later loads it the usual way (and gets the same classes)
-        sys.modules.pop(EXTENSION, None)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if sys.modules.get(EXTENSION) is module:
+        # A single-phase extension (older pydantic-core) puts itself in sys.modules as it loads, as the import
+        # system would; taking it out again could break another thread's import of it midway. So the package
+        # is imported as usual (no time saved), and given its extension as the import system gives it.
+        package = importlib.import_module("pydantic_core")
+        if getattr(package, "_pydantic_core", None) is None:
+            package._pydantic_core = module  # type: ignore[attr-defined]
     return module
 
 
 def _extension_spec() -> importlib.machinery.ModuleSpec | None:
-    """Where the extension is, found as the import system would find it inside its package (not imported)."""
+    """Where the extension is: the package is found through ``sys.meta_path`` (not imported), the extension in
+    its folder by the standard extension finder."""
     package = importlib.util.find_spec("pydantic_core")
     for folder in (package.submodule_search_locations or ()) if package else ():
         finder = importlib.machinery.FileFinder(
