@@ -354,6 +354,12 @@ def test_match_must_be_a_mapping_or_callable(chime_proxy: Any) -> None:
         chime_proxy.inject("*", error="NotFoundException", match=["VoiceConnectorId"])
 
 
+def test_a_connection_error_of_the_wrong_type_names_the_kinds(chime_proxy: Any) -> None:
+    with pytest.raises(TypeError, match=r"connection_error should be a valid string, one of \['connect_timeout',"):
+        chime_proxy.inject("*", connection_error=True)
+    assert len(chime_proxy.faults) == 0
+
+
 # ---- clearing, listing, unused rules ---------------------------------------------------------------------------
 def test_clear_removes_every_rule(chime_proxy: Any, plain: Any, voice_connector: str) -> None:
     chime_proxy.inject("GetVoiceConnectorProxy", error="ServiceFailureException", times=None)

@@ -106,7 +106,8 @@ def check_types(options: Mapping[str, Any]) -> None:
         problems: dict[str, str] = {}
         for found in error.errors():  # a union reports each branch: the first says enough
             name = str(found["loc"][0])
-            problems.setdefault(name, f"{found['msg'].replace('Input', name, 1)} (got {found['input']!r})")
+            choices = f", one of {sorted(CONNECTION_ERRORS)}" if name == "connection_error" else ""
+            problems.setdefault(name, f"{found['msg'].replace('Input', name, 1)}{choices} (got {found['input']!r})")
         raise TypeError("inject(): " + "; ".join(problems.values())) from None
 
 
