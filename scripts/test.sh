@@ -3,8 +3,9 @@
 # (-n 2) and, through pytest-randomly, in random order:
 #   1. the newest boto3/botocore on Python 3.12 (with branch coverage when CHIME_PROXY_COVERAGE=1);
 #   2. boto3==1.37.1 botocore==1.37.1 (the last with the legacy chime proxy operations) on Python 3.10,
-#      with awscli==1.38.1 (the CLI release on that botocore, with `aws chime create-proxy-session`) and
-#      aiobotocore 2.x (the releases that accept botocore 1.37.1);
+#      with awscli==1.38.1 (the CLI release on that botocore, with `aws chime create-proxy-session`),
+#      aiobotocore 2.x (the releases that accept botocore 1.37.1) and pydantic==2.5.0, the oldest the package
+#      accepts (pyproject.toml; its pydantic-core 2.14 is an extension that registers itself as it loads);
 #   3. Python 3.13 with the newest aiobotocore, and the newest boto3/botocore that it accepts (aiobotocore
 #      pins botocore narrowly, so run 1 alone is sure to have the newest botocore).
 # The npm packages of the JavaScript SDK test are cached in ~/.cache/pytest-chime-proxy/node (see
@@ -83,7 +84,7 @@ run() {  # label python args...
 
 py_main=$(find_python 3.12); py_old=$(find_python 3.10); py_new=$(find_python 3.13)
 start_venv main "$py_main"
-start_venv legacy "$py_old" "boto3==1.37.1" "botocore==1.37.1" "awscli==1.38.1" "aiobotocore"
+start_venv legacy "$py_old" "boto3==1.37.1" "botocore==1.37.1" "awscli==1.38.1" "aiobotocore" "pydantic==2.5.0"
 start_venv newest "$py_new" "aiobotocore"
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT  # an early failure leaves no pip running
 

@@ -6,6 +6,7 @@ this folder on ``sys.path``).
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -87,3 +88,19 @@ def fresh_python(script: str) -> list[str]:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.strip().splitlines()
+
+
+@functools.cache
+def extension_registers_itself() -> bool:
+    """Whether this environment's pydantic-core extension puts itself in ``sys.modules`` as it loads (a
+    single-phase extension: older pydantic-core, 2.14 in the legacy venv). The validators' engine then imports
+    the package as usual, so what a first use loads depends on it. Found by loading it in a fresh process."""
+    return fresh_python(
+        "import importlib.machinery, importlib.util, sys\n"
+        "package = importlib.util.find_spec('pydantic_core')\n"
+        "loaders = (importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES)\n"
+        "finder = importlib.machinery.FileFinder(package.submodule_search_locations[0], loaders)\n"
+        "spec = finder.find_spec('pydantic_core._pydantic_core')\n"
+        "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+        "print('pydantic_core._pydantic_core' in sys.modules)\n"
+    ) == ["True"]
