@@ -96,11 +96,9 @@ def extension_registers_itself() -> bool:
     single-phase extension: older pydantic-core, 2.14 in the legacy venv). The validators' engine then imports
     the package as usual, so what a first use loads depends on it. Found by loading it in a fresh process."""
     return fresh_python(
-        "import importlib.machinery, importlib.util, sys\n"
-        "package = importlib.util.find_spec('pydantic_core')\n"
-        "loaders = (importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES)\n"
-        "finder = importlib.machinery.FileFinder(package.submodule_search_locations[0], loaders)\n"
-        "spec = finder.find_spec('pydantic_core._pydantic_core')\n"
+        "import importlib.util, sys\n"
+        "from pytest_chime_proxy.core.wire.validator_engine import _extension_spec\n"
+        "spec = _extension_spec()\n"
         "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
         "print('pydantic_core._pydantic_core' in sys.modules)\n"
     ) == ["True"]

@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from helpers import PAIR, credential_profiles
+from helpers import PAIR, credential_profiles, fresh_python
 
 pytest.importorskip(
     "aiobotocore",
@@ -251,8 +251,6 @@ def test_aiobotocore_imported_after_the_mock_started_is_patched_before_any_code_
     """A mock does not import aiobotocore; imported while a mock is active (in a fresh process), it is
     patched before the importing code gets it: its clients are answered by the fake and its session and
     signer classes are wrapped for credentials; after the stop everything is aiobotocore's own again."""
-    import subprocess
-    import sys
     import textwrap
 
     script = textwrap.dedent(
@@ -279,9 +277,7 @@ def test_aiobotocore_imported_after_the_mock_started_is_patched_before_any_code_
               ours(AioRequestSigner, "get_auth_instance"))
         """
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
-    answered, inside, after = done.stdout.strip().splitlines()
+    answered, inside, after = fresh_python(script)
     assert answered == "True GetVoiceConnector"
     assert inside == "pytest_chime_proxy.patching.aiobotocore_send True True"
     assert after == "aiobotocore.endpoint False False"

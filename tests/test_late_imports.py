@@ -8,11 +8,10 @@ non-loopback host (its own audit hook, installed first), so an escape is a failu
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from helpers import fresh_python
 
 needs_aiobotocore = pytest.mark.skipif(
     importlib.util.find_spec("aiobotocore") is None, reason="aiobotocore is not installed here"
@@ -54,11 +53,8 @@ def finder_gone():
 
 
 def run(script: str) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", _PRELUDE + textwrap.dedent(script)], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    return done.stdout.split()
+    """The words ``script`` prints, run after the prelude in a fresh interpreter."""
+    return [word for line in fresh_python(_PRELUDE + textwrap.dedent(script)) for word in line.split()]
 
 
 _SLOW_IMPORT = """

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import botocore.endpoint
 import pytest
-from helpers import PAIR, extension_registers_itself
+from helpers import PAIR, extension_registers_itself, fresh_python
 
 from pytest_chime_proxy import ChimeProxyMock, current_mock, mock_chime_proxy
 from pytest_chime_proxy.plugin import legacy_chime_available
@@ -178,8 +178,7 @@ def test_a_first_test_imports_only_what_its_calls_need() -> None:
         "    heavy += ('typing_extensions',)\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    rejected, imported = out.strip().splitlines()
+    rejected, imported = fresh_python(code)
     assert "Value 'Fax' at 'capabilities.1.member' failed to satisfy constraint" in rejected  # still validated
     # older pydantic-core (an extension that registers itself as it loads): the package, imported as usual
     expected = "['pydantic_core', 'pydantic_core._pydantic_core', 'pydantic_core.core_schema']"
