@@ -180,3 +180,78 @@ def test_a_client_made_in_a_mock_reads_the_fakes_timestamps_directly(chime_proxy
     from pytest_chime_proxy.patching import timestamps
 
     assert parsers.DEFAULT_TIMESTAMP_PARSER is timestamps.parse_timestamp
+
+
+# botocore's SigV4 Authorization header, piece by piece
+_SIGV4_PIECES = {
+    "key": r"[A-Za-z0-9]{1,20}|testing|123456789012",
+    "scope": r"[0-9]{8}/[a-z0-9-]{1,12}/[a-z-]{1,16}/aws4_request|[A-Za-z0-9/_-]{1,30}",
+    "signed": r"[a-z0-9;-]{1,30}",
+    "signature": r"[0-9a-f]{64}|[0-9a-f]{1,8}",
+}
+_SCHEMES = ["AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 ", "aws4-hmac-sha256", "AWS4-X"]
+_SEPARATORS = [", ", ",", " , "]
+
+
+def _sigv4(pieces: dict[str, str], scheme: str = "AWS4-HMAC-SHA256", separator: str = ", ") -> str:
+    return (
+        f"{scheme} Credential={pieces['key']}/{pieces['scope']}{separator}SignedHeaders={pieces['signed']}"
+        f"{separator}Signature={pieces['signature']}"
+    )
+
+
+def _kept_both_ways(value: str) -> None:
+    from pytest_chime_proxy.core import redaction
+
+    fast: list[str] = []
+    general: list[str] = []
+    assert redaction.authorization(value, fast) == redaction._authorization(value, general), value
+    assert fast == general, value
+
+
+@given(
+    pieces=st.fixed_dictionaries(
+        {name: st.from_regex(rf"(?:{pattern})", fullmatch=True) for name, pattern in _SIGV4_PIECES.items()}
+    ),
+    scheme=st.sampled_from(_SCHEMES),
+    separator=st.sampled_from(_SEPARATORS),
+)
+@settings(max_examples=300, deadline=None)
+def test_botocores_authorization_is_kept_as_the_general_reading_keeps_it(
+    pieces: dict[str, str], scheme: str, separator: str
+) -> None:
+    """botocore's exact SigV4 spelling is read by one pattern: the same header kept, the same secrets found, as
+    the general reading of any spelling gives."""
+    _kept_both_ways(_sigv4(pieces, scheme, separator))
+
+
+def test_near_misses_of_botocores_authorization_are_kept_as_the_general_reading_keeps_them() -> None:
+    """One character that changes how a header reads (a space, a tab, a comma, an equals sign, a slash, a
+    capital, a letter outside ASCII), at each end and in the middle of each piece, with each separator."""
+    base = {
+        "key": "AKIDEXAMPLE",
+        "scope": "20261202/us-east-1/chime/aws4_request",
+        "signed": "host;x-amz-date",
+        "signature": "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+    }
+    for name, piece in base.items():
+        for char in " \t,=/A\u00e9":
+            for at in (0, len(piece) // 2, len(piece)):
+                for separator in _SEPARATORS:
+                    _kept_both_ways(_sigv4({**base, name: piece[:at] + char + piece[at:]}, separator=separator))
+
+
+def test_botocores_own_header_takes_the_one_pattern() -> None:
+    """The property above compares something: botocore's real header is read by the pattern, not the general way."""
+    from pytest_chime_proxy.core import redaction
+
+    signature = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+    value = (
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261202/us-east-1/chime/aws4_request, "
+        f"SignedHeaders=host;x-amz-date, Signature={signature}"
+    )
+    assert redaction._BOTOCORE_SIGV4.fullmatch(value)
+    found: list[str] = []
+    kept = redaction.authorization(value, found)
+    assert found == [signature] and signature not in kept
+    assert kept.startswith("AWS4-HMAC-SHA256 Credential=AKID") and kept.endswith("Signature=REDACTED")

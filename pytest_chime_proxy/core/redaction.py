@@ -44,9 +44,29 @@ def keep_key(key: str) -> str:
     return key if key == FAKE_ACCESS_KEY or (len(key) == 12 and key.isdigit()) else key[:4] + REDACTED
 
 
+# botocore's own SigV4 header, and nothing else: a key id, a scope, signed header names and a hex signature,
+# with no space, comma or equals sign inside any of them, so ``_authorization`` would read it the same way
+_BOTOCORE_SIGV4 = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]+)/([A-Za-z0-9/_-]+), SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]+)"
+)
+
+
 def authorization(value: str, found: list[str] | None = None) -> str:
     """An Authorization header as kept: SigV4's credential scope (key id cut) and signed headers, nothing else;
-    whatever the spacing around ``=`` and ``,``. Any other scheme keeps only its name."""
+    whatever the spacing around ``=`` and ``,``. Any other scheme keeps only its name.
+
+    botocore's exact spelling is read by one pattern, every other by ``_authorization``: the same result
+    (tests/test_fast_paths.py checks the two agree on generated headers)."""
+    exact = _BOTOCORE_SIGV4.fullmatch(value)
+    if exact is None:
+        return _authorization(value, found)
+    key, scope, signed, signature = exact.groups()
+    if found is not None:
+        found.append(signature)
+    return f"AWS4-HMAC-SHA256 Credential={keep_key(key)}/{scope}, SignedHeaders={signed}, Signature={REDACTED}"
+
+
+def _authorization(value: str, found: list[str] | None = None) -> str:
     sigv4 = _SIGV4_SCHEME.match(value)  # the scheme may be followed by any whitespace, or by nothing at all
     if sigv4 is None:  # any other scheme: its name (letters, digits, dashes) and nothing after it
         scheme = _SCHEME.match(value).group(1)  # type: ignore[union-attr]  # the pattern matches any text
@@ -93,9 +113,20 @@ def _header(name: str, value: Any, found: list[str] | None = None) -> Any:
     return REDACTED
 
 
+@lru_cache(maxsize=256)
+def _not_kept(names: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The names of a header set that are redacted, in order (a client sends the same few sets over and over)."""
+    return tuple(name for name in names if _header_kind(name if type(name) is str else str(name)) != "kept")
+
+
 def headers(given: Mapping[str, Any], found: list[str] | None = None) -> dict[str, Any]:
     """Headers as kept (see ``authorization``; tokens, cookies and credential-like headers redacted)."""
-    return {name: _header(name, value, found) for name, value in given.items()}
+    if type(given) is not dict:
+        return {name: _header(name, value, found) for name, value in given.items()}
+    kept = given.copy()
+    for name in _not_kept(tuple(given)):
+        kept[name] = _header(name, given[name], found)
+    return kept
 
 
 def _query_part(part: str, found: list[str]) -> str:

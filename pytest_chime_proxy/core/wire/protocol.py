@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -138,13 +139,17 @@ def check(parsed: ParsedRequest) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None}
 
 
+_ids = random.Random()  # its own generator: a user's random.seed() neither fixes the ids nor loses numbers to them
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_ids.seed)  # each xdist worker its own ids
+_VERSION_4 = (0x4 << 76) | (0x8 << 60)  # the version nibble, and the RFC 4122 variant's two bits
+_VERSION_4_MASK = ~((0xF << 76) | (0xC << 60))
+
+
 def request_id() -> str:
-    """A random version-4 UUID, as ``str(uuid.uuid4())`` writes it, without building a ``UUID`` (half
-    the cost)."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
-    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = raw.hex()
+    """A random version-4 UUID, as ``str(uuid.uuid4())`` writes it, from a pseudo-random generator (an id
+    is not a secret) and without building a ``UUID``: a fifth of ``uuid4``'s cost."""
+    h = f"{_ids.getrandbits(128) & _VERSION_4_MASK | _VERSION_4:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
