@@ -128,13 +128,44 @@ class _Matcher(NamedTuple):
 
 
 @lru_cache(maxsize=1024)
-def _matcher(namespace: str, method: str, slashes: int, first: str | None) -> _Matcher:
-    """``(?:(op1)|(op2)|...)``: Python's engine takes the first alternative that matches the whole path,
-    which is the first route the one-by-one loop would have matched."""
+def _literals(namespace: str, method: str, slashes: int, first: str | None) -> tuple[frozenset[str], ...] | None:
+    """Per segment of such a path, the literal segments its candidates have there (None when one has a
+    greedy label, whose segments have no fixed place)."""
+    candidates = _candidates(namespace, method, slashes, first)
+    paths = [op.uri.partition("?")[0] for op in candidates]
+    if any("+}" in path for path in paths):
+        return None
+    positions: list[set[str]] = [set() for _ in range(slashes + 1)]
+    for path in paths:
+        for position, segment in enumerate(path.split("/")):
+            if "{" not in segment:
+                positions[position].add(segment)
+    return tuple(frozenset(position) for position in positions)
+
+
+def _fits_skeleton(op: _spec.Operation, skeleton: tuple[str | None, ...] | None) -> bool:
+    """Whether ``op``'s literal segments are the path's (``skeleton``: a path segment where it is some
+    candidate's literal, None where it is none's, so no literal there can match it)."""
+    if skeleton is None:
+        return True
+    segments = op.uri.partition("?")[0].split("/")
+    # a route one segment shorter matches the path with its trailing slash: that last segment is empty
+    return all("{" in segment or segment == given for segment, given in zip(segments, skeleton, strict=False))
+
+
+@lru_cache(maxsize=1024)
+def _matcher(
+    namespace: str, method: str, slashes: int, first: str | None, skeleton: tuple[str | None, ...] | None
+) -> _Matcher:
+    """``(?:(op1)|(op2)|...)`` over the candidates whose literal segments the path has: Python's engine takes
+    the first alternative that matches the whole path, which is the first route the one-by-one loop would
+    have matched."""
     parts: list[str] = []
     alternatives: dict[int, tuple[_spec.Operation, tuple[str, ...], slice]] = {}
     group = 0
     for op in _candidates(namespace, method, slashes, first):
+        if not _fits_skeleton(op, skeleton):
+            continue
         group += 1
         own = group
         labels = tuple(_GROUP.findall(op.path_source))
@@ -152,17 +183,24 @@ def route(
     The legacy namespace also answers under ``CONSOLE_PREFIX``, as its real endpoint does.
 
     The first route of ``_table``'s order whose pattern matches the whole path and whose query literals are
-    all present; ``_candidates`` only leaves out routes that cannot match. The path is matched against all
-    candidates at once (``_matcher``); only when the route it finds needs query literals the request lacks
-    are the candidates tried one by one.
+    all present; ``_candidates`` and the path's literal segments only leave out routes that cannot match. The
+    path is matched against the rest at once (``_matcher``); only when the route it finds needs query literals
+    the request lacks are the candidates tried one by one.
     """
     if namespace == "chime" and (path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/")):
         path = path[len(CONSOLE_PREFIX) :] or "/"
-    parts = path.split("/", 2)
-    first = parts[1] if len(parts) > 1 else None
+    segments = path.split("/")
+    first = segments[1] if len(segments) > 1 else None
     method = method.upper()
-    slashes = path.count("/")
-    matcher = _matcher(namespace, method, slashes, first)
+    slashes = len(segments) - 1
+    literals = _literals(namespace, method, slashes, first)
+    # one set per segment (not checked again: strict zip costs as much); a list display is half a generator's
+    skeleton = (
+        None
+        if literals is None
+        else tuple([s if s in lit else None for s, lit in zip(segments, literals, strict=False)])
+    )
+    matcher = _matcher(namespace, method, slashes, first, skeleton)
     m = matcher.pattern.fullmatch(path)
     if m is None:
         return None
