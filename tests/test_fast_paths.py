@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import random
 import uuid
 from collections.abc import Iterator
@@ -25,6 +26,23 @@ def test_request_ids_are_distinct_version_4_uuids(chime_sdk_voice: Any, voice_co
     for text in ids:
         parsed = uuid.UUID(text)
         assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # 3.12 warns about forking a threaded process
+def test_a_forked_process_does_not_repeat_its_parents_request_ids() -> None:
+    from pytest_chime_proxy.core.wire.protocol import request_id
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next ids, then out without pytest's teardown
+        os.write(write, " ".join(request_id() for _ in range(3)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    with os.fdopen(read) as pipe:
+        child = set(pipe.read().split())
+    assert len(child) == 3 and not child & {request_id() for _ in range(3)}
 
 
 def test_reset_between_calls_forgets_state_and_serves_new_state(chime_proxy: Any, chime_sdk_voice: Any) -> None:
