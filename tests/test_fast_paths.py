@@ -275,3 +275,32 @@ def test_botocores_own_header_takes_the_one_pattern() -> None:
     kept = redaction.authorization(value, found)
     assert found == [signature] and signature not in kept
     assert kept.startswith("AWS4-HMAC-SHA256 Credential=AKID") and kept.endswith("Signature=REDACTED")
+
+
+def _as_text(value: Any) -> Any:
+    """``value`` with every scalar written as a JSON string (what a caller sending strings sends)."""
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+@pytest.mark.parametrize("namespace", spec.NAMESPACES)
+def test_an_input_without_numbers_is_coerced_as_the_walk_coerces_it(namespace: str) -> None:
+    """``coerce`` skips inputs that reach no boolean or integer shape: for every operation, its answer is the
+    full walk's, on a valid input and on the same input with every value written as text."""
+    from model_values import example
+
+    from pytest_chime_proxy.core.wire import validation
+
+    loaded = spec.load(namespace)
+    skipped = 0
+    for op in loaded.operations.values():
+        if op.input is None:
+            continue
+        skipped += not validation._reads_numbers(namespace, op.input)
+        valid = example({"shapes": loaded.shapes}, op.input)
+        for params in (valid, _as_text(valid)):
+            assert validation.coerce(op, params) == validation._coerced(loaded, op.input, params), op.name
+    assert skipped  # the shortcut is taken somewhere (gets and deletes)

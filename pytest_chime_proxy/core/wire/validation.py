@@ -291,10 +291,30 @@ def _coerced(spec: _spec.Spec, shape_name: str, value: Any) -> Any:
     return value
 
 
+@cache
+def _reads_numbers(namespace: str, shape_name: str) -> bool:
+    """Whether a boolean or integer shape is reachable from ``shape_name`` (if not, ``coerce`` has nothing to
+    convert: most gets, deletes and lists)."""
+    spec = _spec.load(namespace)
+    seen: set[str] = set()
+    todo = [shape_name]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        shape = spec.shape(name)
+        if shape["type"] in ("boolean", "integer", "long"):
+            return True
+        refs = [*shape.get("members", {}).values(), *(shape[k] for k in ("member", "key", "value") if k in shape)]
+        todo.extend(ref["shape"] for ref in refs)
+    return False
+
+
 def coerce(op: _spec.Operation, params: dict[str, Any]) -> dict[str, Any]:
     """The input members as the service's JSON reader takes them: ``"false"`` for a boolean, ``"1"`` for an
     integer (one rule for every member of every operation; see the module's docstring)."""
-    if op.input is None:
+    if op.input is None or not _reads_numbers(op.namespace, op.input):
         return params
     result: dict[str, Any] = _coerced(_spec.load(op.namespace), op.input, params)
     return result
