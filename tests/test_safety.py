@@ -28,6 +28,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 from helpers import PROFILE_KEY, credential_profiles
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_chime_proxy import ChimeProxyMock
 from pytest_chime_proxy.plugin import legacy_chime_available
@@ -633,6 +635,8 @@ def _put_raw(mock: ChimeProxyMock, body: str, **headers: str) -> Any:
         '[{"Username": "u", "Password": {"x": "PW-MUST-NOT-LEAK"}}]',
         '[["PW-MUST-NOT-LEAK"]]',
         '[{"Username": "u", "Password": "PW-MUST-NOT-LEAK", "Extra": 1}, 7]',
+        '[{"Username": {"Password": "PW-MUST-NOT-LEAK"}, "Password": "p"}]',  # inside a member of the wrong type
+        '[{"Username": [{"password": "PW-MUST-NOT-LEAK"}], "Password": "p"}]',
     ],
 )
 def test_a_sensitive_member_of_the_wrong_type_is_never_echoed(credentials: str) -> None:
@@ -789,3 +793,116 @@ def test_a_secret_in_a_body_of_another_unicode_encoding_is_redacted(encoding: st
         )
         kept = mock.calls.last().request.body
     assert "hunter2hunter2".encode(encoding)[2:] not in kept and b"hunter2hunter2" not in kept, kept
+
+
+# ---- secrets in any spelling: what an attacker who had not seen the rules tried (held by construction) -----
+_SIGNATURE_HEX = "d974aaa3763c8556dd12639a1fa1912807b892d96814554731f1020c6df0d584"
+_SEPARATORS = [" ", "; ", ";", "|", "&", ":", "/", "\t", "\n", "\x0b", "\x00", "\uff0c", "", ",;"]
+
+
+def _rewriting_client(mock: ChimeProxyMock, rewrite: Any) -> Any:
+    """A client with real-looking keys whose signed request ``rewrite(request)`` changes before it is sent."""
+    client = boto3.client(
+        "chime-sdk-voice", region_name="us-east-1", aws_access_key_id=REAL_KEY, aws_secret_access_key="s" * 40
+    )
+    client.meta.events.register("before-send", lambda request, **_: rewrite(request))
+    return client
+
+
+def _kept_text(call: Any) -> str:
+    return repr(call) + repr(call.request.headers) + call.request.url + call.request.body.decode("latin-1")
+
+
+@pytest.mark.parametrize("separator", _SEPARATORS, ids=repr)
+def test_a_sigv4_header_with_any_separator_keeps_neither_signature_nor_key(separator: str) -> None:
+    signatures: list[str] = []
+
+    def rewrite(request: Any) -> None:
+        value = request.headers["Authorization"].decode()  # a prepared request's headers are bytes
+        signatures.append(value.rpartition("Signature=")[2])
+        request.headers["Authorization"] = value.replace(", ", separator)
+
+    with ChimeProxyMock() as mock:
+        _rewriting_client(mock, rewrite).list_voice_connectors()
+        kept = _kept_text(mock.calls.last())
+    assert signatures and signatures[0] not in kept and REAL_KEY not in kept, kept
+
+
+@given(
+    separators=st.lists(st.sampled_from([*_SEPARATORS, ", ", "=", "=="]), min_size=3, max_size=3),
+    order=st.permutations(["Credential", "SignedHeaders", "Signature"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_no_arrangement_of_a_sigv4_header_keeps_its_signature(separators: list[str], order: list[str]) -> None:
+    from pytest_chime_proxy.core import redaction
+
+    values = {
+        "Credential": f"{REAL_KEY}/20261202/us-east-1/chime/aws4_request",
+        "SignedHeaders": "host;x-amz-date",
+        "Signature": _SIGNATURE_HEX,
+    }
+    value = "AWS4-HMAC-SHA256 " + "".join(
+        f"{name}={values[name]}{sep}" for name, sep in zip(order, separators, strict=True)
+    )
+    found: list[str] = []
+    kept = redaction.authorization(value, found)
+    assert _SIGNATURE_HEX not in kept and REAL_KEY not in kept, (value, kept)
+    assert any(_SIGNATURE_HEX in secret for secret in found)  # so an answer echoing it is scrubbed
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Authorization ",
+        "Authorization\t",
+        "AUTHORIZATION\x00",
+        "Authorization\u200b",
+        "Proxy-Authorization ",
+        "Cookie\t",
+        "Set-Cookie",
+        "X-Api-Key",
+        "Ocp-Apim-Subscription-Key",
+        "X-Amz-Server-Side-Encryption-Customer-Key",
+        "Authentication",
+        "X-Forwarded-Authorization",
+        "X-Amzn-Oidc-Data",
+    ],
+    ids=repr,
+)
+def test_a_header_named_like_a_secret_in_any_spelling_is_redacted_whole(name: str) -> None:
+    def rewrite(request: Any) -> None:
+        request.headers[name] = "Basic SECRET-MUST-NOT-LEAK"
+
+    with ChimeProxyMock() as mock:
+        _rewriting_client(mock, rewrite).list_voice_connectors()
+        call = mock.calls.last()
+    assert call.request.headers[name] == "REDACTED" and "SECRET-MUST-NOT-LEAK" not in _kept_text(call)
+
+
+@pytest.mark.parametrize(
+    "value", [b"Basic SECRET-MUST-NOT-LEAK\xff", bytearray(b"Bearer SECRET-MUST-NOT-LEAK"), 12345678901234567]
+)
+def test_an_authorization_value_of_any_type_is_answered_and_redacted(value: Any) -> None:
+    def rewrite(request: Any) -> None:
+        request.headers["Authorization"] = value
+
+    with ChimeProxyMock() as mock:
+        _rewriting_client(mock, rewrite).list_voice_connectors()
+        call = mock.calls.last()
+    assert call.status == 200 and "SECRET-MUST-NOT-LEAK" not in _kept_text(call)
+    assert "12345678901234567" not in call.request.headers["Authorization"]
+
+
+def test_a_password_in_the_url_or_its_query_is_not_kept() -> None:
+    import requests
+
+    url = (
+        "https://alice:PW-MUST-NOT-LEAK@voice-chime.us-east-1.amazonaws.com/voice-connectors"
+        "?X-Amz-Signature%20=SIG-MUST-NOT-LEAK&Password=PW2-MUST-NOT-LEAK&access_token=TOKEN-MUST-NOT-LEAK"
+        "&api_key=KEY-MUST-NOT-LEAK&max-results=5&next-token=page-2"
+    )
+    with ChimeProxyMock() as mock:
+        requests.get(url, timeout=10)
+        call = mock.calls.last()
+    assert "MUST-NOT-LEAK" not in _kept_text(call), call.request.url
+    assert "max-results=5" in call.request.url and "next-token=page-2" in call.request.url  # not secrets

@@ -3,8 +3,11 @@ a request calls (the call log, the server's access log, a repr).
 
 What is a secret here: credential material, never needed once the request is checked and signed -- the
 signature and session token (headers and presigned query alike), the access key id (but for the fake key
-and a 12-digit account id, which tests assert on), any other Authorization scheme whole, cookies, and the
-body members in ``SECRET_MEMBERS`` (termination-credential passwords), in any spelling JSON allows.
+and a 12-digit account id, which tests assert on), any other Authorization scheme whole, cookies, a URL's
+user information, and the body members in ``SECRET_MEMBERS`` (termination-credential passwords), in any
+spelling JSON allows. The rules keep what they know to be safe rather than list what to remove: of an
+Authorization header only strictly formed parts are kept, and a name is matched by its letters alone, so no
+new spelling of a known secret gets through.
 (The model's ``sensitive`` mark is wider: phone numbers, names and tags are sensitive, and are kept in the
 call log for tests to assert on; validation messages never echo a sensitive value, see ``validation``.)
 
@@ -28,14 +31,29 @@ from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
 
 REDACTED = "REDACTED"
 SECRET_MEMBERS = frozenset({"password"})  # body members (any case) that carry a secret
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-amz-security-token"})
-_SECRET_HEADER_WORDS = ("token", "secret", "password", "credential", "signature")
-# presigned query members (SigV4 and SigV2), compared after percent-decoding and in lower case
-_SECRET_QUERY = frozenset({"x-amz-signature", "x-amz-security-token", "signature", "securitytoken"})
-_KEY_QUERY = frozenset({"x-amz-credential", "awsaccesskeyid"})
+# Names are compared by their letters and digits alone, in lower case (``_letters``): padding, dashes, escapes,
+# controls or invisible characters in a name cannot hide it. A header whose name holds any of these words is
+# redacted whole; a query member's value too (pagination's next-token is not a secret, so "token" alone is not
+# a query word).
+_SECRET_HEADER_WORDS = ("auth", "token", "secret", "password", "credential", "signature", "cookie", "key", "oidc")
+_SECRET_QUERY_WORDS = (
+    "signature",
+    "securitytoken",
+    "sessiontoken",
+    "accesstoken",
+    "password",
+    "secret",
+    "apikey",
+    "auth",
+)
+_KEY_QUERY = frozenset({"xamzcredential", "awsaccesskeyid"})  # kept with the key id cut, as in a header
+_NOT_LETTERS = re.compile(r"[^a-z0-9]+")
 _SCHEME = re.compile(r"\s*([A-Za-z0-9-]*)")
 _SIGV4_SCHEME = re.compile(r"\s*(AWS4-[A-Za-z0-9-]*?)(?=\s|,|Credential\b|SignedHeaders\b|Signature\b|$)", re.I)
-_SIGV4_PART = re.compile(r"\s*([A-Za-z-]+)\s*=\s*(.*?)\s*$", re.S)
+# one SigV4 parameter: a name, an equals sign and a value with no whitespace (spacing around either is free)
+_SIGV4_PART = re.compile(r"\s*([A-Za-z-]+)\s*=\s*(\S*)\s*")
+_CREDENTIAL_VALUE = re.compile(r"([A-Za-z0-9]+)/([A-Za-z0-9/_-]+)")
+_SIGNED_HEADERS_VALUE = re.compile(r"[A-Za-z0-9;_.-]+")
 MIN_SCRUBBED = 4  # a shorter secret value is not searched for in answers (it would mangle every message)
 
 
@@ -67,37 +85,50 @@ def authorization(value: str, found: list[str] | None = None) -> str:
 
 
 def _authorization(value: str, found: list[str] | None = None) -> str:
+    """Any spelling: only what the SigV4 grammar names and a strict form allows is kept (the scheme, the
+    credential's key id cut and its scope, the signed header names); every other parameter, and any text
+    that is not a parameter, is replaced by ``REDACTED``."""
+    found = found if found is not None else []
     sigv4 = _SIGV4_SCHEME.match(value)  # the scheme may be followed by any whitespace, or by nothing at all
     if sigv4 is None:  # any other scheme: its name (letters, digits, dashes) and nothing after it
         scheme = _SCHEME.match(value).group(1)  # type: ignore[union-attr]  # the pattern matches any text
         rest = value.strip()[len(scheme) :].strip()
-        if found is not None and rest:
+        if rest:
             found.append(rest)
         return f"{scheme} {REDACTED}" if scheme and rest else REDACTED
     scheme, rest = sigv4.group(1), value[sigv4.end() :]
     parts = []
     for part in rest.split(","):
-        m = _SIGV4_PART.match(part)
-        name, given = (m.group(1), m.group(2)) if m else ("", "")
-        if name.lower() == "credential":
-            key, slash, scope = given.partition("/")
-            parts.append(f"Credential={keep_key(key)}{slash}{scope}")
-        elif name.lower() == "signedheaders":
+        m = _SIGV4_PART.fullmatch(part)
+        if m is None:
+            if part.strip():
+                parts.append(REDACTED)  # not one parameter (another separator, say): nothing of it is kept
+                found.append(part.strip())
+            continue
+        name, given = m.group(1), m.group(2)
+        credential = _CREDENTIAL_VALUE.fullmatch(given) if name.lower() == "credential" else None
+        if credential is not None:
+            parts.append(f"Credential={keep_key(credential.group(1))}/{credential.group(2)}")
+        elif name.lower() == "signedheaders" and _SIGNED_HEADERS_VALUE.fullmatch(given):
             parts.append(f"SignedHeaders={given}")
-        elif name:
+        else:
             parts.append(f"{name}={REDACTED}")
-            if found is not None:
-                found.append(given)
+            found.append(given)
     return f"{scheme} " + ", ".join(parts)
+
+
+def _letters(name: str) -> str:
+    """A name by its letters and digits alone, in lower case."""
+    return _NOT_LETTERS.sub("", name.lower())
 
 
 @lru_cache(maxsize=4096)
 def _header_kind(name: str) -> str:
     """``authorization``, ``secret`` (redacted whole) or ``kept``: a header name's kind, in any case."""
-    lowered = name.lower()
-    if lowered == "authorization":
+    if name.lower() == "authorization":  # exactly: "Authorization " or "X-Authorization" is redacted whole
         return "authorization"
-    if lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_HEADER_WORDS):
+    letters = _letters(name)
+    if any(word in letters for word in _SECRET_HEADER_WORDS):
         return "secret"
     return "kept"
 
@@ -131,24 +162,34 @@ def headers(given: Mapping[str, Any], found: list[str] | None = None) -> dict[st
 
 def _query_part(part: str, found: list[str]) -> str:
     name, eq, value = part.partition("=")
-    lowered = unquote(name).lower()
-    if lowered in _SECRET_QUERY:
+    letters = _letters(unquote(unquote(name)))
+    if letters in _KEY_QUERY:
+        credential = _CREDENTIAL_VALUE.fullmatch(unquote(value))
+        if credential is not None:
+            return f"{name}{eq}{keep_key(credential.group(1))}/{credential.group(2)}"
+    if letters in _KEY_QUERY or any(word in letters for word in _SECRET_QUERY_WORDS):
         found.append(unquote(value))
         return f"{name}{eq}{REDACTED}"
-    if lowered in _KEY_QUERY:
-        key, slash, scope = unquote(value).partition("/")
-        return f"{name}{eq}{keep_key(key)}{slash}{scope}"
     return part
 
 
 def url(given: str, found: list[str] | None = None) -> str:
     """A URL as kept: presigned query members redacted (names in any case or percent-encoding)."""
-    base, question, rest = given.partition("?")
-    if not question:
-        return given
-    query, hash_mark, fragment = rest.partition("#")
-    kept = "&".join(_query_part(part, found if found is not None else []) for part in query.split("&"))
-    return f"{base}?{kept}{hash_mark}{fragment}"
+    found = found if found is not None else []
+    given, hash_mark, fragment = given.partition("#")
+    if fragment:  # never sent by a client; whatever is there is not kept
+        found.append(fragment)
+        fragment = REDACTED
+    base, question, query = given.partition("?")
+    scheme, slashes, rest = base.partition("://")
+    if slashes:
+        authority, slash, path = rest.partition("/")
+        userinfo, at, host = authority.rpartition("@")
+        if at:  # a password (or a token as the user name) in the URL: the host alone is kept
+            found.extend(part for part in userinfo.split(":") if part)
+            base = f"{scheme}://{REDACTED}@{host}{slash}{path}"
+    kept = "&".join(_query_part(part, found) for part in query.split("&")) if question else ""
+    return f"{base}{question}{kept}{hash_mark}{fragment}"
 
 
 def request_line(line: str) -> str:
@@ -248,7 +289,7 @@ def _walk(spec: _spec.Spec, shape_name: str, value: Any, found: list[str]) -> An
     """``value`` read as ``shape_name``: a value that should hold a secret but is not of its shape's type is
     removed whole (a password sent where a list of credentials belongs is still a password)."""
     if shape_name not in _holders(spec.namespace):
-        return value
+        return params(value, found)  # a value of the wrong type may still hold a secret member by its name
     shape = spec.shape(shape_name)
     if shape["type"] == "structure" and isinstance(value, dict):
         members = shape.get("members", {})

@@ -49,12 +49,25 @@ def body_bytes(body: Any) -> bytes:
     return b"".join(chunk.encode() if isinstance(chunk, str) else bytes(chunk) for chunk in body)
 
 
+def _text(value: Any) -> str:
+    """A header value as text: bytes read as UTF-8, or byte for byte (latin-1, as ``http.client`` writes them)
+    where they are not UTF-8; anything else (an int a hook set, say) as ``str`` gives it."""
+    if type(value) is str:
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode()
+        except UnicodeDecodeError:  # never raised: its repr would carry the whole header
+            return bytes(value).decode("latin-1")
+    return str(value)
+
+
 def header_dict(headers: Any) -> dict[str, str]:
     """Headers as a plain dict of str; botocore's ``HeadersDict`` is read from its inner dict (a lookup
     through its Mapping interface builds a key object per header)."""
     inner = getattr(headers, "_dict", None)
     items = inner.items() if type(inner) is dict else headers.items()
-    return {str(k): v.decode() if isinstance(v, bytes) else v for k, v in items}
+    return {str(k): _text(v) for k, v in items}
 
 
 def to_wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
