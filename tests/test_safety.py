@@ -866,6 +866,13 @@ def test_no_arrangement_of_a_sigv4_header_keeps_its_signature(separators: list[s
         "Authentication",
         "X-Forwarded-Authorization",
         "X-Amzn-Oidc-Data",
+        "DPoP",
+        "X-JWT-Assertion",
+        "X-Passwd",
+        "X-Pwd",
+        "X-Session-Id",
+        "X-Bearer",
+        "X-Api-K\u0435y",  # a Cyrillic e: no header name a server reads, so never kept
     ],
     ids=repr,
 )
@@ -906,3 +913,77 @@ def test_a_password_in_the_url_or_its_query_is_not_kept() -> None:
         call = mock.calls.last()
     assert "MUST-NOT-LEAK" not in _kept_text(call), call.request.url
     assert "max-results=5" in call.request.url and "next-token=page-2" in call.request.url  # not secrets
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["wJalrXUtnFEMI/K7MDENG/SECRET-MUST-NOT-LEAK", "AWS4-HMAC-SHA256-SECRET-MUST-NOT-LEAK", "SECRET-MUST-NOT-LEAK"],
+)
+def test_an_authorization_value_without_a_known_scheme_is_redacted_whole(value: str) -> None:
+    import requests
+
+    with ChimeProxyMock() as mock:
+        requests.get("https://voice-chime.us-east-1.amazonaws.com/voice-connectors", headers={"Authorization": value})
+        call = mock.calls.last()
+    assert call.request.headers["Authorization"] == "REDACTED" and "MUST-NOT-LEAK" not in _kept_text(call)
+
+
+def test_secret_query_members_in_other_names_or_without_an_equals_sign_are_not_kept() -> None:
+    import requests
+
+    query = (
+        "X-Amz-Security-Token%3DTOKEN-MUST-NOT-LEAK&AccessKeyId=AKIAKEYMUSTNOTLEAK&token=T2-MUST-NOT-LEAK"
+        "&id_token=T3-MUST-NOT-LEAK&key=K-MUST-NOT-LEAK&sig=S-MUST-NOT-LEAK&pwd=P-MUST-NOT-LEAK"
+        "&X-Amz-%252553ignature=S2-MUST-NOT-LEAK"
+    )
+    with ChimeProxyMock() as mock:
+        requests.get(f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors?{query}", timeout=10)
+        call = mock.calls.last()
+    assert "MUST-NOT-LEAK" not in _kept_text(call) and "MUSTNOTLEAK" not in _kept_text(call), call.request.url
+
+
+@pytest.mark.parametrize("password", ['hunter"2\\Geheim-p\u00e4ssw\u00f6rd', "plain-Geheim-password"])
+def test_a_password_quoted_in_a_validation_message_is_not_echoed_in_any_escaping(password: str) -> None:
+    import json
+
+    import requests
+
+    with ChimeProxyMock() as mock:
+        answer = requests.post(
+            "https://voice-chime.us-east-1.amazonaws.com/voice-connectors",
+            data=json.dumps({"Name": {"Password": password}, "RequireEncryption": True}),
+            timeout=10,
+        )
+        call = mock.calls.last()
+    assert answer.status_code == 400 and "failed to satisfy constraint" in answer.text
+    assert "Geheim" not in answer.text and b"Geheim" not in call.response.body
+
+
+def test_a_huge_retry_count_and_a_deeply_nested_body_are_answered() -> None:
+    """No raw exception (and no 500 from the server) for a retry header past int()'s digit limit or a body
+    nested deeper than the redaction walks, even from a deep stack."""
+    import requests
+
+    nested = "[" * 1500 + "]" * 1500
+    with ChimeProxyMock() as mock:
+        vc = mock.create_voice_connector()
+        retried = requests.get(
+            "https://voice-chime.us-east-1.amazonaws.com/voice-connectors",
+            headers={"amz-sdk-request": "attempt=" + "9" * 5000},
+            timeout=10,
+        )
+
+        def deep(levels: int) -> Any:
+            if levels:
+                return deep(levels - 1)
+            return requests.post(
+                f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors/{vc}/termination/credentials"
+                "?operation=put",
+                data='{"Credentials": ' + nested + ', "x": "\\u0041"}',
+                timeout=10,
+            )
+
+        nested_answer = deep(300)
+        calls = list(mock.calls)
+    assert retried.status_code == 200 and calls[0].attempt is None
+    assert nested_answer.status_code == 400 and calls[-1].status == 400

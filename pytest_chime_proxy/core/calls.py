@@ -23,7 +23,7 @@ from pytest_chime_proxy.core.wire.routing import Endpoint
 if TYPE_CHECKING:
     from pytest_chime_proxy.core.faults import FaultRule
 
-_SDK_REQUEST = re.compile(r"(\w+)=(\d+)")
+_SDK_REQUEST = re.compile(r"(\w+)=(\d{1,9})(?!\d)")  # longer: past int()'s digit limit, not a count
 
 
 def retry_header(headers: Mapping[str, Any]) -> tuple[int | None, int | None]:

@@ -35,25 +35,52 @@ SECRET_MEMBERS = frozenset({"password"})  # body members (any case) that carry a
 # controls or invisible characters in a name cannot hide it. A header whose name holds any of these words is
 # redacted whole; a query member's value too (pagination's next-token is not a secret, so "token" alone is not
 # a query word).
-_SECRET_HEADER_WORDS = ("auth", "token", "secret", "password", "credential", "signature", "cookie", "key", "oidc")
+_SECRET_HEADER_WORDS = (
+    "auth",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "credential",
+    "signature",
+    "cookie",
+    "key",
+    "oidc",
+    "jwt",
+    "bearer",
+    "dpop",
+    "assertion",
+    "session",
+)
 _SECRET_QUERY_WORDS = (
     "signature",
-    "securitytoken",
-    "sessiontoken",
-    "accesstoken",
+    "token",
     "password",
+    "passwd",
+    "pwd",
     "secret",
+    "accesskey",
     "apikey",
+    "credential",
     "auth",
 )
+_SECRET_QUERY_NAMES = frozenset({"key", "sig"})
+_NOT_SECRET_QUERY = frozenset({"nexttoken"})  # pagination: a "token" that is not a secret
 _KEY_QUERY = frozenset({"xamzcredential", "awsaccesskeyid"})  # kept with the key id cut, as in a header
 _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
 _SCHEME = re.compile(r"\s*([A-Za-z0-9-]*)")
+# the schemes whose name is kept (a bare token's first letters are not a scheme); SigV4's are read further
+_KNOWN_SCHEMES = frozenset({"basic", "bearer", "digest", "aws", "negotiate", "ntlm", "token", "hoba", "mutual"})
+_SIGV4_SCHEMES = frozenset({"aws4-hmac-sha256", "aws4-ecdsa-p256-sha256"})
+# a header name as HTTP defines it (RFC 9110's token): any other name is redacted whole, whatever it spells
+_TOKEN_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _SIGV4_SCHEME = re.compile(r"\s*(AWS4-[A-Za-z0-9-]*?)(?=\s|,|Credential\b|SignedHeaders\b|Signature\b|$)", re.I)
 # one SigV4 parameter: a name, an equals sign and a value with no whitespace (spacing around either is free)
 _SIGV4_PART = re.compile(r"\s*([A-Za-z-]+)\s*=\s*(\S*)\s*")
 _CREDENTIAL_VALUE = re.compile(r"([A-Za-z0-9]+)/([A-Za-z0-9/_-]+)")
 _SIGNED_HEADERS_VALUE = re.compile(r"[A-Za-z0-9;_.-]+")
+_ESCAPE_DEPTH = 3
 MIN_SCRUBBED = 4  # a shorter secret value is not searched for in answers (it would mangle every message)
 
 
@@ -90,12 +117,16 @@ def _authorization(value: str, found: list[str] | None = None) -> str:
     that is not a parameter, is replaced by ``REDACTED``."""
     found = found if found is not None else []
     sigv4 = _SIGV4_SCHEME.match(value)  # the scheme may be followed by any whitespace, or by nothing at all
-    if sigv4 is None:  # any other scheme: its name (letters, digits, dashes) and nothing after it
+    if sigv4 is None or sigv4.group(1).lower() not in _SIGV4_SCHEMES:  # another scheme: its name, if known
         scheme = _SCHEME.match(value).group(1)  # type: ignore[union-attr]  # the pattern matches any text
+        if scheme.lower() not in _KNOWN_SCHEMES:
+            if value.strip():
+                found.append(value.strip())
+            return REDACTED
         rest = value.strip()[len(scheme) :].strip()
         if rest:
             found.append(rest)
-        return f"{scheme} {REDACTED}" if scheme and rest else REDACTED
+        return f"{scheme} {REDACTED}" if rest else scheme
     scheme, rest = sigv4.group(1), value[sigv4.end() :]
     parts = []
     for part in rest.split(","):
@@ -127,6 +158,8 @@ def _header_kind(name: str) -> str:
     """``authorization``, ``secret`` (redacted whole) or ``kept``: a header name's kind, in any case."""
     if name.lower() == "authorization":  # exactly: "Authorization " or "X-Authorization" is redacted whole
         return "authorization"
+    if not _TOKEN_NAME.fullmatch(name):  # padding, controls, letters outside ASCII: no header a server reads
+        return "secret"
     letters = _letters(name)
     if any(word in letters for word in _SECRET_HEADER_WORDS):
         return "secret"
@@ -162,15 +195,21 @@ def headers(given: Mapping[str, Any], found: list[str] | None = None) -> dict[st
 
 def _query_part(part: str, found: list[str]) -> str:
     name, eq, value = part.partition("=")
-    letters = _letters(unquote(unquote(name)))
+    letters = _letters(unquote(unquote(unquote(name))))
     if letters in _KEY_QUERY:
         credential = _CREDENTIAL_VALUE.fullmatch(unquote(value))
         if credential is not None:
             return f"{name}{eq}{keep_key(credential.group(1))}/{credential.group(2)}"
-    if letters in _KEY_QUERY or any(word in letters for word in _SECRET_QUERY_WORDS):
-        found.append(unquote(value))
-        return f"{name}{eq}{REDACTED}"
-    return part
+    secret = letters in _KEY_QUERY or letters in _SECRET_QUERY_NAMES
+    if not secret and letters not in _NOT_SECRET_QUERY:
+        secret = any(word in letters for word in _SECRET_QUERY_WORDS)
+    if not secret:
+        return part
+    if not eq:  # a member with no equals sign (an escaped one, say): nothing of it is kept
+        found.append(unquote(part))
+        return REDACTED
+    found.append(unquote(value))
+    return f"{name}{eq}{REDACTED}"
 
 
 def url(given: str, found: list[str] | None = None) -> str:
@@ -247,6 +286,9 @@ def body(given: bytes, found: list[str] | None = None) -> bytes:
         return b'"REDACTED: a body that names a secret member and is not JSON"'
 
 
+_TOO_DEEP = b'"REDACTED: a body nested too deeply to read"'
+
+
 class Redacted(NamedTuple):
     """A request as it may be kept, and the secret values taken out of it (for ``scrub``)."""
 
@@ -315,17 +357,23 @@ def for_input(
     """Once the operation is known: its parameters as kept, and the request's body redacted by the input
     shape too (``_walk``), when the shape holds a secret; otherwise what name-based redaction gave."""
     if input_shape is None or input_shape not in _holders(namespace):
-        return redacted, given if redacted.request.body is request.body else params(given)
+        try:
+            return redacted, given if redacted.request.body is request.body else params(given)
+        except RecursionError:  # nested deeper than Python walks: nothing of it is kept
+            return Redacted(replace(redacted.request, body=_TOO_DEEP), redacted.secrets), {}
     spec = _spec.load(namespace)
     found = list(redacted.secrets)
-    kept_params = _walk(spec, input_shape, given, found)
+    try:
+        kept_params = _walk(spec, input_shape, given, found)
+    except RecursionError:  # nested deeper than Python walks: nothing of it is kept
+        return Redacted(replace(redacted.request, body=_TOO_DEEP), redacted.secrets), {}
     kept_body = redacted.request.body
     try:
         decoded = json.loads(request.body) if request.body else None
+        if isinstance(decoded, dict):
+            kept_body = json.dumps(_walk(spec, input_shape, decoded, found)).encode()
     except (ValueError, RecursionError):
-        decoded = None
-    if isinstance(decoded, dict):
-        kept_body = json.dumps(_walk(spec, input_shape, decoded, found)).encode()
+        kept_body = _TOO_DEEP if request.body else kept_body
     secrets = tuple(s for s in dict.fromkeys(found) if len(s) >= MIN_SCRUBBED)
     return Redacted(replace(redacted.request, body=kept_body), secrets), kept_params
 
@@ -334,10 +382,13 @@ def scrub(response: WireResponse, secrets: tuple[str, ...]) -> WireResponse:
     """``response`` with any of ``secrets`` it echoes replaced by ``REDACTED`` (the same object when none is)."""
     text = response.body
     for secret in secrets:
-        spellings = {json.dumps(secret, ensure_ascii=ascii)[1:-1].encode(errors="replace") for ascii in (True, False)}
-        for spelling in spellings | {secret.encode(errors="replace")}:
-            if spelling in text:
-                text = text.replace(spelling, REDACTED.encode())
+        spellings = {secret}
+        for _ in range(_ESCAPE_DEPTH):  # a message quoting the input as JSON, in a JSON body: escaped twice
+            spellings |= {json.dumps(s, ensure_ascii=ascii)[1:-1] for s in spellings for ascii in (True, False)}
+        for spelling in sorted(spellings, key=len, reverse=True):
+            encoded = spelling.encode(errors="replace")
+            if encoded in text:
+                text = text.replace(encoded, REDACTED.encode())
     if text is response.body:
         return response
     return WireResponse(response.status, response.headers, text)
