@@ -304,3 +304,19 @@ def test_an_input_without_numbers_is_coerced_as_the_walk_coerces_it(namespace: s
         for params in (valid, _as_text(valid)):
             assert validation.coerce(op, params) == validation._coerced(loaded, op.input, params), op.name
     assert skipped  # the shortcut is taken somewhere (gets and deletes)
+
+
+def test_the_environment_is_read_as_os_environ_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mock's read of its variables (straight from ``os.environ``'s bytes) gives what iterating
+    ``os.environ`` gives: names and values outside ASCII, undecodable bytes, every prefix, nothing else."""
+    from pytest_chime_proxy.patching import environment
+
+    monkeypatch.setenv("AWS_REGION_TEST_\u00e9", "v\u00e4lue")
+    monkeypatch.setenv("BOTO_X", "1")
+    monkeypatch.setenv("no_proxy", "example.test")
+    monkeypatch.setenv("NOT_AWS_X", "ignored")
+    if os.name == "posix":
+        monkeypatch.setitem(os.environb, b"AWS_RAW_BYTES", b"\xff\xfe")
+    general = {n: os.environ[n] for n in os.environ if n.startswith(environment.READ_PREFIXES)}
+    assert environment._read() == general
+    assert "NOT_AWS_X" not in environment._read() and "BOTO_X" in environment._read()

@@ -102,10 +102,17 @@ def _no_proxy(value: str | None) -> str:
     return ",".join(entries + [host for host in PROXY_BYPASS if host not in entries])
 
 
+_READ_PREFIXES_BYTES = tuple(os.fsencode(prefix) for prefix in READ_PREFIXES)
+
+
 def _read() -> dict[str, str]:
     """Every variable a mock reads or writes (``READ_PREFIXES``): one pass over the environment, the other
-    values never decoded."""
+    names and values never decoded (CPython's POSIX ``os.environ`` keeps them as bytes; half the cost)."""
     environ = os.environ
+    data = getattr(environ, "_data", None)
+    if os.name == "posix" and type(data) is dict:
+        decode_key, decode_value = environ.decodekey, environ.decodevalue
+        return {decode_key(k): decode_value(v) for k, v in data.items() if k.startswith(_READ_PREFIXES_BYTES)}
     return {name: environ[name] for name in environ if name.startswith(READ_PREFIXES)}
 
 
