@@ -934,7 +934,7 @@ def test_secret_query_members_in_other_names_or_without_an_equals_sign_are_not_k
     query = (
         "X-Amz-Security-Token%3DTOKEN-MUST-NOT-LEAK&AccessKeyId=AKIAKEYMUSTNOTLEAK&token=T2-MUST-NOT-LEAK"
         "&id_token=T3-MUST-NOT-LEAK&key=K-MUST-NOT-LEAK&sig=S-MUST-NOT-LEAK&pwd=P-MUST-NOT-LEAK"
-        "&X-Amz-%252553ignature=S2-MUST-NOT-LEAK"
+        "&X-Amz-%252553ignature=S2-MUST-NOT-LEAK&a=b;X-Amz-Signature=S3-MUST-NOT-LEAK"
     )
     with ChimeProxyMock() as mock:
         requests.get(f"https://voice-chime.us-east-1.amazonaws.com/voice-connectors?{query}", timeout=10)

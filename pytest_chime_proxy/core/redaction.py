@@ -69,6 +69,7 @@ _SECRET_QUERY_NAMES = frozenset({"key", "sig"})
 _NOT_SECRET_QUERY = frozenset({"nexttoken"})  # pagination: a "token" that is not a secret
 _KEY_QUERY = frozenset({"xamzcredential", "awsaccesskeyid"})  # kept with the key id cut, as in a header
 _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
+_QUERY_SEPARATORS = re.compile(r"([&;])")
 _SCHEME = re.compile(r"\s*([A-Za-z0-9-]*)")
 # the schemes whose name is kept (a bare token's first letters are not a scheme); SigV4's are read further
 _KNOWN_SCHEMES = frozenset({"basic", "bearer", "digest", "aws", "negotiate", "ntlm", "token", "hoba", "mutual"})
@@ -227,7 +228,8 @@ def url(given: str, found: list[str] | None = None) -> str:
         if at:  # a password (or a token as the user name) in the URL: the host alone is kept
             found.extend(part for part in userinfo.split(":") if part)
             base = f"{scheme}://{REDACTED}@{host}{slash}{path}"
-    kept = "&".join(_query_part(part, found) for part in query.split("&")) if question else ""
+    # ";" separates members too for some servers: a member after one is read as a member, not a value
+    kept = "".join(_query_part(p, found) if i % 2 == 0 else p for i, p in enumerate(_QUERY_SEPARATORS.split(query)))
     return f"{base}{question}{kept}{hash_mark}{fragment}"
 
 
