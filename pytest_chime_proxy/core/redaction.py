@@ -214,7 +214,10 @@ def _query_part(part: str, found: list[str]) -> str:
 
 
 def url(given: str, found: list[str] | None = None) -> str:
-    """A URL as kept: presigned query members redacted (names in any case or percent-encoding)."""
+    """A URL as kept: presigned query members redacted (names in any case or percent-encoding), user
+    information and fragment removed."""
+    if "?" not in given and "@" not in given and "#" not in given:
+        return given  # nothing to remove (most requests)
     found = found if found is not None else []
     given, hash_mark, fragment = given.partition("#")
     if fragment:  # never sent by a client; whatever is there is not kept

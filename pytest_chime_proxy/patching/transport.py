@@ -67,7 +67,10 @@ def header_dict(headers: Any) -> dict[str, str]:
     through its Mapping interface builds a key object per header)."""
     inner = getattr(headers, "_dict", None)
     items = inner.items() if type(inner) is dict else headers.items()
-    return {str(k): _text(v) for k, v in items}
+    # botocore's values are ASCII bytes: decoded inline, anything else by _text
+    return {
+        str(k): v.decode() if type(v) is bytes and v.isascii() else v if type(v) is str else _text(v) for k, v in items
+    }
 
 
 def to_wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
