@@ -103,6 +103,14 @@ def test_seed_makes_ids_reproducible() -> None:
         assert mock.create_voice_connector(["+19135550199"]) != ids[0]
 
 
+def test_without_a_seed_every_mock_makes_other_ids() -> None:
+    ids = set()
+    for _ in range(20):
+        with mock_chime_proxy() as mock:
+            ids.add(mock.create_voice_connector(["+19135550199"]))
+    assert len(ids) == 20
+
+
 def test_chime_client_fixture_skips_clearly_or_works(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("""
         def test_legacy(chime_client, voice_connector):
