@@ -20,7 +20,7 @@ CloudFormation passes every custom-resource property as a string and AWS accepte
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -178,10 +178,9 @@ def _schema(kind: str, **fields: Any) -> dict[str, Any]:
     return {"type": kind, **{name: value for name, value in fields.items() if value is not None}}
 
 
-@cache
-def holds_sensitive(namespace: str, shape_name: str) -> bool:
-    """Whether a value of this shape is, or may contain, a value the model marks ``sensitive`` (a list of
-    credentials holds passwords): such a value is never echoed, whatever was sent in its place."""
+def _reaches(namespace: str, shape_name: str, found: Callable[[dict[str, Any]], bool]) -> bool:
+    """Whether a shape for which ``found`` holds is ``shape_name`` or reachable from it (members, list
+    members, map keys and values)."""
     spec = _spec.load(namespace)
     seen: set[str] = set()
     todo = [shape_name]
@@ -191,11 +190,18 @@ def holds_sensitive(namespace: str, shape_name: str) -> bool:
             continue
         seen.add(name)
         shape = spec.shape(name)
-        if shape.get("sensitive"):
+        if found(shape):
             return True
         todo.extend(ref["shape"] for ref in shape.get("members", {}).values())
         todo.extend(shape[k]["shape"] for k in ("member", "key", "value") if k in shape)
     return False
+
+
+@cache
+def holds_sensitive(namespace: str, shape_name: str) -> bool:
+    """Whether a value of this shape is, or may contain, a value the model marks ``sensitive`` (a list of
+    credentials holds passwords): such a value is never echoed, whatever was sent in its place."""
+    return _reaches(namespace, shape_name, lambda shape: bool(shape.get("sensitive")))
 
 
 def _describe(spec: _spec.Spec, shape_name: str, loc: tuple[Any, ...]) -> tuple[str, dict[str, Any], bool]:
@@ -295,20 +301,7 @@ def _coerced(spec: _spec.Spec, shape_name: str, value: Any) -> Any:
 def _reads_numbers(namespace: str, shape_name: str) -> bool:
     """Whether a boolean or integer shape is reachable from ``shape_name`` (if not, ``coerce`` has nothing to
     convert: most gets, deletes and lists)."""
-    spec = _spec.load(namespace)
-    seen: set[str] = set()
-    todo = [shape_name]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        shape = spec.shape(name)
-        if shape["type"] in ("boolean", "integer", "long"):
-            return True
-        refs = [*shape.get("members", {}).values(), *(shape[k] for k in ("member", "key", "value") if k in shape)]
-        todo.extend(ref["shape"] for ref in refs)
-    return False
+    return _reaches(namespace, shape_name, lambda shape: shape["type"] in ("boolean", "integer", "long"))
 
 
 def coerce(op: _spec.Operation, params: dict[str, Any]) -> dict[str, Any]:
