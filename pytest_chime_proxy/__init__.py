@@ -79,3 +79,8 @@ def __getattr__(name: str) -> Any:
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(f".{module}", __name__), attr)
     raise AttributeError(f"module 'pytest_chime_proxy' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names too (they load on first use, so the module's namespace does not hold them yet)."""
+    return sorted({*globals(), *__all__})

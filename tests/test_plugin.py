@@ -532,3 +532,11 @@ def test_a_misspelt_option_is_named_with_its_closest_option() -> None:
 
     with pytest.raises(OptionsError, match="did you mean 'region' for 'regoin'"):
         ChimeProxyMock(regoin="us-east-1")  # type: ignore[call-arg]
+
+
+def test_the_public_names_are_listed_before_they_load() -> None:
+    import pytest_chime_proxy
+
+    assert set(pytest_chime_proxy.__all__) <= set(dir(pytest_chime_proxy))
+    for name in pytest_chime_proxy.__all__:
+        assert getattr(pytest_chime_proxy, name) is not None
