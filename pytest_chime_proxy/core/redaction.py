@@ -33,8 +33,7 @@ REDACTED = "REDACTED"
 SECRET_MEMBERS = frozenset({"password"})  # body members (any case) that carry a secret
 # Names are compared by their letters and digits alone, in lower case (``_letters``): padding, dashes, escapes,
 # controls or invisible characters in a name cannot hide it. A header whose name holds any of these words is
-# redacted whole; a query member's value too (pagination's next-token is not a secret, so "token" alone is not
-# a query word).
+# redacted whole; a query member's value too (but pagination's next-token, which is not a secret).
 _SECRET_HEADER_WORDS = (
     "auth",
     "token",
@@ -377,8 +376,10 @@ def for_input(
         decoded = json.loads(request.body) if request.body else None
         if isinstance(decoded, dict):
             kept_body = json.dumps(_walk(spec, input_shape, decoded, found)).encode()
-    except (ValueError, RecursionError):
-        kept_body = _TOO_DEEP if request.body else kept_body
+    except ValueError:  # not JSON: the name-based redaction's body stands
+        pass
+    except RecursionError:
+        kept_body = _TOO_DEEP
     secrets = tuple(s for s in dict.fromkeys(found) if len(s) >= MIN_SCRUBBED)
     return Redacted(replace(redacted.request, body=kept_body), secrets), kept_params
 

@@ -141,7 +141,7 @@ def check(parsed: ParsedRequest) -> dict[str, Any]:
 
 _ids = random.Random()  # its own generator: a user's random.seed() neither fixes the ids nor loses numbers to them
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_ids.seed)  # each xdist worker its own ids
+    os.register_at_fork(after_in_child=_ids.seed)  # a forked process makes ids of its own
 _VERSION_4 = (0x4 << 76) | (0x8 << 60)  # the version nibble, and the RFC 4122 variant's two bits
 _VERSION_4_MASK = ~((0xF << 76) | (0xC << 60))
 
