@@ -2,7 +2,7 @@
 
 Users meet the first test too: every ``pytest -k one_test`` and every xdist worker pays the one-off cost, and
 the marginal per-test figures of section 0 cancel it out on purpose. Measured here, always in fresh
-processes, the contenders interleaved run by run (the order alternating), medians reported with the ratio
+processes, the contenders interleaved run by run (the order rotating), medians reported with the ratio
 against ``Stubber`` measured in the same rounds:
 
 - **first use**: a fresh interpreter, CPU time (``time.process_time``) from after ``import boto3`` to the end
@@ -12,7 +12,9 @@ against ``Stubber`` measured in the same rounds:
 - **a whole 100-test file**: section 0's files (a fixture + ``boto3.client()`` + create + get per test; the
   Stubber's with a client per test) run whole, first test included, timed by pytest itself (the
   ``N passed in X.XXs`` it prints: its session from start to end, collection and the imports included), in
-  one process and with ``-n 2`` (pytest-xdist: each worker pays the one-off).
+  one process and with ``-n 2`` (pytest-xdist: each worker pays the one-off). Beside them, the same file with
+  no fake at all: botocore's own request path (signing, the send machinery, parsing), the two answers given
+  at ``before-send``: what any fake that keeps that path real costs at least, which the ``Stubber`` skips.
 
 ``python benchmarks/first_use.py`` runs this section alone (``--rounds``, ``--tests``).
 """
@@ -79,6 +81,11 @@ stub.add_response("get_proxy_session", session, {"VoiceConnectorId": vc, "ProxyS
 """,
 }
 
+# who -> the suite's contender whose file is run whole; "floor" is botocore's own request path with the
+# answers given at before-send (no fake at all): what any fake that keeps botocore's signing, sending and
+# parsing real costs at least
+_FILES = {"plugin": "plugin_fixture", "stubber": "stubber", "floor": "botocore_floor"}
+
 _PASSED_IN = re.compile(r"(\d+) passed in ([0-9.]+)s")
 
 
@@ -104,9 +111,9 @@ def _whole_file_ms(path: Path, tests: int, env: dict[str, str], workers: int) ->
 
 
 def collect(rounds: int, tests: int) -> dict[str, list[float]]:
-    """Per measure, per contender: one figure per round, contenders interleaved (the order alternating)."""
+    """Per measure, per contender: one figure per round, contenders interleaved (the order rotating)."""
     samples: dict[str, list[float]] = {}
-    contenders = {c.key: c for c in suite.CONTENDERS if c.key in ("plugin_fixture", "stubber")}
+    contenders = {c.key: c for c in suite.CONTENDERS if c.key in _FILES.values()}
     with tempfile.TemporaryDirectory(prefix="chime-first-") as tmp:
         folder = Path(tmp)
         env = suite.environment(folder)
@@ -115,17 +122,18 @@ def collect(rounds: int, tests: int) -> dict[str, list[float]]:
         for key, contender in contenders.items():
             files[key] = folder / f"test_{key}_{tests}.py"
             files[key].write_text(contender.source(tests))
-        for key in contenders:  # untimed: compile the bytecode, check that every file passes
-            _whole_file_ms(files[key], tests, env, 0)
-            _first_use_ms(FIRST_USE["plugin" if key.startswith("plugin") else "stubber"], env)
+            _whole_file_ms(files[key], tests, env, 0)  # untimed: compile the bytecode, check that it passes
+        for who in FIRST_USE:
+            _first_use_ms(FIRST_USE[who], env)
         for number in range(rounds):
-            order = ["plugin", "stubber"] if number % 2 == 0 else ["stubber", "plugin"]
+            shift = number % len(_FILES)
+            order = [*_FILES][shift:] + [*_FILES][:shift]
             for who in order:
-                samples.setdefault(f"first {who}", []).append(_first_use_ms(FIRST_USE[who], env))
+                if who in FIRST_USE:
+                    samples.setdefault(f"first {who}", []).append(_first_use_ms(FIRST_USE[who], env))
             for workers in (0, 2):
                 for who in order:
-                    key = "plugin_fixture" if who == "plugin" else "stubber"
-                    wall, cpu = _whole_file_ms(files[key], tests, env, workers)
+                    wall, cpu = _whole_file_ms(files[_FILES[who]], tests, env, workers)
                     samples.setdefault(f"file{workers} {who}", []).append(wall)
                     samples.setdefault(f"file{workers} {who} cpu", []).append(cpu)
             print(f"  round {number + 1}/{rounds} done", flush=True)
@@ -161,8 +169,8 @@ def measure(results: Results, rounds: int, tests: int = TESTS) -> dict[str, floa
     )
     for workers in (0, 2):
         how = f"pytest -n {workers}" if workers else "pytest"
-        stub, mine = got[f"file{workers} stubber"], got[f"file{workers} plugin"]
-        stub_cpu, mine_cpu = got[f"file{workers} stubber cpu"], got[f"file{workers} plugin cpu"]
+        stub, mine, floor = (got[f"file{workers} {who}"] for who in ("stubber", "plugin", "floor"))
+        stub_cpu, mine_cpu, floor_cpu = (got[f"file{workers} {who} cpu"] for who in ("stubber", "plugin", "floor"))
         results.add(
             Row(
                 SECTION,
@@ -175,6 +183,17 @@ def measure(results: Results, rounds: int, tests: int = TESTS) -> dict[str, floa
         results.add(
             Row(
                 SECTION,
+                f"whole {tests}-test file, {how}: no fake, botocore's own request path (answers at before-send)",
+                floor,
+                "ms",
+                stub,
+                "Stubber",
+                note=f"pytest's own wall time; CPU {floor_cpu:,.0f} ms, {floor_cpu / stub_cpu:.2f}x Stubber's",
+            )
+        )
+        results.add(
+            Row(
+                SECTION,
                 f"whole {tests}-test file, {how}: plugin, chime_proxy + voice_connector + boto3.client()",
                 mine,
                 "ms",
@@ -182,8 +201,8 @@ def measure(results: Results, rounds: int, tests: int = TESTS) -> dict[str, floa
                 "Stubber",
                 f"<= {FILE_FACTOR:.1f}x Stubber",
                 mine <= FILE_FACTOR * stub,
-                note=f"pytest's own wall time, first test included; CPU {mine_cpu:,.0f} ms, "
-                f"{mine_cpu / stub_cpu:.2f}x Stubber's",
+                note=f"pytest's own wall time, first test included; {mine / floor:.2f}x the no-fake file's; "
+                f"CPU {mine_cpu:,.0f} ms, {mine_cpu / stub_cpu:.2f}x Stubber's",
             )
         )
     return got

@@ -91,6 +91,41 @@ def stub_create_and_get(stub, numbers, minutes, session_id):
 '''
 
 
+_FLOOR_HEADER = f'''import json
+
+import boto3
+from botocore.awsrequest import AWSResponse
+
+VC = "{VC}"
+WHEN = "2020-04-15T16:10:10.288Z"
+{_CHECK}
+
+class _Body:
+    """The raw object botocore reads an answer's body from."""
+
+    def __init__(self, body):
+        self._body = body
+
+    def stream(self, **_):
+        yield self._body
+
+
+def answer_create_and_get(client, numbers, minutes, session_id):
+    """The service's two answers, handed to botocore where it would send the requests: no fake behind."""
+    session = json.dumps({{"ProxySession": {{
+        "VoiceConnectorId": VC, "ProxySessionId": session_id, "Status": "Open", "ExpiryMinutes": minutes,
+        "Capabilities": ["SMS", "Voice"], "CreatedTimestamp": WHEN, "UpdatedTimestamp": WHEN,
+        "Participants": [{{"PhoneNumber": n, "ProxyPhoneNumber": "+19135550199"}} for n in sorted(numbers)]}}}})
+    answers = [(201, session.encode()), (200, session.encode())]
+
+    def send(request, **_):
+        status, body = answers.pop(0)
+        return AWSResponse(request.url, status, {{"Content-Type": "application/json"}}, _Body(body))
+
+    client.meta.events.register("before-send", send)
+'''
+
+
 @dataclass(frozen=True)
 class Contender:
     """One generated test file: its module header and the template of one test (formatted with ``i``)."""
@@ -101,6 +136,7 @@ class Contender:
     test: str
     needs_moto: bool = False
     slow: bool = False
+    per_test: bool = True  # in this section's marginal per-test rows (else only in first_use's whole files)
 
     def sizes(self, sizes: tuple[int, int]) -> tuple[int, int]:
         """The (small, large) file sizes this contender runs: a slow one's noise is small beside its cost."""
@@ -178,6 +214,22 @@ def test_session_{i}():
 {stubbed_calls}        stub.assert_no_pending_responses()
     check(got["ProxySession"], numbers, {minutes})
 """,
+    ),
+    Contender(
+        "botocore_floor",
+        "no fake: botocore's own request path, the two answers given at before-send",
+        _FLOOR_HEADER,
+        '''
+
+def test_session_{i}():
+    client = boto3.client("chime-sdk-voice", region_name="'''
+        + REGION
+        + """")
+    vc, numbers = VC, {numbers}
+    answer_create_and_get(client, numbers, {minutes}, "{i:08d}-0000-4000-8000-000000000000")
+{calls}    check(got["ProxySession"], numbers, {minutes})
+""",
+        per_test=False,
     ),
     Contender(
         "stubber_fixture",
@@ -336,7 +388,7 @@ def write_files(folder: Path, contenders: list[Contender], sizes: tuple[int, int
 
 def collect(rounds: int, sizes: tuple[int, int], with_moto: bool) -> dict[str, list[tuple[Run, Run]]]:
     """Per contender, per round: the (small, large) runs, interleaved round by round, the order rotating."""
-    contenders = [c for c in CONTENDERS if with_moto or not c.needs_moto]
+    contenders = [c for c in CONTENDERS if c.per_test and (with_moto or not c.needs_moto)]
     samples: dict[str, list[tuple[Run, Run]]] = {c.key: [] for c in contenders}
     with tempfile.TemporaryDirectory(prefix="chime-suite-") as tmp:
         folder = Path(tmp)
