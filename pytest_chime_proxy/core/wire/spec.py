@@ -19,9 +19,13 @@ _SPECS = Path(__file__).with_name("specs")
 _PARAM = re.compile(r"\{(\w+)(\+?)\}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Operation:
-    """One operation of one namespace: where it lives on the wire and which shapes it reads and writes."""
+    """One operation of one namespace: where it lives on the wire and which shapes it reads and writes.
+
+    Compared and hashed by identity: ``load`` makes each once, and the per-operation caches look them up on
+    every request (a field-by-field hash cost more than the lookup).
+    """
 
     namespace: str
     name: str
