@@ -133,8 +133,11 @@ def _new_mock(request: pytest.FixtureRequest) -> ChimeProxyMock:
 
             check_phone_numbers("", given["phone_numbers"])
     except (OptionsError, ValueError) as error:
-        pytest.fail(f"@pytest.mark.chime_proxy: {error}", pytrace=False)  # the message alone, no traceback
-    return mock
+        problem = str(error)
+    else:
+        return mock
+    # outside the except clause: the message alone, once (no traceback, no "during handling of" chain)
+    pytest.fail(f"@pytest.mark.chime_proxy: {problem}", pytrace=False)
 
 
 @pytest.fixture

@@ -328,6 +328,14 @@ def test_connection_errors_are_botocores_own(
 
 
 # ---- misuse ------------------------------------------------------------------------------------------------------
+def test_an_unknown_operation_is_answered_with_the_near_one_or_the_list(chime_proxy: Any) -> None:
+    with pytest.raises(ValueError, match=r"did you mean 'CreateProxySession'\?$"):
+        chime_proxy.inject("CreateProxySesion", error="NotFoundException")
+    with pytest.raises(ValueError, match=r"use '\*' or one of \[.*'CreateProxySession'.*\]$"):
+        chime_proxy.inject("Nothing", error="NotFoundException")
+    assert len(chime_proxy.faults) == 0
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

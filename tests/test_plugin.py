@@ -91,6 +91,9 @@ def test_marker_misuse_fails_with_a_clear_message(pytester: pytest.Pytester) -> 
     output = result.stdout.str()
     assert "unknown option(s) ['regoin']" in output and "'region'" in output
     assert "takes keyword arguments only" in output
+    # said once, without the traceback of the exception it was read from
+    assert output.count("ChimeProxyMock got unknown option(s) ['regoin']") == 1
+    assert "During handling of the above exception" not in output
 
 
 def test_seed_makes_ids_reproducible() -> None:

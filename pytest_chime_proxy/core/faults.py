@@ -140,10 +140,9 @@ class FaultRule:
             import difflib  # only for this message
 
             close = difflib.get_close_matches(self.operation, operations, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ValueError(
-                f"inject(): unknown operation {self.operation!r}; {hint}use '*' or one of {sorted(operations)}"
-            )
+            # a near miss names the one it is near; only a name like none of them lists them all
+            choices = f"did you mean {close[0]!r}?" if close else f"use '*' or one of {sorted(operations)}"
+            raise ValueError(f"inject(): unknown operation {self.operation!r}; {choices}")
         if self.error is not None and self.connection_error is not None:
             raise ValueError("inject(): give error= or connection_error=, not both")
         if self.error is None and self.connection_error is None and not self.latency:
