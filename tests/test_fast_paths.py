@@ -220,12 +220,12 @@ def _sigv4(pieces: dict[str, str], scheme: str = "AWS4-HMAC-SHA256", separator: 
     )
 
 
-def _kept_both_ways(value: str) -> None:
+def _kept_both_ways(value: str, present: frozenset[str] = frozenset()) -> None:
     from pytest_chime_proxy.core import redaction
 
     fast: list[str] = []
     general: list[str] = []
-    assert redaction.authorization(value, fast) == redaction._authorization(value, general), value
+    assert redaction.authorization(value, fast, present) == redaction._authorization(value, general, present), value
     assert fast == general, value
 
 
@@ -235,14 +235,16 @@ def _kept_both_ways(value: str) -> None:
     ),
     scheme=st.sampled_from(_SCHEMES),
     separator=st.sampled_from(_SEPARATORS),
+    signed_present=st.booleans(),
 )
 @settings(max_examples=300, deadline=None)
 def test_botocores_authorization_is_kept_as_the_general_reading_keeps_it(
-    pieces: dict[str, str], scheme: str, separator: str
+    pieces: dict[str, str], scheme: str, separator: str, signed_present: bool
 ) -> None:
     """botocore's exact SigV4 spelling is read by one pattern: the same header kept, the same secrets found, as
-    the general reading of any spelling gives."""
-    _kept_both_ways(_sigv4(pieces, scheme, separator))
+    the general reading of any spelling gives (with the signed headers among the request's, and not)."""
+    present = frozenset(pieces["signed"].split(";")) if signed_present else frozenset()
+    _kept_both_ways(_sigv4(pieces, scheme, separator), present)
 
 
 def test_near_misses_of_botocores_authorization_are_kept_as_the_general_reading_keeps_them() -> None:
@@ -258,7 +260,8 @@ def test_near_misses_of_botocores_authorization_are_kept_as_the_general_reading_
         for char in " \t,=/A\u00e9":
             for at in (0, len(piece) // 2, len(piece)):
                 for separator in _SEPARATORS:
-                    _kept_both_ways(_sigv4({**base, name: piece[:at] + char + piece[at:]}, separator=separator))
+                    value = _sigv4({**base, name: piece[:at] + char + piece[at:]}, separator=separator)
+                    _kept_both_ways(value, frozenset({"x-amz-date"}))
 
 
 def test_botocores_own_header_takes_the_one_pattern() -> None:
@@ -272,9 +275,12 @@ def test_botocores_own_header_takes_the_one_pattern() -> None:
     )
     assert redaction._BOTOCORE_SIGV4.fullmatch(value)
     found: list[str] = []
-    kept = redaction.authorization(value, found)
+    kept = redaction.authorization(value, found, frozenset({"x-amz-date", "authorization"}))
     assert found == [signature] and signature not in kept
-    assert kept.startswith("AWS4-HMAC-SHA256 Credential=AKID") and kept.endswith("Signature=REDACTED")
+    assert kept == (
+        "AWS4-HMAC-SHA256 Credential=AKIDREDACTED/20261202/us-east-1/chime/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=REDACTED"
+    )
 
 
 def _as_text(value: Any) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -828,6 +829,60 @@ def test_a_sigv4_header_with_any_separator_keeps_neither_signature_nor_key(separ
     assert signatures and signatures[0] not in kept and REAL_KEY not in kept, kept
 
 
+# a signature (hex) or a secret access key (base64, some digit or capital in it, as AWS's always have)
+_SECRETS = st.one_of(
+    st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9+/]{40}", fullmatch=True).filter(lambda s: not (s.isalpha() and s.islower())),
+)
+_BOTOCORE_SIGNED = frozenset({"content-type", "host", "x-amz-date"})
+
+
+@given(place=st.sampled_from(["signed", "date", "region", "service", "terminator"]), secret=_SECRETS)
+@settings(max_examples=300, deadline=None)
+def test_a_secret_in_any_place_of_a_sigv4_credential_or_signed_headers_is_not_kept(place: str, secret: str) -> None:
+    """The scope is kept only in a scope's form and the signed header names only when they are the request's:
+    a secret written into either, in any place, is not kept."""
+    from pytest_chime_proxy.core import redaction
+
+    scope = {"date": "20261202", "region": "us-east-1", "service": "chime", "terminator": "aws4_request"}
+    signed = "content-type;host;x-amz-date"
+    if place == "signed":
+        signed += ";" + secret
+    else:
+        scope[place] = secret
+    value = (
+        f"AWS4-HMAC-SHA256 Credential={REAL_KEY}/{'/'.join(scope.values())}, SignedHeaders={signed}, "
+        f"Signature={_SIGNATURE_HEX}"
+    )
+    found: list[str] = []
+    kept = redaction.authorization(value, found, _BOTOCORE_SIGNED)
+    assert secret not in kept and _SIGNATURE_HEX not in kept, kept
+    assert any(secret in text for text in found)  # so an answer echoing it is scrubbed
+
+
+def test_botocores_own_scope_and_signed_headers_are_kept_whole() -> None:
+    """The strict forms keep what botocore really sends, so the call log still shows which keys signed what."""
+    with ChimeProxyMock() as mock:
+        boto3.client("chime-sdk-voice", region_name="eu-central-1").list_voice_connectors()
+        kept = mock.calls.last().request.headers["Authorization"]
+    assert re.fullmatch(
+        r"AWS4-HMAC-SHA256 Credential=\w+/[0-9]{8}/eu-central-1/chime/aws4_request, "
+        r"SignedHeaders=[a-z0-9;-]*x-amz-date[a-z0-9;-]*, Signature=REDACTED",
+        kept,
+    ), kept
+
+
+def test_a_signature_written_into_the_signed_headers_of_a_sent_request_is_not_kept() -> None:
+    def rewrite(request: Any) -> None:
+        value = request.headers["Authorization"].decode()
+        request.headers["Authorization"] = value.replace(", Signature=", f";{_SIGNATURE_HEX}, Signature=")
+
+    with ChimeProxyMock() as mock:
+        _rewriting_client(mock, rewrite).list_voice_connectors()
+        kept = _kept_text(mock.calls.last())
+    assert _SIGNATURE_HEX not in kept and "SignedHeaders=REDACTED" in kept, kept
+
+
 @given(
     separators=st.lists(st.sampled_from([*_SEPARATORS, ", ", "=", "=="]), min_size=3, max_size=3),
     order=st.permutations(["Credential", "SignedHeaders", "Signature"]),
@@ -845,7 +900,7 @@ def test_no_arrangement_of_a_sigv4_header_keeps_its_signature(separators: list[s
         f"{name}={values[name]}{sep}" for name, sep in zip(order, separators, strict=True)
     )
     found: list[str] = []
-    kept = redaction.authorization(value, found)
+    kept = redaction.authorization(value, found, frozenset({"x-amz-date"}))
     assert _SIGNATURE_HEX not in kept and REAL_KEY not in kept, (value, kept)
     assert any(_SIGNATURE_HEX in secret for secret in found)  # so an answer echoing it is scrubbed
 

@@ -79,6 +79,10 @@ _SIGV4_SCHEME = re.compile(r"\s*(AWS4-[A-Za-z0-9-]*?)(?=\s|,|Credential\b|Signed
 # one SigV4 parameter: a name, an equals sign and a value with no whitespace (spacing around either is free)
 _SIGV4_PART = re.compile(r"\s*([A-Za-z-]+)\s*=\s*(\S*)\s*")
 _CREDENTIAL_VALUE = re.compile(r"([A-Za-z0-9]+)/([A-Za-z0-9/_-]+)")
+# a credential scope in the one form it takes (date, region, service, terminator): nothing else fits there, a
+# hex signature or a base64 token in any of its places included (a region has dashes and digits only where
+# regions do, a service no digits at all)
+_SCOPE = re.compile(r"[0-9]{8}/[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}/[a-z-]{1,40}/aws4_request")
 _SIGNED_HEADERS_VALUE = re.compile(r"[A-Za-z0-9;_.-]+")
 _ESCAPE_DEPTH = 3
 MIN_SCRUBBED = 4  # a shorter secret value is not searched for in answers (it would mangle every message)
@@ -96,22 +100,51 @@ _BOTOCORE_SIGV4 = re.compile(
 )
 
 
-def authorization(value: str, found: list[str] | None = None) -> str:
+def _credential(key: str, scope: str, found: list[str]) -> str:
+    """A SigV4 credential as kept: the key id cut (``keep_key``), the scope only in a scope's form."""
+    if _is_scope(scope):
+        return f"{keep_key(key)}/{scope}"
+    found.append(scope)
+    return f"{keep_key(key)}/{REDACTED}"
+
+
+@lru_cache(maxsize=256)
+def _is_scope(scope: str) -> bool:
+    return _SCOPE.fullmatch(scope) is not None
+
+
+def _signed_headers(value: str, present: frozenset[str], found: list[str]) -> str:
+    """SigV4's signed header names as kept: only when each is a header the request has (a signer signs no
+    other; ``host`` it may add itself), so no other text can pass for one."""
+    if _all_present(value, present):
+        return value
+    found.append(value)
+    return REDACTED
+
+
+@lru_cache(maxsize=256)
+def _all_present(signed: str, present: frozenset[str]) -> bool:
+    return all(name in present or name == "host" for name in signed.lower().split(";"))
+
+
+def authorization(value: str, found: list[str] | None = None, present: frozenset[str] = frozenset()) -> str:
     """An Authorization header as kept: SigV4's credential scope (key id cut) and signed headers, nothing else;
-    whatever the spacing around ``=`` and ``,``. Any other scheme keeps only its name.
+    whatever the spacing around ``=`` and ``,``. Any other scheme keeps only its name. ``present``: the
+    request's header names in lower case (signed header names are kept only when they are among them).
 
     botocore's exact spelling is read by one pattern, every other by ``_authorization``: the same result
     (tests/test_fast_paths.py checks the two agree on generated headers)."""
     exact = _BOTOCORE_SIGV4.fullmatch(value)
     if exact is None:
-        return _authorization(value, found)
+        return _authorization(value, found, present)
     key, scope, signed, signature = exact.groups()
-    if found is not None:
-        found.append(signature)
-    return f"AWS4-HMAC-SHA256 Credential={keep_key(key)}/{scope}, SignedHeaders={signed}, Signature={REDACTED}"
+    found = found if found is not None else []
+    credential, signed = _credential(key, scope, found), _signed_headers(signed, present, found)
+    found.append(signature)  # after the others: the order the general reading finds them in
+    return f"AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={signed}, Signature={REDACTED}"
 
 
-def _authorization(value: str, found: list[str] | None = None) -> str:
+def _authorization(value: str, found: list[str] | None = None, present: frozenset[str] = frozenset()) -> str:
     """Any spelling: only what the SigV4 grammar names and a strict form allows is kept (the scheme, the
     credential's key id cut and its scope, the signed header names); every other parameter, and any text
     that is not a parameter, is replaced by ``REDACTED``."""
@@ -139,9 +172,9 @@ def _authorization(value: str, found: list[str] | None = None) -> str:
         name, given = m.group(1), m.group(2)
         credential = _CREDENTIAL_VALUE.fullmatch(given) if name.lower() == "credential" else None
         if credential is not None:
-            parts.append(f"Credential={keep_key(credential.group(1))}/{credential.group(2)}")
+            parts.append(f"Credential={_credential(credential.group(1), credential.group(2), found)}")
         elif name.lower() == "signedheaders" and _SIGNED_HEADERS_VALUE.fullmatch(given):
-            parts.append(f"SignedHeaders={given}")
+            parts.append(f"SignedHeaders={_signed_headers(given, present, found)}")
         else:
             parts.append(f"{name}={REDACTED}")
             found.append(given)
@@ -166,30 +199,36 @@ def _header_kind(name: str) -> str:
     return "kept"
 
 
-def _header(name: str, value: Any, found: list[str] | None = None) -> Any:
+def _header(name: str, value: Any, found: list[str] | None, present: frozenset[str]) -> Any:
     kind = _header_kind(name) if type(name) is str else _header_kind(str(name))
     if kind == "kept":
         return value
     if kind == "authorization" and isinstance(value, str):
-        return authorization(value, found)
+        return authorization(value, found, present)
     if found is not None and isinstance(value, str):
         found.append(value)
     return REDACTED
 
 
 @lru_cache(maxsize=256)
-def _not_kept(names: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The names of a header set that are redacted, in order (a client sends the same few sets over and over)."""
-    return tuple(name for name in names if _header_kind(name if type(name) is str else str(name)) != "kept")
+def _not_kept(names: tuple[Any, ...]) -> tuple[tuple[Any, ...], frozenset[str]]:
+    """The names of a header set that are redacted, in order, and all its names in lower case (a client sends
+    the same few sets over and over)."""
+    return (
+        tuple(name for name in names if _header_kind(name if type(name) is str else str(name)) != "kept"),
+        frozenset(str(name).lower() for name in names),
+    )
 
 
 def headers(given: Mapping[str, Any], found: list[str] | None = None) -> dict[str, Any]:
     """Headers as kept (see ``authorization``; tokens, cookies and credential-like headers redacted)."""
     if type(given) is not dict:
-        return {name: _header(name, value, found) for name, value in given.items()}
+        present = frozenset(str(name).lower() for name in given)
+        return {name: _header(name, value, found, present) for name, value in given.items()}
     kept = given.copy()
-    for name in _not_kept(tuple(given)):
-        kept[name] = _header(name, given[name], found)
+    redacted, present = _not_kept(tuple(given))
+    for name in redacted:
+        kept[name] = _header(name, given[name], found, present)
     return kept
 
 
