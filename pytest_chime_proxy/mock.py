@@ -174,8 +174,9 @@ class ChimeProxyMock:
         """Make the fake fail on matching requests as the service would; returns the rule (it counts hits).
 
         ``operation``: an operation name or ``"*"``. ``error``: a modeled exception name
-        (``"ThrottledClientException"``...), sent with its real status, header and body. ``times`` (None:
-        always) and ``after`` make "let 1 through, fail twice, then succeed"; ``probability`` with ``seed``
+        (``"ThrottledClientException"``...), sent with its real status, header and body. ``times`` (default
+        1: the first matching request only; None: every one) and ``after`` make "let 1 through, fail twice,
+        then succeed"; ``probability`` with ``seed``
         gives reproducible chaos; ``latency`` (seconds or timedelta) delays the answer on the mock's clock
         (the wall clock with ``real_sleep``), and a latency reaching the client's read timeout becomes a
         read timeout; ``connection_error`` (``read_timeout``, ``connect_timeout``, ``connection_closed``,

@@ -121,12 +121,13 @@ def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 def _new_mock(request: pytest.FixtureRequest) -> ChimeProxyMock:
     """A mock with the marker's options; a wrong option fails the test's setup naming it."""
-    from pytest_chime_proxy.core.options import OptionsError
+    from pytest_chime_proxy.core.options import OptionsError, check_names
     from pytest_chime_proxy.mock import ChimeProxyMock
 
     given = _marker_options(request)
     options = {k: v for k, v in given.items() if k not in MARKER_ONLY}
     try:
+        check_names(given, "the marker", extra=MARKER_ONLY)  # its own options named among the mock's
         mock = ChimeProxyMock(**options)
         if "phone_numbers" in given:  # checked whether or not the test uses voice_connector
             from pytest_chime_proxy.mock import check_phone_numbers

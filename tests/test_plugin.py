@@ -92,8 +92,23 @@ def test_marker_misuse_fails_with_a_clear_message(pytester: pytest.Pytester) -> 
     assert "unknown option(s) ['regoin']" in output and "'region'" in output
     assert "takes keyword arguments only" in output
     # said once, without the traceback of the exception it was read from
-    assert output.count("ChimeProxyMock got unknown option(s) ['regoin']") == 1
+    assert output.count("the marker got unknown option(s) ['regoin']") == 1
     assert "During handling of the above exception" not in output
+
+
+def test_the_markers_own_option_is_named_in_its_unknown_option_message(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.chime_proxy(phone_number=["+12065550100"])
+        def test_typo(voice_connector):
+            pass
+    """)
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    output = result.stdout.str()
+    assert "(did you mean 'phone_numbers' for 'phone_number'?)" in output
+    assert "'phone_numbers'" in output.partition("the options are")[2]
 
 
 def test_seed_makes_ids_reproducible() -> None:

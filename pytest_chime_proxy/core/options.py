@@ -12,7 +12,7 @@ validator is built on the first ``validate`` that is given an option (a mock wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, get_args, get_type_hints
@@ -203,16 +203,23 @@ def _problems(errors: Any) -> list[str]:
     return lines
 
 
-def validate(given: Mapping[str, Any], where: str = "ChimeProxyMock") -> dict[str, Any]:
-    """Every option, given ones checked and the rest from the defaults (session defaults first)."""
-    global _adapter
-    unknown = sorted(set(given) - set(NAMES))
+def check_names(given: Collection[str], where: str = "ChimeProxyMock", extra: Collection[str] = ()) -> None:
+    """OptionsError naming every unknown option (the closest known one beside it) and all the known ones:
+    the mock's, and ``extra`` (the marker's own)."""
+    names = sorted({*NAMES, *extra})
+    unknown = sorted(set(given) - set(names))
     if unknown:
         import difflib  # only for this message
 
-        close = [difflib.get_close_matches(name, NAMES, n=1) for name in unknown]
+        close = [difflib.get_close_matches(name, names, n=1) for name in unknown]
         hints = "".join(f" (did you mean {c[0]!r} for {u!r}?)" for u, c in zip(unknown, close, strict=True) if c)
-        raise OptionsError(f"{where} got unknown option(s) {unknown}{hints}; the options are {sorted(NAMES)}")
+        raise OptionsError(f"{where} got unknown option(s) {unknown}{hints}; the options are {names}")
+
+
+def validate(given: Mapping[str, Any], where: str = "ChimeProxyMock") -> dict[str, Any]:
+    """Every option, given ones checked and the rest from the defaults (session defaults first)."""
+    global _adapter
+    check_names(given, where)
     if given:  # nothing given, nothing to check: the defaults and the ini's booleans are valid
         if _adapter is None:
             from pydantic import TypeAdapter
