@@ -356,3 +356,92 @@ def test_every_aws_partition_dns_suffix_is_a_chime_domain() -> None:
 def test_a_reverse_lookup_of_a_chime_name_is_refused() -> None:
     with ChimeProxyMock(), pytest.raises(ChimeEscapeRefused):
         socket.gethostbyaddr("voice-chime.us-east-1.amazonaws.com")
+
+
+# ---- found by attacking issue 21's fifth round ------------------------------------------------------------------
+@pytest.mark.parametrize("wrap", [bytes, bytearray, memoryview], ids=lambda w: w.__name__)
+@pytest.mark.parametrize("call", ["connect", "connect_ex", "bind", "sendto", "sendmsg"])
+def test_a_name_given_as_any_bytes_like_object_is_refused(call: str, wrap: Any) -> None:
+    host = wrap(b"voice-chime.us-east-1.amazonaws.com")
+    kind = socket.SOCK_DGRAM if call in ("sendmsg", "sendto") else socket.SOCK_STREAM
+    with ChimeProxyMock(), socket.socket(socket.AF_INET, kind) as raw, pytest.raises(ChimeEscapeRefused):
+        if call == "sendmsg":
+            raw.sendmsg([b"x"], [], 0, (host, 53))
+        elif call == "sendto":
+            raw.sendto(b"x", (host, 53))
+        else:
+            getattr(raw, call)((host, 443))
+
+
+def _listener_heard(speak: Callable[[int], None]) -> list[bytes]:
+    """What a loopback listener (a proxy, say) hears while ``speak(port)`` talks to it."""
+    heard: list[bytes] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(2)
+
+        def serve() -> None:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(1)
+                try:
+                    heard.append(conn.recv(4096))
+                except OSError:
+                    pass
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        speak(listener.getsockname()[1])
+        thread.join(5)
+    return [data for data in heard if data]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"CONNECT voice-chime.us-east-1.amazonaws.com:443 HTTP/1.1\r\nHost: voice-chime.us-east-1.amazonaws.com\r\n\r\n",
+        b"GET http://voice-chime.us-east-1.amazonaws.com/voice-connectors HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /voice-connectors HTTP/1.1\r\nHost: Voice-Chime.us-east-1.amazonaws.com.\r\n\r\n",
+    ],
+)
+@pytest.mark.parametrize("how", ["asyncio", "sendall", "send"])
+def test_a_request_naming_chime_written_straight_to_a_socket_is_refused(head: bytes, how: str) -> None:
+    """What aiohttp does through a proxy: it writes the request itself, through asyncio's transport."""
+
+    def speak(port: int) -> None:
+        with ChimeProxyMock():
+            if how == "asyncio":
+
+                async def write() -> None:
+                    _, writer = await asyncio.open_connection("127.0.0.1", port)
+                    writer.write(head)
+                    with pytest.raises((ChimeEscapeRefused, ConnectionError)):
+                        await writer.drain()
+                        await asyncio.sleep(0.05)  # the transport writes on the next turn if it must
+                        writer.write(b"")
+                        await writer.drain()
+                    writer.close()
+
+                asyncio.run(write())
+            else:
+                with socket.create_connection(("127.0.0.1", port)) as raw, pytest.raises(ChimeEscapeRefused):
+                    getattr(raw, how)(head)
+
+    before = len(socket_guard.refused)
+    assert _listener_heard(speak) == []
+    assert len(socket_guard.refused) > before
+
+
+def test_a_refusal_never_repeats_a_password_written_before_the_host() -> None:
+    def speak(port: int) -> None:
+        with ChimeProxyMock(), pytest.raises(ChimeEscapeRefused) as refused:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "http://alice:PW-MUST-NOT-LEAK@voice-chime.us-east-1.amazonaws.com/x")
+        assert "PW-MUST-NOT-LEAK" not in str(refused.value)
+
+    assert _listener_heard(speak) == []
+    assert not any("PW-MUST-NOT-LEAK" in message for message in socket_guard.refused)

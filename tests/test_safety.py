@@ -1042,3 +1042,74 @@ def test_a_huge_retry_count_and_a_deeply_nested_body_are_answered() -> None:
         calls = list(mock.calls)
     assert retried.status_code == 200 and calls[0].attempt is None
     assert nested_answer.status_code == 400 and calls[-1].status == 400
+
+
+# ---- found by attacking issue 21's fifth round ------------------------------------------------------------------
+_TOKEN = "SESSIONTOKEN-MUST-NOT-LEAK-123"
+
+
+@pytest.mark.parametrize("kind", ["read_timeout", "connect_timeout", "connection_closed", "endpoint_unreachable"])
+def test_an_injected_connection_error_names_the_url_as_the_call_log_keeps_it(kind: str) -> None:
+    """A query-signed request carries its signature, token and key id in the URL botocore's message quotes."""
+    with ChimeProxyMock() as mock:
+        mock.inject("ListVoiceConnectors", connection_error=kind)
+        client = boto3.client(
+            "chime-sdk-voice",
+            region_name="us-east-1",
+            aws_access_key_id=REAL_KEY,
+            aws_secret_access_key="s" * 40,
+            aws_session_token=_TOKEN,
+            config=Config(signature_version="v4-query", retries={"total_max_attempts": 1}),
+        )
+        with pytest.raises(Exception) as raised:
+            client.list_voice_connectors()
+    said = str(raised.value) + repr(raised.value)
+    assert "X-Amz-Signature=REDACTED" in said, said
+    assert _TOKEN not in said and REAL_KEY not in said, said
+
+
+@pytest.mark.parametrize("password", ["abc", 123, ["xy", "zz"], "a", True])
+def test_a_password_of_any_length_inside_a_wrong_value_is_not_echoed(password: Any) -> None:
+    """Too short to be scrubbed from answers by its text: a list or an object is not echoed at all."""
+    import requests
+
+    with ChimeProxyMock() as mock:
+        body = {"Name": {"Password": password, "x": [password]}, "RequireEncryption": True}
+        answer = requests.post("https://voice-chime.us-east-1.amazonaws.com/voice-connectors", json=body, timeout=5)
+        kept = mock.calls.last()
+    assert answer.status_code == 400 and "at 'name' failed to satisfy constraint" in answer.text, answer.text
+    assert "Password" not in answer.text and "Password" not in kept.response.body.decode()
+
+
+@given(
+    scheme=st.sampled_from(["", "http:", "https:", "HTTP:", "x-y+z:"]),
+    slashes=st.sampled_from(["", "/", "//", "///", "\\\\", "/\\"]),
+    user=st.sampled_from(["", "alice", "a@b", "%40"]),
+    rest=st.sampled_from(["127.0.0.1/voice-connectors", "host", "h:80/x?y=1", "h#f"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_user_information_in_any_form_of_url_is_not_kept(scheme: str, slashes: str, user: str, rest: str) -> None:
+    from pytest_chime_proxy.core import redaction
+
+    given_url = f"{scheme}{slashes}{user}:PW-MUST-NOT-LEAK@{rest}"
+    found: list[str] = []
+    kept = redaction.url(given_url, found)
+    assert "PW-MUST-NOT-LEAK" not in kept and "PW-MUST-NOT-LEAK" in found, (given_url, kept)
+
+
+def test_the_servers_access_log_keeps_no_user_information_of_a_network_path_target(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from pytest_chime_proxy import ChimeProxyServer
+
+    with ChimeProxyServer(quiet=False) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            raw.sendall(
+                b"GET //alice:PW-MUST-NOT-LEAK@127.0.0.1/voice-connectors HTTP/1.1\r\n"
+                b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            )
+            while raw.recv(65536):
+                pass
+    logged = capfd.readouterr().err
+    assert "voice-connectors" in logged and "PW-MUST-NOT-LEAK" not in logged, logged

@@ -615,3 +615,16 @@ def test_the_console_script_refuses_a_wrong_option_saying_why(option: str, says:
     process = _console("--option", option)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 2 and out == "" and says in err
+
+
+# ---- found by attacking issue 21's fifth round ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "target", [b"http://[::1/voice-connectors", b"http://[not-an-ip]/voice-connectors", b"http://[/x", b"//[::1"]
+)
+def test_a_target_whose_head_cannot_be_read_is_a_400_not_a_closed_connection(
+    server: ChimeProxyServer, vc: str, target: bytes
+) -> None:
+    raw = raw_http(server, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert statuses(raw) == [400], raw
+    assert b"Message" in raw.partition(b"\r\n\r\n")[2]
+    assert server.app.errors == [] and state(server)[0] == [vc]

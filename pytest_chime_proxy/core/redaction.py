@@ -69,6 +69,11 @@ _NOT_SECRET_QUERY = frozenset({"nexttoken"})  # pagination: a "token" that is no
 _KEY_QUERY = frozenset({"xamzcredential", "awsaccesskeyid"})  # kept with the key id cut, as in a header
 _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
 _QUERY_SEPARATORS = re.compile(r"([&;])")
+# user information: whatever comes before the last "@" of the first segment after an optional scheme and any
+# slashes (either way round), so every form a lenient parser reads an authority from is covered
+# (``http://u:p@host``, ``//u:p@host``, ``http:\\u:p@host``); a path whose first segment holds an "@" loses
+# that part too, which no Chime path has
+_USERINFO = re.compile(r"((?:[A-Za-z][A-Za-z0-9+.-]*:(?=[/\\]))?[/\\]*)([^/\\?#]*)@")
 _SCHEME = re.compile(r"\s*([A-Za-z0-9-]*)")
 # the schemes whose name is kept (a bare token's first letters are not a scheme); SigV4's are read further
 _KNOWN_SCHEMES = frozenset({"basic", "bearer", "digest", "aws", "negotiate", "ntlm", "token", "hoba", "mutual"})
@@ -262,13 +267,10 @@ def url(given: str, found: list[str] | None = None) -> str:
         found.append(fragment)
         fragment = REDACTED
     base, question, query = given.partition("?")
-    scheme, slashes, rest = base.partition("://")
-    if slashes:
-        authority, slash, path = rest.partition("/")
-        userinfo, at, host = authority.rpartition("@")
-        if at:  # a password (or a token as the user name) in the URL: the host alone is kept
-            found.extend(part for part in userinfo.split(":") if part)
-            base = f"{scheme}://{REDACTED}@{host}{slash}{path}"
+    userinfo = _USERINFO.match(base)
+    if userinfo is not None:  # a password (or a token as the user name) in the URL: the host alone is kept
+        found.extend(part for part in userinfo.group(2).split(":") if part)
+        base = f"{userinfo.group(1)}{REDACTED}@{base[userinfo.end() :]}"
     # ";" separates members too for some servers: a member after one is read as a member, not a value
     kept = "".join(_query_part(p, found) if i % 2 == 0 else p for i, p in enumerate(_QUERY_SEPARATORS.split(query)))
     return f"{base}{question}{kept}{hash_mark}{fragment}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pytest_chime_proxy.core import redaction
 from pytest_chime_proxy.core.connection_fault import ConnectionFault
 from pytest_chime_proxy.core.wire.credentials import credential
 from pytest_chime_proxy.core.wire.protocol import WireRequest
@@ -54,10 +55,12 @@ def read_timeout(endpoint: Any, request: Any) -> float | None:
 
 
 def connection_error(fault: ConnectionFault, request: Any) -> Exception:
-    """botocore's own exception for an injected connection fault, as its HTTP session raises it."""
+    """botocore's own exception for an injected connection fault, as its HTTP session raises it; its message
+    names the URL as the call log keeps it (a query-signed request's signature and token redacted)."""
     from botocore import exceptions
 
-    error: Exception = getattr(exceptions, fault.botocore_name)(endpoint_url=request.url, request=request, error=fault)
+    url = redaction.url(request.url)
+    error: Exception = getattr(exceptions, fault.botocore_name)(endpoint_url=url, request=request, error=fault)
     return error
 
 

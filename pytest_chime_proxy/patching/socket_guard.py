@@ -12,9 +12,10 @@ IDNA, userinfo, percent escapes):
 - ``socket.getaddrinfo`` / ``socket.gethostbyname``: the name being resolved;
 - ``socket.connect`` / ``socket.sendto``: an address given as a name (the C call resolves it itself);
 - ``http.client.connect``: the host ``http.client`` connects to;
-- ``http.client.send``: the request line and ``Host`` header actually written, which is where a proxy is
-  told the real destination (``CONNECT host:443``, ``GET http://host/``) or a connection made to an address
-  resolved earlier names its host.
+- ``http.client.send``, and a socket's ``send``/``sendall`` (aiohttp and asyncio write there themselves): the
+  request line and ``Host`` header actually written, which is where a proxy is told the real destination
+  (``CONNECT host:443``, ``GET http://host/``) or a connection made to an address resolved earlier names its
+  host.
 
 A refused event raises ``ChimeEscapeRefused`` (a ``RuntimeError``, so no retry loop that catches ``OSError``
 swallows it) naming the active mock and the transport, and the refusal is recorded in ``refused``.
@@ -25,6 +26,7 @@ it; disarmed, it costs one function call and one global read per audit event (me
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 import threading
@@ -80,6 +82,7 @@ def _mock_name() -> str:
 
 
 def _refuse(what: str, host: str) -> None:
+    # the host as matched (``normalize_host``): a user name and password written before it are never repeated
     message = (
         f"pytest-chime-proxy refused {what} {host!r} (a Chime endpoint) through {_transport()} while "
         f"{_mock_name()} is active: nothing Chime leaves the process under a mock. Call Chime through boto3, "
@@ -91,8 +94,16 @@ def _refuse(what: str, host: str) -> None:
 
 
 def _check_name(what: str, host: Any) -> None:
-    if isinstance(host, (str, bytes)) and resolve_host(normalize_host(host)) is not None:
-        _refuse(what, host.decode("latin-1") if isinstance(host, bytes) else host)
+    """Refuse ``host`` if it names a Chime endpoint: text, or any bytes-like object (socket calls take a
+    bytearray or a buffer for a name as readily as bytes)."""
+    if not isinstance(host, str):
+        try:
+            host = memoryview(host).tobytes().decode("latin-1")
+        except TypeError:  # not a name (a number, None): the socket call refuses it itself
+            return
+    name = normalize_host(host)
+    if resolve_host(name) is not None:
+        _refuse(what, name)
 
 
 def _check_address(what: str, address: Any) -> None:
@@ -120,8 +131,11 @@ def _written_hosts(data: bytes) -> list[bytes]:
     return hosts
 
 
+_REQUEST_START = re.compile(rb"[A-Z]{3,16} ")  # a request line's method: anything else written is not looked at
+
+
 def _check_written(data: Any) -> None:
-    if isinstance(data, (bytes, bytearray, memoryview)):
+    if isinstance(data, (bytes, bytearray, memoryview)) and _REQUEST_START.match(data[:17]):
         for host in _written_hosts(bytes(data[:16384])):
             _check_name("an HTTP request to", host)
 
@@ -149,11 +163,22 @@ def armed() -> bool:
 # also checked before the call, by wrapping those methods of ``socket.socket`` while a mock is active. Left
 # out of reach: code calling ``_socket.socket``'s C methods directly (or bound before the mock started) with
 # a Chime name resolves it in C before any audit event; the connection itself is still refused by the hook.
-_SOCKET_METHODS = ("connect", "connect_ex", "sendto", "sendmsg", "bind")
+# ``send``/``sendall`` are read too: what a client writes itself, not through ``http.client`` (aiohttp, asyncio's
+# transports), tells a proxy its destination the same way.
+_SOCKET_METHODS = ("connect", "connect_ex", "sendto", "sendmsg", "bind", "send", "sendall")
 _saved: dict[str, Any] = {}
 
 
 def _wrap(name: str, original: Any) -> Any:
+    if name in ("send", "sendall"):  # send(data[, flags]): an HTTP request written straight to the socket
+
+        def send(self: socket.socket, data: Any, *rest: Any) -> Any:
+            if _armed:
+                _check_written(data)
+            return original(self, data, *rest)
+
+        send.__name__ = name
+        return send
     if name == "sendto":  # sendto(data, address) or sendto(data, flags, address)
 
         def sendto(self: socket.socket, data: Any, *rest: Any) -> Any:

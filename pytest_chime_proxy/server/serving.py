@@ -26,7 +26,7 @@ from typing import Any
 from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
-from waitress.parser import HTTPRequestParser, ParsingError
+from waitress.parser import HTTPRequestParser, ParsingError, TransferEncodingNotImplemented
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
@@ -48,7 +48,12 @@ class StrictParser(HTTPRequestParser):
         # waitress converts Content-Length with int(), which refuses more than 4,300 digits with a ValueError
         # that closes the connection unanswered: a length of more digits than any body is over the limit (413)
         header_plus = _LONG_LENGTH.sub(rb"\g<1>" + b"9" * 18, header_plus)
-        super().parse_header(header_plus)
+        try:
+            super().parse_header(header_plus)
+        except (ParsingError, TransferEncodingNotImplemented):
+            raise  # waitress answers these itself (400, 501)
+        except Exception as error:  # any other reading failure (a bad host in the target, say): 400, not silence
+            raise ParsingError(f"the request's head could not be read ({type(error).__name__})") from None
         if not codings:
             return
         if self.version != "1.1":

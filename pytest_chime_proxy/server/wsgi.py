@@ -140,6 +140,9 @@ class ChimeProxyApp:
         base = self.url or _base(environ, headers)
         try:
             parts = urlsplit(target)
+        except ValueError as error:  # "//[::1": a target no URL parser reads is the client's error
+            return _json(400, f"the request target is not a URL: {error}")
+        try:
             path = parts.path or "/"
             if path.startswith(control.PREFIX) or path == control.PREFIX.rstrip("/"):
                 status, payload = control.require_json(headers, body) or control.handle(
@@ -188,7 +191,10 @@ def _target(environ: dict[str, Any]) -> str:
     raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")  # waitress, gunicorn
     if raw and not environ.get("SCRIPT_NAME"):
         if "://" in raw.split("?", 1)[0]:  # absolute form: keep the path and query
-            parts = urlsplit(raw)
+            try:
+                parts = urlsplit(raw)
+            except ValueError:  # unreadable: left whole, for _answer to refuse (400)
+                return str(raw)
             raw = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return str(raw)
     path = quote(str(environ.get("PATH_INFO", "")).encode("latin-1"), safe="/:@!$&'()*+,;=-._~")

@@ -9,7 +9,8 @@ operation's first use), and a failure becomes the message AWS services send::
 
 Assumptions where no source says: patterns are searched, not anchored (the Smithy rule; the model's
 patterns carry their own ``^``/``$`` where they mean it); values of members marked ``sensitive`` are left
-out of the message, as AWS does; unknown members are ignored.
+out of the message, as AWS does, and so is a list or an object (what it holds is not read: a secret in it
+would be quoted); unknown members are ignored.
 
 Scalars written as JSON strings are read as the service reads them (``coerce``): ``"true"``/``"false"`` for a
 boolean member and a plain decimal (``"5060"``) for an integer one, at any depth, for every operation.
@@ -261,14 +262,11 @@ def _constraint(error: Mapping[str, Any], shape: dict[str, Any]) -> str:
 
 
 def _render(value: Any) -> str:
+    """A scalar as the service's messages write it."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        import json
-
-        return json.dumps(value, separators=(",", ":"))
     return str(value)
 
 
@@ -328,7 +326,10 @@ def validate(op: _spec.Operation, params: dict[str, Any], read_strings: bool = T
         problems = []
         for error in exc.errors(include_url=False):
             path, shape, sensitive = _describe(spec, op.input, error["loc"])
-            value = "" if sensitive or error["type"] == "missing" else f" '{_render(error['input'])}'"
+            # a list or an object is not echoed: what it holds is not read (a secret member the model does not
+            # expect there, a password of any length, would be quoted); a scalar only where not sensitive
+            echoed = not (sensitive or error["type"] == "missing" or isinstance(error["input"], (list, dict)))
+            value = f" '{_render(error['input'])}'" if echoed else ""
             subject = "Value null" if error["type"] == "missing" else f"Value{value}"
             problems.append(f"{subject} at '{path}' failed to satisfy constraint: {_constraint(error, shape)}")
         problems = list(dict.fromkeys(problems))
