@@ -126,6 +126,15 @@ def answer_create_and_get(client, numbers, minutes, session_id):
 '''
 
 
+# the start of a test that makes its own client and answers at a fixed connector (Stubber's and the floor's)
+_CLIENT_PER_TEST = f"""
+
+def test_session_{{i}}():
+    client = boto3.client("chime-sdk-voice", region_name="{REGION}")
+    vc, numbers = VC, {{numbers}}
+"""
+
+
 @dataclass(frozen=True)
 class Contender:
     """One generated test file: its module header and the template of one test (formatted with ``i``)."""
@@ -202,14 +211,8 @@ def test_session_{i}():
         "stubber",
         "Stubber: boto3.client() per test",
         _STUBBER_HEADER,
-        '''
-
-def test_session_{i}():
-    client = boto3.client("chime-sdk-voice", region_name="'''
-        + REGION
-        + """")
-    vc, numbers = VC, {numbers}
-    with Stubber(client) as stub:
+        _CLIENT_PER_TEST
+        + """    with Stubber(client) as stub:
         stub_create_and_get(stub, numbers, {minutes}, "{i:08d}-0000-4000-8000-000000000000")
 {stubbed_calls}        stub.assert_no_pending_responses()
     check(got["ProxySession"], numbers, {minutes})
@@ -219,14 +222,8 @@ def test_session_{i}():
         "botocore_floor",
         "no fake: botocore's own request path, the two answers given at before-send",
         _FLOOR_HEADER,
-        '''
-
-def test_session_{i}():
-    client = boto3.client("chime-sdk-voice", region_name="'''
-        + REGION
-        + """")
-    vc, numbers = VC, {numbers}
-    answer_create_and_get(client, numbers, {minutes}, "{i:08d}-0000-4000-8000-000000000000")
+        _CLIENT_PER_TEST
+        + """    answer_create_and_get(client, numbers, {minutes}, "{i:08d}-0000-4000-8000-000000000000")
 {calls}    check(got["ProxySession"], numbers, {minutes})
 """,
         per_test=False,

@@ -257,8 +257,8 @@ def test_a_refusal_names_the_mock_and_the_transport() -> None:
     assert "through urllib3" in str(refused.value) and str(refused.value) in socket_guard.refused
 
 
-def test_a_connect_tunnel_through_a_proxy_is_refused_before_the_proxy_hears_it() -> None:
-    """A proxy on loopback (a listener here) would learn the Chime host from the CONNECT line."""
+def _listener_heard(speak: Callable[[int], None]) -> list[bytes]:
+    """What a loopback listener (a proxy, say) hears while ``speak(port)`` talks to it."""
     heard: list[bytes] = []
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
@@ -279,12 +279,21 @@ def test_a_connect_tunnel_through_a_proxy_is_refused_before_the_proxy_hears_it()
 
         thread = threading.Thread(target=serve)
         thread.start()
+        speak(listener.getsockname()[1])
+        thread.join(5)
+    return [data for data in heard if data]
+
+
+def test_a_connect_tunnel_through_a_proxy_is_refused_before_the_proxy_hears_it() -> None:
+    """A proxy on loopback (a listener here) would learn the Chime host from the CONNECT line."""
+
+    def speak(port: int) -> None:
         with ChimeProxyMock(), pytest.raises(ChimeEscapeRefused, match="an HTTP request to"):
-            connection = http.client.HTTPConnection("127.0.0.1", listener.getsockname()[1], timeout=1)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             connection.set_tunnel("voice-chime.us-east-1.amazonaws.com", 443)
             connection.request("GET", "/voice-connectors")
-        thread.join(5)
-    assert heard in ([], [b""]), f"the proxy heard {heard}"
+
+    assert _listener_heard(speak) == []
 
 
 def test_a_host_header_naming_chime_on_a_connection_made_by_address_is_refused() -> None:
@@ -371,33 +380,6 @@ def test_a_name_given_as_any_bytes_like_object_is_refused(call: str, wrap: Any) 
             raw.sendto(b"x", (host, 53))
         else:
             getattr(raw, call)((host, 443))
-
-
-def _listener_heard(speak: Callable[[int], None]) -> list[bytes]:
-    """What a loopback listener (a proxy, say) hears while ``speak(port)`` talks to it."""
-    heard: list[bytes] = []
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        listener.settimeout(2)
-
-        def serve() -> None:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            with conn:
-                conn.settimeout(1)
-                try:
-                    heard.append(conn.recv(4096))
-                except OSError:
-                    pass
-
-        thread = threading.Thread(target=serve)
-        thread.start()
-        speak(listener.getsockname()[1])
-        thread.join(5)
-    return [data for data in heard if data]
 
 
 @pytest.mark.parametrize(
