@@ -1113,3 +1113,43 @@ def test_the_servers_access_log_keeps_no_user_information_of_a_network_path_targ
                 pass
     logged = capfd.readouterr().err
     assert "voice-connectors" in logged and "PW-MUST-NOT-LEAK" not in logged, logged
+
+
+def test_a_fault_rule_matching_a_password_never_shows_it(pytester: pytest.Pytester) -> None:
+    """Its summary (repr, the never-fired failure at teardown) shows the match without the secret's value."""
+    with ChimeProxyMock() as mock:
+        rule = mock.inject(
+            "PutVoiceConnectorTerminationCredentials",
+            error="ServiceFailureException",
+            match={"Credentials": [{"Username": "sbc", "Password": "PW-MUST-NOT-LEAK"}]},
+        )
+        with pytest.raises(AssertionError) as never_fired:
+            mock.faults.assert_all_hit()
+        shown = repr(rule) + rule.describe() + str(never_fired.value) + repr(mock.faults)
+    assert "PW-MUST-NOT-LEAK" not in shown and "'Password': 'REDACTED'" in shown, shown
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.chime_proxy(assert_all_faults_hit=True)
+        def test_never_fires(chime_proxy):
+            chime_proxy.inject("PutVoiceConnectorTerminationCredentials", error="ServiceFailureException",
+                               match={"Credentials": [{"Username": "sbc", "Password": "PW-MUST-NOT-LEAK"}]})
+    """)
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, errors=1)
+    assert "PW-MUST-NOT-LEAK" not in result.stdout.str() and "never fired" in result.stdout.str()
+
+
+def test_a_presigned_credential_keeps_its_scope_only_in_a_scopes_form() -> None:
+    from pytest_chime_proxy.core import redaction
+
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
+    found: list[str] = []
+    kept = redaction.url(
+        f"https://voice-chime.us-east-1.amazonaws.com/x?X-Amz-Credential={REAL_KEY}/{secret}&X-Amz-Signature=ab",
+        found,
+    )
+    assert secret not in kept and REAL_KEY not in kept and secret in found, kept
+    assert "X-Amz-Credential=AKIAREDACTED/20261202/us-east-1/chime/aws4_request" in redaction.url(
+        f"https://h/x?X-Amz-Credential={REAL_KEY}/20261202/us-east-1/chime/aws4_request"
+    )

@@ -630,3 +630,20 @@ def test_a_target_with_a_bad_bracketed_host_is_answered_not_a_closed_connection(
     assert len(answered) == 1 and answered[0] in (200, 400, 404), raw
     assert b"Message" in raw.partition(b"\r\n\r\n")[2] or answered == [200]
     assert server.app.errors == [] and state(server)[0] == [vc]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://alice:PW-MUST-NOT-LEAK@127.0.0.1"},
+        {"Host": "alice:PW-MUST-NOT-LEAK@127.0.0.1"},
+        {"Host": "127.0.0.1, alice:PW-MUST-NOT-LEAK@127.0.0.1"},
+        {"Origin": "//alice:PW-MUST-NOT-LEAK@evil.example"},
+    ],
+)
+def test_a_refusal_never_quotes_a_password_written_in_host_or_origin(
+    server: ChimeProxyServer, headers: dict[str, str]
+) -> None:
+    status, _, body = http(server, "GET", "/voice-connectors", headers=headers)
+    assert status in (400, 403) and body["Message"], body
+    assert "PW-MUST-NOT-LEAK" not in json.dumps(body), body

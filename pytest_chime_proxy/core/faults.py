@@ -24,6 +24,7 @@ from typing import Any
 
 from pytest_chime_proxy.core.compat import TypedDict, Unpack
 from pytest_chime_proxy.core.connection_fault import CONNECTION_ERRORS
+from pytest_chime_proxy.core.wire import secret_members
 from pytest_chime_proxy.core.wire.errors import ERRORS
 
 Match = Mapping[str, Any] | Callable[[Mapping[str, Any]], bool]
@@ -111,7 +112,7 @@ def check_types(options: Mapping[str, Any]) -> None:
         raise TypeError("inject(): " + "; ".join(problems.values())) from None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class FaultRule:
     """One injected fault; it counts the requests it matched (``seen``) and answered (``hits``)."""
 
@@ -209,10 +210,17 @@ class FaultRule:
         shown = (name for name in FAULT_OPTIONS if name not in ("error", "connection_error", "latency", "seed"))
         extra = "".join(
             f", {name}={value!r}"
-            for name, value in ((name, getattr(self, name)) for name in shown)
+            for name, value in ((name, _shown(getattr(self, name))) for name in shown)
             if value not in (None, 0) or name == "times"
         )
         return f"inject({self.operation!r}, {what}{extra}) seen={self.seen} hits={self.hits}"
+
+    __repr__ = describe
+
+
+def _shown(value: Any) -> Any:
+    """A rule's option as its summary shows it: a ``match`` mapping without its secret members' values."""
+    return secret_members.params(dict(value)) if isinstance(value, Mapping) else value
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ from urllib.parse import unquote
 from pytest_chime_proxy.core.wire import spec as _spec
 from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY
 from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
+from pytest_chime_proxy.core.wire.secret_members import REDACTED, SECRET_MEMBERS, params
+from pytest_chime_proxy.core.wire.secret_members import strings as _strings
 
-REDACTED = "REDACTED"
-SECRET_MEMBERS = frozenset({"password"})  # body members (any case) that carry a secret
 # Names are compared by their letters and digits alone, in lower case (``_letters``): padding, dashes, escapes,
 # controls or invisible characters in a name cannot hide it. A header whose name holds any of these words is
 # redacted whole; a query member's value too (but pagination's next-token, which is not a secret).
@@ -242,8 +242,8 @@ def _query_part(part: str, found: list[str]) -> str:
     letters = _letters(unquote(unquote(unquote(name))))
     if letters in _KEY_QUERY:
         credential = _CREDENTIAL_VALUE.fullmatch(unquote(value))
-        if credential is not None:
-            return f"{name}{eq}{keep_key(credential.group(1))}/{credential.group(2)}"
+        if credential is not None:  # kept as a header's is: the key id cut, the scope only in a scope's form
+            return f"{name}{eq}{_credential(credential.group(1), credential.group(2), found)}"
     secret = letters in _KEY_QUERY or letters in _SECRET_QUERY_NAMES
     if not secret and letters not in _NOT_SECRET_QUERY:
         secret = any(word in letters for word in _SECRET_QUERY_WORDS)
@@ -280,33 +280,6 @@ def request_line(line: str) -> str:
     """An HTTP request line (``GET /path?query HTTP/1.1``, as a server logs it) with its URL as ``url`` keeps it."""
     parts = line.split(" ")
     return " ".join(url(part) if "?" in part else part for part in parts)
-
-
-def params(value: Any, found: list[str] | None = None) -> Any:
-    """Input members (nested) with every ``SECRET_MEMBERS`` value replaced by ``REDACTED``."""
-    if isinstance(value, dict):
-        kept = {}
-        for k, v in value.items():
-            if isinstance(k, str) and k.lower() in SECRET_MEMBERS:
-                if found is not None:
-                    found.extend(_strings(v))
-                kept[k] = REDACTED
-            else:
-                kept[k] = params(v, found)
-        return kept
-    if isinstance(value, list):
-        return [params(v, found) for v in value]
-    return value
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return [json.dumps(value)] if value is not None else []
 
 
 # a secret member's name in any case, or a JSON escape that could spell one: one C-speed scan, no copy

@@ -16,7 +16,8 @@ SDK clients (botocore and so the AWS CLI, the JavaScript SDKs) send no ``Origin`
 port, nothing else): a value with userinfo, a backslash, a path or two values is refused rather than
 parsed the way one URL parser or another would.
 
-Pure: headers in, a refusal or None out.
+Pure: headers in, a refusal or None out. A refusal quotes ``Host`` and ``Origin`` as ``redaction.url`` keeps
+them (a user name and password written before the host are not repeated).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from pytest_chime_proxy.core import redaction
 from pytest_chime_proxy.patching.transport import is_loopback
 
 # RFC 9110 Host: uri-host [ ":" port ]; the host a name of letters, digits, dots and hyphens, an IPv4
@@ -70,16 +72,16 @@ def refuse(method: str, headers: Mapping[str, str], allow_remote: bool = False) 
     """
     host = header(headers, "Host")
     if host is not None and "," in host:  # RFC 9112 3.2: more than one Host is a 400 (servers join repeats)
-        return 400, f"more than one Host header ({host!r}); send exactly one"
+        return 400, f"more than one Host header ({redaction.url(host)!r}); send exactly one"
     if host is not None and not allow_remote and not loopback_host(host):
         return 403, (
-            f"this server answers only requests for a loopback host; Host {host!r} is not one "
+            f"this server answers only requests for a loopback host; Host {redaction.url(host)!r} is not one "
             f"(use http://127.0.0.1:<port>, or start the server with --allow-remote)"
         )
     origin = header(headers, "Origin")
     if origin is not None and not loopback_origin(origin):
         return 403, (
-            f"this server refuses requests from web pages of other origins (Origin {origin!r}); "
+            f"this server refuses requests from web pages of other origins (Origin {redaction.url(origin)!r}); "
             f"call it from your code or an SDK, not a browser"
         )
     site = header(headers, "Sec-Fetch-Site")
