@@ -382,25 +382,35 @@ def test_a_name_given_as_any_bytes_like_object_is_refused(call: str, wrap: Any) 
             getattr(raw, call)((host, 443))
 
 
-@pytest.mark.parametrize(
-    "head",
-    [
-        b"CONNECT voice-chime.us-east-1.amazonaws.com:443 HTTP/1.1\r\nHost: voice-chime.us-east-1.amazonaws.com\r\n\r\n",
-        b"GET http://voice-chime.us-east-1.amazonaws.com/voice-connectors HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-        b"GET /voice-connectors HTTP/1.1\r\nHost: Voice-Chime.us-east-1.amazonaws.com.\r\n\r\n",
-    ],
-)
-@pytest.mark.parametrize("how", ["asyncio", "sendall", "send"])
+# what a proxy can be told, in any protocol and spelling: HTTP heads (CONNECT, absolute form, a Host header, in
+# odd spellings), a SOCKS5 request (the name after a length byte, a "-" when the name is 45 long) and SOCKS4a
+HEADS = [
+    b"CONNECT voice-chime.us-east-1.amazonaws.com:443 HTTP/1.1\r\nHost: voice-chime.us-east-1.amazonaws.com\r\n\r\n",
+    b"GET http://voice-chime.us-east-1.amazonaws.com/voice-connectors HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    b"GET /voice-connectors HTTP/1.1\r\nHost: Voice-Chime.us-east-1.amazonaws.com.\r\n\r\n",
+    b"connect\tvoice-chime.us-east-1.amazonaws.com:443\n\n",
+    b"\r\n\r\nGET / HTTP/1.1\nX-Pad: " + b"x" * 20000 + b"\nHost: chime.us-east-1.amazonaws.com\n\n",
+    b"\x05\x01\x00\x03#voice-chime.us-east-1.amazonaws.com\x01\xbb",
+    b"\x05\x01\x00\x03-voice-chime-fips.ap-southeast-2.amazonaws.com\x01\xbb",
+    b"\x04\x01\x01\xbb\x00\x00\x00\x01user\x00service.chime.aws.amazon.com\x00",
+]
+
+
+@pytest.mark.parametrize("head", HEADS)
+@pytest.mark.parametrize("how", ["asyncio", "sendall", "send", "sendmsg", "asyncio writelines"])
 def test_a_request_naming_chime_written_straight_to_a_socket_is_refused(head: bytes, how: str) -> None:
     """What aiohttp does through a proxy: it writes the request itself, through asyncio's transport."""
 
     def speak(port: int) -> None:
         with ChimeProxyMock():
-            if how == "asyncio":
+            if how.startswith("asyncio"):
 
                 async def write() -> None:
                     _, writer = await asyncio.open_connection("127.0.0.1", port)
-                    writer.write(head)
+                    if how == "asyncio":
+                        writer.write(head)
+                    else:  # through sendmsg on Python 3.12
+                        writer.writelines([head[:5], head[5:]])
                     with pytest.raises((ChimeEscapeRefused, ConnectionError)):
                         await writer.drain()
                         await asyncio.sleep(0.05)  # the transport writes on the next turn if it must
@@ -411,7 +421,10 @@ def test_a_request_naming_chime_written_straight_to_a_socket_is_refused(head: by
                 asyncio.run(write())
             else:
                 with socket.create_connection(("127.0.0.1", port)) as raw, pytest.raises(ChimeEscapeRefused):
-                    getattr(raw, how)(head)
+                    if how == "sendmsg":
+                        raw.sendmsg([head[:5], head[5:]])
+                    else:
+                        getattr(raw, how)(head)
 
     before = len(socket_guard.refused)
     assert _listener_heard(speak) == []
@@ -427,3 +440,53 @@ def test_a_refusal_never_repeats_a_password_written_before_the_host() -> None:
 
     assert _listener_heard(speak) == []
     assert not any("PW-MUST-NOT-LEAK" in message for message in socket_guard.refused)
+
+
+def test_a_name_split_between_writes_is_refused_before_its_end_is_sent() -> None:
+    def speak(port: int) -> None:
+        with ChimeProxyMock(), socket.create_connection(("127.0.0.1", port)) as raw:
+            raw.sendall(b"CONNECT voice-chime.us-east-1.amazon")
+            with pytest.raises(ChimeEscapeRefused):
+                raw.sendall(b"aws.com:443 HTTP/1.1\r\n\r\n")
+
+    assert b"amazonaws.com" not in b"".join(_listener_heard(speak))
+
+
+@pytest.mark.parametrize("kind", ["SSLSocket", "SSLObject"])
+def test_what_a_client_side_tls_connection_is_given_to_encrypt_is_read_first(kind: str) -> None:
+    """An HTTPS proxy is told the host inside TLS: the plain text is read before it is encrypted."""
+    import ssl
+
+    context = ssl.create_default_context()
+    head = b"CONNECT voice-chime.us-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n"
+
+    def speak(port: int) -> None:
+        with ChimeProxyMock(), socket.create_connection(("127.0.0.1", port)) as raw:
+            if kind == "SSLSocket":
+                tls = context.wrap_socket(raw, server_hostname="localhost", do_handshake_on_connect=False)
+                with pytest.raises(ChimeEscapeRefused):
+                    tls.sendall(head)
+            else:
+                bio = context.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname="localhost")
+                with pytest.raises(ChimeEscapeRefused):
+                    bio.write(head)
+
+    assert _listener_heard(speak) == []
+
+
+def test_a_longer_name_ending_like_chimes_and_a_servers_answers_are_not_refused() -> None:
+    """meetings-chime.<region>.amazonaws.com is another service's host; what a server answers on a connection it
+    accepted is its own business. A client's connection naming Chime is refused."""
+    with socket.socket() as listener, ChimeProxyMock():
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            accepted, _ = listener.accept()
+            with accepted:
+                client.sendall(b"GET /?about=meetings-chime.us-east-1.amazonaws.com HTTP/1.1\r\n\r\n")
+                accepted.sendall(
+                    b"HTTP/1.1 302 Found\r\nLocation: https://voice-chime.us-east-1.amazonaws.com/\r\n\r\n"
+                )
+                with pytest.raises(ChimeEscapeRefused):
+                    client.sendall(b"about=voice-chime.us-east-1.amazonaws.com")
+                assert accepted.recv(4096).count(b"chime") == 1  # the first request only

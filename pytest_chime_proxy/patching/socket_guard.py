@@ -30,10 +30,11 @@ import re
 import socket
 import sys
 import threading
+import weakref
 from typing import Any
 
-from pytest_chime_proxy.core.wire.routing import normalize_host, resolve_host
-from pytest_chime_proxy.patching import active
+from pytest_chime_proxy.core.wire.routing import CHIME_NAME_IN_TEXT, normalize_host, resolve_host
+from pytest_chime_proxy.patching import active, after_import
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 
@@ -140,6 +141,50 @@ def _check_written(data: Any) -> None:
             _check_name("an HTTP request to", host)
 
 
+# ---- what a connection carries ------------------------------------------------------------------------------
+# A proxy learns its destination from what is written to it: a request line or Host header in any spelling,
+# a CONNECT, a SOCKS request's domain name, in plain text or before TLS encrypts it. So everything written on a
+# connection this process opened while a mock is active, and everything a client-side TLS connection is given
+# to encrypt, is searched for a Chime host name that is not part of a longer name (meetings-chime... is not
+# Chime's), wherever it sits and however the writes split it (each write is searched with the end of the one
+# before). A server's answers (accepted connections) are its own business.
+_NAME = re.compile(CHIME_NAME_IN_TEXT.encode())
+_LONGEST_NAME = 253  # DNS's limit: the end of a write kept for the next is never longer
+_LABEL_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+_opened: weakref.WeakSet[Any] = weakref.WeakSet()  # sockets connected while a mock was active
+_tails: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
+
+
+def _bytes(data: Any) -> bytes | None:
+    if isinstance(data, bytes):
+        return data
+    try:
+        return memoryview(data).tobytes()
+    except TypeError:
+        return None
+
+
+def _check_stream(stream: Any, data: Any) -> None:
+    """Refuse a write of ``data`` on ``stream`` that names a Chime host (see above)."""
+    chunk = _bytes(data)
+    if chunk is None:
+        return
+    text = _tails.get(stream, b"") + chunk
+    for found in _NAME.finditer(text):
+        start = found.start()
+        while start > 0 and text[start - 1] in _LABEL_BYTES:  # the label the name's first one ends
+            start -= 1
+        if text[start : found.start()].lstrip(b"-"):
+            continue  # a longer label (meetings-chime): another host; a lone "-" is a length byte (SOCKS)
+        name = normalize_host(found.group().decode("latin-1"))
+        if resolve_host(name) is not None:
+            _refuse("a write naming", name)
+    try:
+        _tails[stream] = text[-_LONGEST_NAME:]
+    except TypeError:  # a stream that cannot be weakly referenced: its writes are searched one by one
+        pass
+
+
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     if not _armed:
         return
@@ -169,12 +214,18 @@ _SOCKET_METHODS = ("connect", "connect_ex", "sendto", "sendmsg", "bind", "send",
 _saved: dict[str, Any] = {}
 
 
+def _written(sock: socket.socket, data: Any) -> None:
+    _check_written(data)
+    if sock in _opened:
+        _check_stream(sock, data)
+
+
 def _wrap(name: str, original: Any) -> Any:
     if name in ("send", "sendall"):  # send(data[, flags]): an HTTP request written straight to the socket
 
         def send(self: socket.socket, data: Any, *rest: Any) -> Any:
             if _armed:
-                _check_written(data)
+                _written(self, data)
             return original(self, data, *rest)
 
         send.__name__ = name
@@ -184,6 +235,7 @@ def _wrap(name: str, original: Any) -> Any:
         def sendto(self: socket.socket, data: Any, *rest: Any) -> Any:
             if _armed:
                 _check_address("a datagram to", rest[-1] if rest else None)
+                _written(self, data)
             return original(self, data, *rest)
 
         return sendto
@@ -192,6 +244,8 @@ def _wrap(name: str, original: Any) -> Any:
         def sendmsg(self: socket.socket, *args: Any) -> Any:
             if _armed:
                 _check_address("a message to", args[3] if len(args) > 3 else None)
+                if args:
+                    _written(self, b"".join(_bytes(buffer) or b"" for buffer in args[0]))
             return original(self, *args)
 
         return sendmsg
@@ -201,10 +255,44 @@ def _wrap(name: str, original: Any) -> Any:
     def connect(self: socket.socket, address: Any) -> Any:
         if _armed:  # a wrapper kept by someone's monkeypatch after the last mock stopped does nothing
             _check_address(what, address)
+            if name != "bind":
+                _opened.add(self)
         return original(self, address)
 
     connect.__name__ = name
     return connect
+
+
+# TLS: what a client-side connection is given to encrypt, before it is (SSLSocket's sendall goes through its send)
+def _wrap_tls(original: Any) -> Any:
+    def write(self: Any, data: Any, *rest: Any) -> Any:
+        if _armed and not getattr(self, "server_side", False):
+            _check_stream(self, data)
+        return original(self, data, *rest)
+
+    write.__name__ = original.__name__
+    return write
+
+
+_TLS_METHODS = (("SSLSocket", "send"), ("SSLSocket", "write"), ("SSLObject", "write"))
+
+
+def _apply_tls(ssl: Any) -> list[tuple[type, str, Any]]:
+    patched = []
+    for kind, name in _TLS_METHODS:
+        cls = getattr(ssl, kind)
+        original = cls.__dict__[name]
+        setattr(cls, name, _wrap_tls(original))
+        patched.append((cls, name, original))
+    return patched
+
+
+def _remove_tls(ssl: Any, patched: list[tuple[type, str, Any]]) -> None:
+    for cls, name, original in patched:
+        setattr(cls, name, original)
+
+
+_tls = after_import.ModulePatch("ssl", _apply_tls, _remove_tls)  # once ssl is imported (boto3 imports it)
 
 
 def _apply() -> None:
@@ -216,12 +304,14 @@ def _apply() -> None:
     for name in _SOCKET_METHODS:
         _saved[name] = socket.socket.__dict__.get(name)
         setattr(socket.socket, name, _wrap(name, getattr(socket.socket, name)))
+    _tls.want()
     _armed = True
 
 
 def _remove() -> None:
     global _armed
     _armed = False
+    _tls.unwant()
     for name in _SOCKET_METHODS:
         saved = _saved.pop(name, None)
         if saved is None:

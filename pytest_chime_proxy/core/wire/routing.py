@@ -32,9 +32,14 @@ AWS_DNS_SUFFIXES = (
 )
 _SUFFIX = "(?:" + "|".join(re.escape(s) for s in AWS_DNS_SUFFIXES) + ")"
 # voice-chime.<region>.<suffix> (also -fips)
-_VOICE_HOST = re.compile(rf"^voice-chime(?:-fips)?\.([a-z0-9-]+)\.{_SUFFIX}$")
+_VOICE_NAME = rf"voice-chime(?:-fips)?\.([a-z0-9-]+)\.{_SUFFIX}"
 # botocore 1.37.1 sends legacy calls to chime.us-east-1.amazonaws.com; the REST reference to the global host
-_LEGACY_HOST = re.compile(rf"^(?:chime(?:-fips)?\.([a-z0-9-]+)\.{_SUFFIX}|service\.chime\.aws\.amazon\.com)$")
+_LEGACY_NAME = rf"chime(?:-fips)?\.([a-z0-9-]+)\.{_SUFFIX}|service\.chime\.aws\.amazon\.com"
+_VOICE_HOST = re.compile(rf"^{_VOICE_NAME}$")
+_LEGACY_HOST = re.compile(rf"^(?:{_LEGACY_NAME})$")
+# a Chime host name anywhere in a text, in any case (whether it is part of a longer name is the caller's to
+# judge): what the socket guard searches a connection's writes for
+CHIME_NAME_IN_TEXT = rf"(?i:{_VOICE_NAME}|{_LEGACY_NAME})"
 LEGACY_HOME_REGION = "us-east-1"
 # AWS's samples and most published Chime code call the legacy API at https://service.chime.aws.amazon.com/console
 CONSOLE_PREFIX = "/console"
