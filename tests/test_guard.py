@@ -393,6 +393,10 @@ HEADS = [
     b"\x05\x01\x00\x03#voice-chime.us-east-1.amazonaws.com\x01\xbb",
     b"\x05\x01\x00\x03-voice-chime-fips.ap-southeast-2.amazonaws.com\x01\xbb",
     b"\x04\x01\x01\xbb\x00\x00\x00\x01user\x00service.chime.aws.amazon.com\x00",
+    b"\x05\x01\x00\x030voice-chime-fips.cn-northwest-1.amazonaws.com.cn\x01\xbb",  # length 48: "0"
+    b"\r\nCONNECT voice-chime%2Eus-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nCONNECT voice-chime%2eus-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n",
+    "CONNECT voice-chime\uff0eus-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n".encode(),
 ]
 
 
@@ -442,12 +446,20 @@ def test_a_refusal_never_repeats_a_password_written_before_the_host() -> None:
     assert not any("PW-MUST-NOT-LEAK" in message for message in socket_guard.refused)
 
 
-def test_a_name_split_between_writes_is_refused_before_its_end_is_sent() -> None:
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (b"CONNECT voice-chime.us-east-1.amazon", b"aws.com:443 HTTP/1.1\r\n\r\n"),
+        (b"GET ", b"http://voice-chime%2Eus-east-1.amazonaws.com/voice-connectors HTTP/1.1\r\n\r\n"),
+        (b"GET /x HTTP/1.1\r\n", b"Host: voice-chime.us-east-1.amazonaws.com\r\n\r\n"),
+    ],
+)
+def test_a_request_split_between_writes_is_refused_before_its_destination_is_sent(first: bytes, second: bytes) -> None:
     def speak(port: int) -> None:
         with ChimeProxyMock(), socket.create_connection(("127.0.0.1", port)) as raw:
-            raw.sendall(b"CONNECT voice-chime.us-east-1.amazon")
+            raw.sendall(first)
             with pytest.raises(ChimeEscapeRefused):
-                raw.sendall(b"aws.com:443 HTTP/1.1\r\n\r\n")
+                raw.sendall(second)
 
     assert b"amazonaws.com" not in b"".join(_listener_heard(speak))
 
@@ -474,19 +486,29 @@ def test_what_a_client_side_tls_connection_is_given_to_encrypt_is_read_first(kin
     assert _listener_heard(speak) == []
 
 
-def test_a_longer_name_ending_like_chimes_and_a_servers_answers_are_not_refused() -> None:
-    """meetings-chime.<region>.amazonaws.com is another service's host; what a server answers on a connection it
-    accepted is its own business. A client's connection naming Chime is refused."""
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'POST /config HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 52\r\n\r\n{"endpoint": "https://voice-chime.us-east-1.amazonaws.com"}',
+        b"GET /voice-chime.us-east-1.amazonaws.com/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"*3\r\n$3\r\nSET\r\n$8\r\nendpoint\r\n$35\r\nvoice-chime.us-east-1.amazonaws.com\r\n",
+        b"GET / HTTP/1.1\r\nHost: meetings-chime.us-east-1.amazonaws.com\r\n\r\n",
+        b"PUT / HTTP/1.1\r\nHost: chime.s3.amazonaws.com\r\n\r\n",
+    ],
+    ids=["a JSON body", "a path", "a Redis value", "another Chime service", "an S3 bucket named chime"],
+)
+def test_what_a_request_carries_besides_its_destination_is_not_refused(payload: bytes) -> None:
+    """Only a destination is what a proxy acts on: a body, a path or a value that mentions a Chime endpoint
+    goes to the loopback server it is written to, as do other services' hosts; and a server's answers."""
     with socket.socket() as listener, ChimeProxyMock():
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
         with socket.create_connection(listener.getsockname(), timeout=5) as client:
             accepted, _ = listener.accept()
             with accepted:
-                client.sendall(b"GET /?about=meetings-chime.us-east-1.amazonaws.com HTTP/1.1\r\n\r\n")
-                accepted.sendall(
-                    b"HTTP/1.1 302 Found\r\nLocation: https://voice-chime.us-east-1.amazonaws.com/\r\n\r\n"
-                )
+                client.sendall(payload)
+                accepted.sendall(b"HTTP/1.1 200 OK\r\nHost: voice-chime.us-east-1.amazonaws.com\r\n\r\n")
                 with pytest.raises(ChimeEscapeRefused):
-                    client.sendall(b"about=voice-chime.us-east-1.amazonaws.com")
-                assert accepted.recv(4096).count(b"chime") == 1  # the first request only
+                    client.sendall(b"GET / HTTP/1.1\r\nHost: voice-chime.us-east-1.amazonaws.com\r\n\r\n")
+                assert accepted.recv(65536) == payload
+                assert client.recv(4096).startswith(b"HTTP/1.1 200 OK")

@@ -82,6 +82,15 @@ def test_moto_and_chime_side_by_side(both: ChimeProxyMock) -> None:
     exercise(both)
 
 
+@pytest.mark.parametrize("bucket", ["chime", "voice-chime", "chime-recordings"])
+def test_an_s3_bucket_named_like_a_chime_host_is_motos(both: ChimeProxyMock, bucket: str) -> None:
+    """chime.s3.amazonaws.com is S3's host for a bucket named "chime", not a Chime endpoint (no region there)."""
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == [bucket]
+    assert len(both.calls) == 0
+
+
 def test_decorators_stack_in_either_order() -> None:
     @moto.mock_aws
     @mock_chime_proxy

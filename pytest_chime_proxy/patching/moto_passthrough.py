@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pytest_chime_proxy.core.wire.routing import HOSTS
 from pytest_chime_proxy.patching import after_import
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
 # The hosts of routing.resolve_host, as one URL pattern (moto matches it with re.match on the URL).
-CHIME_URLS = (
-    r"https?://(?:voice-chime(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com|api\.aws)"
-    r"|chime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com|service\.chime\.aws\.amazon\.com)(?::\d+)?/"
-)
+CHIME_URLS = rf"https?://{HOSTS}(?::\d+)?/"
 
 
 def _add(config: Any) -> list[Any] | None:

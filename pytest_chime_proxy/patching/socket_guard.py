@@ -12,10 +12,10 @@ IDNA, userinfo, percent escapes):
 - ``socket.getaddrinfo`` / ``socket.gethostbyname``: the name being resolved;
 - ``socket.connect`` / ``socket.sendto``: an address given as a name (the C call resolves it itself);
 - ``http.client.connect``: the host ``http.client`` connects to;
-- ``http.client.send``, and a socket's ``send``/``sendall`` (aiohttp and asyncio write there themselves): the
-  request line and ``Host`` header actually written, which is where a proxy is told the real destination
-  (``CONNECT host:443``, ``GET http://host/``) or a connection made to an address resolved earlier names its
-  host.
+- ``http.client.send``, and what a client writes on a socket or gives TLS to encrypt: the destinations an
+  HTTP or SOCKS request names, which is where a proxy is told the real one (``CONNECT host:443``,
+  ``GET http://host/``, a SOCKS request) or a connection made to an address resolved earlier names its host
+  (see "what a proxy is told" below).
 
 A refused event raises ``ChimeEscapeRefused`` (a ``RuntimeError``, so no retry loop that catches ``OSError``
 swallows it) naming the active mock and the transport, and the refusal is recorded in ``refused``.
@@ -33,7 +33,7 @@ import threading
 import weakref
 from typing import Any
 
-from pytest_chime_proxy.core.wire.routing import CHIME_NAME_IN_TEXT, normalize_host, resolve_host
+from pytest_chime_proxy.core.wire.routing import normalize_host, resolve_host
 from pytest_chime_proxy.patching import active, after_import
 from pytest_chime_proxy.patching.shared_patch import SharedPatch
 
@@ -112,45 +112,40 @@ def _check_address(what: str, address: Any) -> None:
         _check_name(what, address[0])
 
 
-def _written_hosts(data: bytes) -> list[bytes]:
-    """The hosts a block of HTTP written by ``http.client`` names: its request target's authority (proxy
-    forms) and its ``Host`` header."""
-    head = data[:16384].split(b"\r\n\r\n", 1)[0]
-    lines = head.split(b"\r\n")
-    first = lines[0].split(b" ")
-    hosts: list[bytes] = []
-    if len(first) == 3 and first[2].startswith(b"HTTP/"):
-        target = first[1]
-        if first[0] == b"CONNECT":
-            hosts.append(target)
-        elif b"://" in target:
-            hosts.append(target.split(b"://", 1)[1].split(b"/", 1)[0].split(b"?", 1)[0])
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"host":
-                hosts.append(value.strip())
-    return hosts
-
-
-_REQUEST_START = re.compile(rb"[A-Z]{3,16} ")  # a request line's method: anything else written is not looked at
-
-
 def _check_written(data: Any) -> None:
-    if isinstance(data, (bytes, bytearray, memoryview)) and _REQUEST_START.match(data[:17]):
-        for host in _written_hosts(bytes(data[:16384])):
-            _check_name("an HTTP request to", host)
+    """``http.client``'s writes (its audit event): read as a connection's writes are, one at a time."""
+    _check_stream(None, data)
 
 
-# ---- what a connection carries ------------------------------------------------------------------------------
-# A proxy learns its destination from what is written to it: a request line or Host header in any spelling,
-# a CONNECT, a SOCKS request's domain name, in plain text or before TLS encrypts it. So everything written on a
-# connection this process opened while a mock is active, and everything a client-side TLS connection is given
-# to encrypt, is searched for a Chime host name that is not part of a longer name (meetings-chime... is not
-# Chime's), wherever it sits and however the writes split it (each write is searched with the end of the one
-# before). A server's answers (accepted connections) are its own business.
-_NAME = re.compile(CHIME_NAME_IN_TEXT.encode())
-_LONGEST_NAME = 253  # DNS's limit: the end of a write kept for the next is never longer
-_LABEL_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+_REQUEST_START = re.compile(rb"\s*[A-Za-z]{3,16}[ \t]")  # a request line's method
+
+
+def _written(sock: socket.socket, data: Any) -> None:
+    """A socket's write: read whole if the mock saw it connect (a client's); else only when it starts like
+    a request (a connection made before the mock, or a server's answer, which never does)."""
+    if sock in _opened:
+        _check_stream(sock, data)
+    elif isinstance(data, (bytes, bytearray, memoryview)) and _REQUEST_START.match(data[:24]):
+        _check_stream(None, data)
+
+
+# ---- what a proxy is told ---------------------------------------------------------------------------------
+# A proxy learns its destination from the request it is sent, in one of the two proxy protocols: HTTP (a
+# CONNECT, an absolute-form request line, a Host header) or SOCKS (4a's and 5's requests by name). Every write
+# on a connection this process opened while a mock is active, and everything a client-side TLS connection is
+# given to encrypt, is read for those destinations wherever they sit (a line start anywhere: pipelined
+# requests, a blank line first, LF or CRLF, any case and spacing), each write with the end of the one before
+# (a request split between writes); each destination found is read as ``normalize_host`` reads a host
+# (escapes, IDNA, case) and refused if it is Chime's. What a request carries besides (a body that mentions a
+# Chime endpoint, a Redis value, an upload) names no destination and is left alone, as are a server's answers.
+_HTTP_DESTINATION = re.compile(
+    rb"(?im)^[ \t]*(?:connect[ \t]+(\S+)"  # CONNECT host:port
+    rb"|[a-z]+[ \t]+[a-z][a-z0-9+.-]*:[/\\]+([^\s/?#\\]+)"  # an absolute-form target's authority
+    rb"|host[ \t]*:[ \t]*([^\s,]+))"  # a Host header
+)
+_SOCKS5 = re.compile(rb"\x05[\x01-\x03]\x00\x03")  # VER CMD RSV ATYP=domain, then a length byte and the name
+_SOCKS4A = re.compile(rb"\x04[\x01\x02][\s\S]{2}\x00\x00\x00[^\x00][^\x00]*\x00([^\x00]+)\x00")
+_TAIL = 512  # the end of a write read again with the next: a split request line, a SOCKS request's start
 _opened: weakref.WeakSet[Any] = weakref.WeakSet()  # sockets connected while a mock was active
 _tails: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
 
@@ -164,24 +159,33 @@ def _bytes(data: Any) -> bytes | None:
         return None
 
 
+def _destinations(text: bytes) -> list[tuple[str, bytes]]:
+    """(what, destination) for each destination an HTTP or SOCKS request in ``text`` names (see above)."""
+    found = [("an HTTP request to", next(g for g in m.groups() if g)) for m in _HTTP_DESTINATION.finditer(text)]
+    for m in _SOCKS5.finditer(text):
+        length = text[m.end()] if m.end() < len(text) else 0
+        found.append(("a SOCKS request for", text[m.end() + 1 : m.end() + 1 + length]))
+    found.extend(("a SOCKS request for", m.group(1)) for m in _SOCKS4A.finditer(text))
+    return found
+
+
 def _check_stream(stream: Any, data: Any) -> None:
-    """Refuse a write of ``data`` on ``stream`` that names a Chime host (see above)."""
+    """Refuse a write of ``data`` on ``stream`` that tells a proxy a Chime destination."""
     chunk = _bytes(data)
     if chunk is None:
         return
-    text = _tails.get(stream, b"") + chunk
-    for found in _NAME.finditer(text):
-        start = found.start()
-        while start > 0 and text[start - 1] in _LABEL_BYTES:  # the label the name's first one ends
-            start -= 1
-        if text[start : found.start()].lstrip(b"-"):
-            continue  # a longer label (meetings-chime): another host; a lone "-" is a length byte (SOCKS)
-        name = normalize_host(found.group().decode("latin-1"))
+    text = chunk if stream is None else _tails.get(stream, b"") + chunk
+    for what, destination in _destinations(text):
+        name = normalize_host(destination.decode("utf-8", "replace"))
         if resolve_host(name) is not None:
-            _refuse("a write naming", name)
+            _refuse(what, name)
+    if stream is None:
+        return
+    line = text.rfind(b"\n") + 1  # the tail starts at a line start, or where no line start is read
+    tail = text[line:] if len(text) - line <= _TAIL else b"\x00" + text[-_TAIL:]
     try:
-        _tails[stream] = text[-_LONGEST_NAME:]
-    except TypeError:  # a stream that cannot be weakly referenced: its writes are searched one by one
+        _tails[stream] = tail
+    except TypeError:  # a stream that cannot be weakly referenced: its writes are read one by one
         pass
 
 
@@ -212,12 +216,6 @@ def armed() -> bool:
 # transports), tells a proxy its destination the same way.
 _SOCKET_METHODS = ("connect", "connect_ex", "sendto", "sendmsg", "bind", "send", "sendall")
 _saved: dict[str, Any] = {}
-
-
-def _written(sock: socket.socket, data: Any) -> None:
-    _check_written(data)
-    if sock in _opened:
-        _check_stream(sock, data)
 
 
 def _wrap(name: str, original: Any) -> Any:

@@ -31,15 +31,17 @@ AWS_DNS_SUFFIXES = (
     "sc2s.sgov.gov",
 )
 _SUFFIX = "(?:" + "|".join(re.escape(s) for s in AWS_DNS_SUFFIXES) + ")"
+# a region as every partition names one (us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1, us-isob-east-1):
+# so chime.s3.amazonaws.com, an S3 bucket named "chime", is not Chime's
+_REGION = r"([a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2})"
 # voice-chime.<region>.<suffix> (also -fips)
-_VOICE_NAME = rf"voice-chime(?:-fips)?\.([a-z0-9-]+)\.{_SUFFIX}"
+_VOICE_NAME = rf"voice-chime(?:-fips)?\.{_REGION}\.{_SUFFIX}"
 # botocore 1.37.1 sends legacy calls to chime.us-east-1.amazonaws.com; the REST reference to the global host
-_LEGACY_NAME = rf"chime(?:-fips)?\.([a-z0-9-]+)\.{_SUFFIX}|service\.chime\.aws\.amazon\.com"
+_LEGACY_NAME = rf"chime(?:-fips)?\.{_REGION}\.{_SUFFIX}|service\.chime\.aws\.amazon\.com"
 _VOICE_HOST = re.compile(rf"^{_VOICE_NAME}$")
 _LEGACY_HOST = re.compile(rf"^(?:{_LEGACY_NAME})$")
-# a Chime host name anywhere in a text, in any case (whether it is part of a longer name is the caller's to
-# judge): what the socket guard searches a connection's writes for
-CHIME_NAME_IN_TEXT = rf"(?i:{_VOICE_NAME}|{_LEGACY_NAME})"
+# every Chime host, as one pattern for others to build on (moto's passthrough list)
+HOSTS = rf"(?:{_VOICE_NAME}|{_LEGACY_NAME})"
 LEGACY_HOME_REGION = "us-east-1"
 # AWS's samples and most published Chime code call the legacy API at https://service.chime.aws.amazon.com/console
 CONSOLE_PREFIX = "/console"
