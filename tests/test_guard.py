@@ -388,7 +388,7 @@ HEADS = [
     b"CONNECT voice-chime.us-east-1.amazonaws.com:443 HTTP/1.1\r\nHost: voice-chime.us-east-1.amazonaws.com\r\n\r\n",
     b"GET http://voice-chime.us-east-1.amazonaws.com/voice-connectors HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
     b"GET /voice-connectors HTTP/1.1\r\nHost: Voice-Chime.us-east-1.amazonaws.com.\r\n\r\n",
-    b"connect\tvoice-chime.us-east-1.amazonaws.com:443\n\n",
+    b"connect\tvoice-chime.us-east-1.amazonaws.com:443\tHTTP/1.0\n\n",
     b"\r\n\r\nGET / HTTP/1.1\nX-Pad: " + b"x" * 20000 + b"\nHost: chime.us-east-1.amazonaws.com\n\n",
     b"\x05\x01\x00\x03#voice-chime.us-east-1.amazonaws.com\x01\xbb",
     b"\x05\x01\x00\x03-voice-chime-fips.ap-southeast-2.amazonaws.com\x01\xbb",
@@ -494,8 +494,10 @@ def test_what_a_client_side_tls_connection_is_given_to_encrypt_is_read_first(kin
         b"*3\r\n$3\r\nSET\r\n$8\r\nendpoint\r\n$35\r\nvoice-chime.us-east-1.amazonaws.com\r\n",
         b"GET / HTTP/1.1\r\nHost: meetings-chime.us-east-1.amazonaws.com\r\n\r\n",
         b"PUT / HTTP/1.1\r\nHost: chime.s3.amazonaws.com\r\n\r\n",
+        b"PUT /cfg.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nchime:\n  host: voice-chime.us-east-1.amazonaws.com\n"
+        b"  note: visit https://voice-chime.us-east-1.amazonaws.com\nconnect voice-chime.us-east-1.amazonaws.com\n",
     ],
-    ids=["a JSON body", "a path", "a Redis value", "another Chime service", "an S3 bucket named chime"],
+    ids=["a JSON body", "a path", "a Redis value", "another Chime service", "an S3 bucket named chime", "a YAML body"],
 )
 def test_what_a_request_carries_besides_its_destination_is_not_refused(payload: bytes) -> None:
     """Only a destination is what a proxy acts on: a body, a path or a value that mentions a Chime endpoint

@@ -131,21 +131,23 @@ def _written(sock: socket.socket, data: Any) -> None:
 
 # ---- what a proxy is told ---------------------------------------------------------------------------------
 # A proxy learns its destination from the request it is sent, in one of the two proxy protocols: HTTP (a
-# CONNECT, an absolute-form request line, a Host header) or SOCKS (4a's and 5's requests by name). Every write
-# on a connection this process opened while a mock is active, and everything a client-side TLS connection is
-# given to encrypt, is read for those destinations wherever they sit (a line start anywhere: pipelined
-# requests, a blank line first, LF or CRLF, any case and spacing), each write with the end of the one before
-# (a request split between writes); each destination found is read as ``normalize_host`` reads a host
-# (escapes, IDNA, case) and refused if it is Chime's. What a request carries besides (a body that mentions a
-# Chime endpoint, a Redis value, an upload) names no destination and is left alone, as are a server's answers.
-_HTTP_DESTINATION = re.compile(
-    rb"(?im)^[ \t]*(?:connect[ \t]+(\S+)"  # CONNECT host:port
-    rb"|[a-z]+[ \t]+[a-z][a-z0-9+.-]*:[/\\]+([^\s/?#\\]+)"  # an absolute-form target's authority
-    rb"|host[ \t]*:[ \t]*([^\s,]+))"  # a Host header
-)
+# CONNECT or absolute-form request line, a Host header in the head it opens) or SOCKS (4a's and 5's requests by
+# name). Every write on a connection this process opened while a mock is active, and everything a client-side
+# TLS connection is given to encrypt, is read for those destinations wherever they sit (a request line at any
+# line start: pipelined requests, a blank line first, LF or CRLF, any case and spacing), each write with the
+# end of the one before (a request split between writes, a head not yet ended); each destination found is
+# read as ``normalize_host`` reads a host (escapes, IDNA, case) and refused if it is Chime's. What a request
+# carries besides (a body that mentions a Chime endpoint, a YAML "host:" line, a Redis value, an upload)
+# names no destination and is left alone, as are a server's answers.
+# an HTTP request line (any case and spacing, at any line start), and the end of the head it opens
+_REQUEST_LINE = re.compile(rb"(?im)^[ \t]*([a-z]+)[ \t]+(\S+)[ \t]+HTTP/[0-9]")
+_HEAD_END = re.compile(rb"\r?\n[ \t]*\r?\n")
+_HOST_LINE = re.compile(rb"(?im)^[ \t]*host[ \t]*:[ \t]*([^\s,]+)")
+_AUTHORITY = re.compile(rb"(?i)[a-z][a-z0-9+.-]*:[/\\]+([^\s/?#\\]+)")  # an absolute-form target's
 _SOCKS5 = re.compile(rb"\x05[\x01-\x03]\x00\x03")  # VER CMD RSV ATYP=domain, then a length byte and the name
 _SOCKS4A = re.compile(rb"\x04[\x01\x02][\s\S]{2}\x00\x00\x00[^\x00][^\x00]*\x00([^\x00]+)\x00")
 _TAIL = 512  # the end of a write read again with the next: a split request line, a SOCKS request's start
+_OPEN_HEAD = 16384  # a request head not yet ended is read again with the next write, up to this long
 _opened: weakref.WeakSet[Any] = weakref.WeakSet()  # sockets connected while a mock was active
 _tails: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
 
@@ -159,14 +161,27 @@ def _bytes(data: Any) -> bytes | None:
         return None
 
 
-def _destinations(text: bytes) -> list[tuple[str, bytes]]:
-    """(what, destination) for each destination an HTTP or SOCKS request in ``text`` names (see above)."""
-    found = [("an HTTP request to", next(g for g in m.groups() if g)) for m in _HTTP_DESTINATION.finditer(text)]
+def _destinations(text: bytes) -> tuple[list[tuple[str, bytes]], int | None]:
+    """(what, destination) for each destination an HTTP or SOCKS request in ``text`` names (see above), and
+    where a request head that has not ended yet starts (None: none)."""
+    found: list[tuple[str, bytes]] = []
+    open_head = None
+    for line in _REQUEST_LINE.finditer(text):
+        method, target = line.groups()
+        authority = target if method.upper() == b"CONNECT" else getattr(_AUTHORITY.match(target), "group", None)
+        if isinstance(authority, bytes):
+            found.append(("an HTTP request to", authority))
+        elif authority is not None:
+            found.append(("an HTTP request to", authority(1)))
+        end = _HEAD_END.search(text, line.end())
+        head = text[line.end() : end.start() if end else len(text)]
+        found.extend(("an HTTP request to", host.group(1)) for host in _HOST_LINE.finditer(head))
+        open_head = None if end else line.start()
     for m in _SOCKS5.finditer(text):
         length = text[m.end()] if m.end() < len(text) else 0
         found.append(("a SOCKS request for", text[m.end() + 1 : m.end() + 1 + length]))
     found.extend(("a SOCKS request for", m.group(1)) for m in _SOCKS4A.finditer(text))
-    return found
+    return found, open_head
 
 
 def _check_stream(stream: Any, data: Any) -> None:
@@ -175,14 +190,20 @@ def _check_stream(stream: Any, data: Any) -> None:
     if chunk is None:
         return
     text = chunk if stream is None else _tails.get(stream, b"") + chunk
-    for what, destination in _destinations(text):
+    found, open_head = _destinations(text)
+    if len(text) > len(chunk):  # a write's start is a line start too (a request after a body with no newline)
+        found += _destinations(chunk)[0]
+    for what, destination in found:
         name = normalize_host(destination.decode("utf-8", "replace"))
         if resolve_host(name) is not None:
             _refuse(what, name)
     if stream is None:
         return
     line = text.rfind(b"\n") + 1  # the tail starts at a line start, or where no line start is read
-    tail = text[line:] if len(text) - line <= _TAIL else b"\x00" + text[-_TAIL:]
+    if open_head is not None and len(text) - open_head <= _OPEN_HEAD:
+        tail = text[open_head:]  # a head still open: its Host header may come with the next write
+    else:
+        tail = text[line:] if len(text) - line <= _TAIL else b"\x00" + text[-_TAIL:]
     try:
         _tails[stream] = tail
     except TypeError:  # a stream that cannot be weakly referenced: its writes are read one by one
@@ -243,7 +264,9 @@ def _wrap(name: str, original: Any) -> Any:
             if _armed:
                 _check_address("a message to", args[3] if len(args) > 3 else None)
                 if args:
-                    _written(self, b"".join(_bytes(buffer) or b"" for buffer in args[0]))
+                    buffers = list(args[0])  # an iterator read here is still there for the real call
+                    args = (buffers, *args[1:])
+                    _written(self, b"".join(_bytes(buffer) or b"" for buffer in buffers))
             return original(self, *args)
 
         return sendmsg
