@@ -397,6 +397,7 @@ HEADS = [
     b"\r\nCONNECT voice-chime%2Eus-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n",
     b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nCONNECT voice-chime%2eus-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n",
     "CONNECT voice-chime\uff0eus-east-1.amazonaws.com:443 HTTP/1.1\r\n\r\n".encode(),
+    b"\x00\x00\x00\x03#voice-chime.us-east-1.amazonaws.com\x01\xbbdatagram",  # a SOCKS5 UDP datagram
 ]
 
 
@@ -514,3 +515,17 @@ def test_what_a_request_carries_besides_its_destination_is_not_refused(payload: 
                     client.sendall(b"GET / HTTP/1.1\r\nHost: voice-chime.us-east-1.amazonaws.com\r\n\r\n")
                 assert accepted.recv(65536) == payload
                 assert client.recv(4096).startswith(b"HTTP/1.1 200 OK")
+
+
+def test_httpx_clients_are_built_and_reach_a_loopback_server_under_a_mock() -> None:
+    """The proxy bypass the mock puts in NO_PROXY is one every client reads (httpx refused "[::1]")."""
+    httpx = pytest.importorskip("httpx")
+    with ChimeProxyServer() as server, ChimeProxyMock():
+        with httpx.Client() as client:
+            assert client.get(f"{server.url}/voice-connectors").json()["VoiceConnectors"] == []
+
+        async def fetch() -> int:
+            async with httpx.AsyncClient() as aclient:
+                return (await aclient.get(f"{server.url}/voice-connectors")).status_code
+
+        assert asyncio.run(fetch()) == 200

@@ -64,8 +64,7 @@ NO_PROXY_VARIABLES = ("NO_PROXY", "no_proxy")
 PROXY_BYPASS = (
     "localhost",
     "127.0.0.1",
-    "::1",
-    "[::1]",
+    "::1",  # not "[::1]" too: httpx refuses to build any client with it in NO_PROXY (urllib would want it)
     ".localhost",
     "service.chime.aws.amazon.com",
     ".chime.aws.amazon.com",

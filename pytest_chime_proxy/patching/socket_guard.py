@@ -144,7 +144,8 @@ _REQUEST_LINE = re.compile(rb"(?im)^[ \t]*([a-z]+)[ \t]+(\S+)[ \t]+HTTP/[0-9]")
 _HEAD_END = re.compile(rb"\r?\n[ \t]*\r?\n")
 _HOST_LINE = re.compile(rb"(?im)^[ \t]*host[ \t]*:[ \t]*([^\s,]+)")
 _AUTHORITY = re.compile(rb"(?i)[a-z][a-z0-9+.-]*:[/\\]+([^\s/?#\\]+)")  # an absolute-form target's
-_SOCKS5 = re.compile(rb"\x05[\x01-\x03]\x00\x03")  # VER CMD RSV ATYP=domain, then a length byte and the name
+# a SOCKS5 request (VER CMD RSV) or UDP datagram (RSV RSV FRAG) with ATYP=domain, then a length byte and the name
+_SOCKS5 = re.compile(rb"(?:\x05[\x01-\x03]\x00|\x00\x00\x00)\x03")
 _SOCKS4A = re.compile(rb"\x04[\x01\x02][\s\S]{2}\x00\x00\x00[^\x00][^\x00]*\x00([^\x00]+)\x00")
 _TAIL = 512  # the end of a write read again with the next: a split request line, a SOCKS request's start
 _OPEN_HEAD = 16384  # a request head not yet ended is read again with the next write, up to this long
