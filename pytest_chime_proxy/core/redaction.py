@@ -28,6 +28,7 @@ from urllib.parse import unquote
 from pytest_chime_proxy.core.wire import spec as _spec
 from pytest_chime_proxy.core.wire.credentials import FAKE_ACCESS_KEY
 from pytest_chime_proxy.core.wire.protocol import WireRequest, WireResponse
+from pytest_chime_proxy.core.wire.routing import REGION
 from pytest_chime_proxy.core.wire.secret_members import REDACTED, SECRET_MEMBERS, params
 from pytest_chime_proxy.core.wire.secret_members import strings as _strings
 
@@ -71,7 +72,7 @@ _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
 _QUERY_SEPARATORS = re.compile(r"([&;])")
 # user information: whatever comes before the last "@" of the first segment after an optional scheme and any
 # slashes (either way round), so every form a lenient parser reads an authority from is covered
-# (``http://u:p@host``, ``//u:p@host``, ``http:\\u:p@host``); a path whose first segment holds an "@" loses
+# (``http://u:p@host``, ``//u:p@host``, ``http:\\u:p@host``, ``u:p@host``); a path whose first segment holds an "@" loses
 # that part too, which no Chime path has
 _USERINFO = re.compile(r"((?:[A-Za-z][A-Za-z0-9+.-]*:(?=[/\\]))?[/\\]*)([^/\\?#]*)@")
 _SCHEME = re.compile(r"\s*([A-Za-z0-9-]*)")
@@ -87,7 +88,7 @@ _CREDENTIAL_VALUE = re.compile(r"([A-Za-z0-9]+)/([A-Za-z0-9/_-]+)")
 # a credential scope in the one form it takes (date, region, service, terminator): nothing else fits there, a
 # hex signature or a base64 token in any of its places included (a region has dashes and digits only where
 # regions do, a service no digits at all)
-_SCOPE = re.compile(r"[0-9]{8}/[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}/[a-z-]{1,40}/aws4_request")
+_SCOPE = re.compile(rf"[0-9]{{8}}/{REGION}/[a-z-]{{1,40}}/aws4_request")
 _SIGNED_HEADERS_VALUE = re.compile(r"[A-Za-z0-9;_.-]+")
 _ESCAPE_DEPTH = 3
 MIN_SCRUBBED = 4  # a shorter secret value is not searched for in answers (it would mangle every message)

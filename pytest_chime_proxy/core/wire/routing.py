@@ -33,7 +33,8 @@ AWS_DNS_SUFFIXES = (
 _SUFFIX = "(?:" + "|".join(re.escape(s) for s in AWS_DNS_SUFFIXES) + ")"
 # a region as every partition names one (us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1, us-isob-east-1):
 # so chime.s3.amazonaws.com, an S3 bucket named "chime", is not Chime's
-_REGION = r"([a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2})"
+REGION = r"[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}"
+_REGION = f"({REGION})"
 # voice-chime.<region>.<suffix> (also -fips)
 _VOICE_NAME = rf"voice-chime(?:-fips)?\.{_REGION}\.{_SUFFIX}"
 # botocore 1.37.1 sends legacy calls to chime.us-east-1.amazonaws.com; the REST reference to the global host
