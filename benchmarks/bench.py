@@ -20,7 +20,7 @@ import first_use  # noqa: E402  (nothing heavy: the fresh processes import boto3
 import suite  # noqa: E402  (nothing heavy: the generated files import boto3, not this process)
 from harness import Results, fmt, machine  # noqa: E402
 
-SECTIONS = ("first", "suite", "calls", "moto", "fixture", "startup", "scale")
+SECTIONS = ("first", "suite", "calls", "parts", "moto", "fixture", "startup", "scale")
 RESULTS_FILE = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -111,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         if "moto" in only and with_moto:
             print("2. per call: moto vs its floor", flush=True)
             per_call.measure_moto(results, options.rounds, options.calls, overheads)
+    if "parts" in only:
+        import per_call_parts
+
+        print(f"{per_call_parts.SECTION}", flush=True)
+        per_call_parts.measure(results, options.rounds, options.calls, options.listed)
     if "fixture" in only:
         import lifecycle
 
