@@ -112,6 +112,22 @@ def chime_operations(session: boto3.session.Session, mock: Any, sessions_listed:
     return out
 
 
+def floor_row(section: str, what: str, medians: dict[str, float]) -> Row:
+    """A per-call row: the plugin's median against the floor's, with the target and the plugin's own work."""
+    ratio = medians["plugin"] / medians["floor"]
+    return Row(
+        section,
+        what,
+        medians["plugin"],
+        "us",
+        medians["floor"],
+        "floor",
+        f"<= {1 + OVERHEAD_TARGET:.2f}x floor",
+        ratio <= 1 + OVERHEAD_TARGET,
+        f"own work {medians['plugin'] - medians['floor']:.0f} us",
+    )
+
+
 def measure_chime(results: Results, rounds: int, calls: int, sessions_listed: int) -> dict[str, float]:
     """Section 1: plugin vs floor per proxy-session operation; returns the plugin's overhead (us) per op."""
     from pytest_chime_proxy import ChimeProxyMock
@@ -131,20 +147,7 @@ def measure_chime(results: Results, rounds: int, calls: int, sessions_listed: in
             )
             mock.calls.clear()
             what = name + (f" ({sessions_listed} sessions)" if name == "list_proxy_sessions" else "")
-            ratio = medians["plugin"] / medians["floor"]
-            results.add(
-                Row(
-                    "1. per call: plugin vs botocore floor",
-                    what,
-                    medians["plugin"],
-                    "us",
-                    medians["floor"],
-                    "floor",
-                    f"<= {1 + OVERHEAD_TARGET:.2f}x floor",
-                    ratio <= 1 + OVERHEAD_TARGET,
-                    f"own work {medians['plugin'] - medians['floor']:.0f} us",
-                )
-            )
+            results.add(floor_row("1. per call: plugin vs botocore floor", what, medians))
             overheads[name] = medians["plugin"] - medians["floor"]
     return overheads
 

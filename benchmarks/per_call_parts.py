@@ -17,8 +17,8 @@ from typing import Any
 from unittest import mock as patching
 
 import boto3
-from harness import Results, Row, paired
-from per_call import OVERHEAD_TARGET, chime_operations
+from harness import Results, paired
+from per_call import chime_operations, floor_row
 
 SECTION = "1b. per call: what each promise costs (one stage left out, this process only)"
 OPERATIONS = ("get_proxy_session", "list_proxy_sessions")
@@ -114,17 +114,4 @@ def measure(results: Results, rounds: int, calls: int, sessions_listed: int) -> 
                         {"plugin": (plugin_call, None, None), "floor": (floor_call, None, None)}, rounds, calls
                     )
                 mock.calls.clear()
-                ratio = medians["plugin"] / medians["floor"]
-                results.add(
-                    Row(
-                        SECTION,
-                        f"{name} {variant}",
-                        medians["plugin"],
-                        "us",
-                        medians["floor"],
-                        "floor",
-                        f"<= {1 + OVERHEAD_TARGET:.2f}x floor",
-                        ratio <= 1 + OVERHEAD_TARGET,
-                        f"own work {medians['plugin'] - medians['floor']:.0f} us",
-                    )
-                )
+                results.add(floor_row(SECTION, f"{name} {variant}", medians))
