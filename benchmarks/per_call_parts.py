@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 from unittest import mock as patching
 
@@ -49,19 +50,12 @@ def _without_validation() -> Iterator[None]:
         yield
 
 
-class _Answer:
-    """What the adapters read of a ``Call``: its response."""
-
-    def __init__(self, response: Any) -> None:
-        self.response = response
-
-
 @contextlib.contextmanager
 def _without_record() -> Iterator[None]:
     from pytest_chime_proxy.core import pipeline
 
     def unrecorded(_fake: Any, _safe: Any, _params: Any, _ep: Any, _acc: Any, _p: Any, response: Any, *_: Any) -> Any:
-        return _Answer(response)
+        return SimpleNamespace(response=response)  # what the adapters read of a Call
 
     with patching.patch.object(pipeline, "_record", unrecorded):
         yield

@@ -17,6 +17,7 @@ import per_call_parts  # noqa: E402
 from per_call import participants  # noqa: E402
 
 from pytest_chime_proxy import ChimeProxyMock  # noqa: E402
+from pytest_chime_proxy.core.wire.secret_members import REDACTED  # noqa: E402
 
 SIGNATURE = "Signature="
 
@@ -53,7 +54,7 @@ def _observed(mock: ChimeProxyMock, client: Any, vc: str, ids: list[str]) -> dic
     before = len(mock.calls)
     first = client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=ids[0])["ProxySession"]
     recorded = len(mock.calls) > before
-    redacted = _redacted() and (not recorded or "REDACTED" in mock.calls[-1].request.headers["Authorization"])
+    redacted = _redacted() and (not recorded or REDACTED in mock.calls[-1].request.headers["Authorization"])
     second = client.get_proxy_session(VoiceConnectorId=vc, ProxySessionId=ids[1])["ProxySession"]
     serialized = first["ProxySessionId"] != second["ProxySessionId"]
     with pytest.raises(client.exceptions.ClientError) as raised:
