@@ -17,10 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import first_use  # noqa: E402  (nothing heavy: the fresh processes import boto3, not this one)
+import per_test  # noqa: E402  (nothing heavy until it measures)
 import suite  # noqa: E402  (nothing heavy: the generated files import boto3, not this process)
 from harness import Results, fmt, machine  # noqa: E402
 
-SECTIONS = ("first", "suite", "calls", "parts", "moto", "fixture", "startup", "scale")
+SECTIONS = ("first", "suite", "pertest", "calls", "parts", "moto", "fixture", "startup", "scale")
 RESULTS_FILE = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -47,6 +48,9 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--first-tests", type=int, default=first_use.TESTS, help="tests in the first-use section's file"
     )
+    parser.add_argument(
+        "--tests", type=int, default=per_test.TESTS, help="tests of each contender run in one process (section 0b)"
+    )
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {SECTIONS}")
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls: a smoke run, not a result")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS_FILE.name}")
@@ -56,6 +60,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         options.sizes = "10,1000"
         options.suite_rounds, options.suite_sizes = suite.QUICK_ROUNDS, ",".join(map(str, suite.QUICK_SIZES))
         options.first_rounds, options.first_tests = 1, 20
+        options.tests = per_test.QUICK_TESTS
     unknown = set(options.only.split(",")) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s) {sorted(unknown)}; choose from {SECTIONS}")
@@ -103,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         print("0. per test: whole pytest runs", flush=True)
         small, large = (int(size) for size in options.suite_sizes.split(","))
         suite.measure(results, options.suite_rounds, (small, large), with_moto)
+    if "pertest" in only:
+        print(f"{per_test.SECTION}", flush=True)
+        per_test.measure(results, options.tests)
     if only & {"calls", "moto"}:
         import per_call
 
