@@ -1,7 +1,7 @@
 """Section 0b: what one test costs, the same tests as section 0's files run in one process, test by test.
 
-Section 0 times whole pytest runs; its marginal per-test figure moves with the machine's load (the plugin's
-fixture test read 0.99x and 1.33x the ``Stubber``'s on two runs a day apart). Here the very test functions
+Section 0 times whole pytest runs; its marginal per-test figure moves with the machine's load by more than
+the differences it is meant to show (benchmarks/README.md gives the runs). Here the very test functions
 of section 0's files -- the ``Stubber``'s, the no-fake file's (botocore's own request path, the answers given
 at ``before-send``) and the plugin's fixture file's -- run in this process one after another, a test of each
 in turn (the order rotating), each timed alone on the CPU clock; the figure is the median test. The plugin's
