@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import suite  # noqa: E402
-from harness import Results, Row, children_cpu  # noqa: E402
+from harness import Results, Row, children_cpu, rotated  # noqa: E402
 
 SECTION = "first use: a fresh process's first test (import, start, client, create + get), and whole files"
 FIRST_USE_FACTOR = 1.5  # the plugin's first use at most 1.5x Stubber's
@@ -126,8 +126,7 @@ def collect(rounds: int, tests: int) -> dict[str, list[float]]:
         for who in FIRST_USE:
             _first_use_ms(FIRST_USE[who], env)
         for number in range(rounds):
-            shift = number % len(_FILES)
-            order = [*_FILES][shift:] + [*_FILES][:shift]
+            order = rotated([*_FILES], number)
             for who in order:
                 if who in FIRST_USE:
                     samples.setdefault(f"first {who}", []).append(_first_use_ms(FIRST_USE[who], env))

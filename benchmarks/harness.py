@@ -17,9 +17,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 CLOCK = time.process_time  # see the module docstring
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -80,6 +82,13 @@ def per_call_us(fn: Callable[[], Any], calls: int) -> float:
 
 
 Contender = tuple[Callable[[], Any], "Callable[[], Any] | None", "Callable[[Any], Any] | None"]
+
+
+def rotated(items: Sequence[T], turn: int) -> list[T]:
+    """``items`` in the order of round ``turn``: each round starts one further along, so no contender always
+    runs first (or right after the same other one)."""
+    shift = turn % len(items)
+    return [*items[shift:], *items[:shift]]
 
 
 def paired(contenders: Mapping[str, Contender], rounds: int, calls: int) -> dict[str, float]:

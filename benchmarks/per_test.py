@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from unittest import mock as patching
 
 import suite
-from harness import CLOCK, Results, Row
+from harness import CLOCK, Results, Row, rotated
 
 if TYPE_CHECKING:  # nothing heavy at import: bench.py imports this module for its defaults
     from pytest_chime_proxy import ChimeProxyMock
@@ -89,9 +89,8 @@ def collect(count: int, mock_class: type[ChimeProxyMock] | None = None) -> dict[
         runs = {key: tests(key, count + 1, mock_class) for key in CONTENDERS}
         for run in runs.values():
             run[0]()  # the one-off (the client's model, the plugin's first use) is section 0's other row
-        keys = [*CONTENDERS]
         for i in range(1, count + 1):
-            for key in keys[i % len(keys) :] + keys[: i % len(keys)]:
+            for key in rotated([*CONTENDERS], i):
                 start = CLOCK()
                 runs[key][i]()
                 samples[key].append((CLOCK() - start) * 1e3)

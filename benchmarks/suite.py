@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Results, Row, children_cpu  # noqa: E402
+from harness import Results, Row, children_cpu, rotated  # noqa: E402
 
 SECTION = "0. per test: whole pytest runs (marginal cost of one more test)"
 SIZES = (10, 160)
@@ -400,8 +400,7 @@ def collect(rounds: int, sizes: tuple[int, int], with_moto: bool) -> dict[str, l
             check=True,
         )
         for number in range(rounds):
-            shift = number % len(contenders)
-            for contender in contenders[shift:] + contenders[:shift]:
+            for contender in rotated(contenders, number):
                 small_size, large_size = contender.sizes(sizes)
                 small = run_file(files[contender.key, small_size], small_size, env)
                 large = run_file(files[contender.key, large_size], large_size, env)
